@@ -1,0 +1,5 @@
+"""``python -m meihao_kg`` runs the command line."""
+
+from .cli import cli
+
+cli()

@@ -1,0 +1,59 @@
+"""Errors raised by meihao-kg.  The library raises; only ``cli.py`` turns them into messages."""
+
+from __future__ import annotations
+
+__all__ = [
+    "CurationError",
+    "ExtractionError",
+    "InputError",
+    "MeihaoError",
+    "NoProjectsWarning",
+    "QueryError",
+    "ShapeLoadError",
+    "StoreError",
+    "ValidationError",
+]
+
+
+class MeihaoError(Exception):
+    """Base class of every error meihao-kg raises on purpose."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message} ({self.hint})"
+
+
+class InputError(MeihaoError):
+    """A source file cannot be read: missing, empty, binary or in an unknown encoding."""
+
+
+class ExtractionError(MeihaoError):
+    """The extractor met text it cannot handle."""
+
+
+class StoreError(MeihaoError):
+    """The store is missing, locked or damaged."""
+
+
+class QueryError(MeihaoError):
+    """A saved query is unknown, malformed, or got bad parameters."""
+
+
+class ShapeLoadError(MeihaoError):
+    """The ontology or the SHACL shapes could not be loaded."""
+
+
+class ValidationError(MeihaoError):
+    """Data does not conform to the shapes (raised where a conforming graph is required)."""
+
+
+class CurationError(MeihaoError):
+    """The curation file is malformed."""
+
+
+class NoProjectsWarning(UserWarning):
+    """A source was read but holds no project sections."""

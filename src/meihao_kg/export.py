@@ -1,0 +1,114 @@
+"""Stage 7: the store → standard RDF files (Turtle, N-Triples, JSON-LD, TriG) and summaries.
+
+Exports are deterministic: the same sources give byte-identical output (no blank nodes are
+minted; N-Triples lines are sorted; rdflib's Turtle and TriG writers sort subjects and
+predicates).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+
+from rdflib import Dataset, Graph, URIRef
+
+from .build import bind_prefixes
+from .errors import MeihaoError
+from .namespaces import GRAPH_ONTOLOGY, ID
+from .store import OxigraphStore
+
+__all__ = ["EXPORT_FORMATS", "StoreInfo", "export_rdf", "store_dataset", "store_info"]
+
+EXPORT_FORMATS = ("turtle", "nt", "jsonld", "trig", "nquads")
+INFERRED = URIRef(str(ID["graph/inferred"]))
+
+
+def store_dataset(store: OxigraphStore, *, inferred: bool = True, ontology: bool = True) -> Dataset:
+    """The store's named graphs as an rdflib Dataset (optionally without inferred/ontology)."""
+    ds = Dataset()
+    ds.parse(data=store.dump_nquads(), format="nquads")
+    for skip, iri in ((not inferred, INFERRED), (not ontology, GRAPH_ONTOLOGY)):
+        if skip:
+            ds.remove_graph(ds.graph(iri))
+    bind_prefixes(ds)
+    return ds
+
+
+def _union(ds: Dataset) -> Graph:
+    g = Graph()
+    bind_prefixes(g)
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        g.add((s, p, o))
+    return g
+
+
+def export_rdf(store: OxigraphStore, fmt: str = "turtle", *, inferred: bool = True,
+               ontology: bool = True) -> bytes:
+    """Serialise the store.  ``turtle``, ``nt`` and ``jsonld`` merge the named graphs;
+    ``trig`` and ``nquads`` keep them."""
+    if fmt not in EXPORT_FORMATS:
+        raise MeihaoError(f"unknown export format {fmt!r}", hint=", ".join(EXPORT_FORMATS))
+    ds = store_dataset(store, inferred=inferred, ontology=ontology)
+    if fmt in ("trig", "nquads"):
+        if fmt == "nquads":
+            lines = sorted(set(ds.serialize(format="nquads", encoding="utf-8").decode("utf-8").splitlines()))
+            return ("\n".join(line for line in lines if line.strip()) + "\n").encode("utf-8")
+        return ds.serialize(format="trig", encoding="utf-8")
+    g = _union(ds)
+    if fmt == "nt":
+        lines = sorted(set(g.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()))
+        return ("\n".join(line for line in lines if line.strip()) + "\n").encode("utf-8")
+    if fmt == "jsonld":
+        return g.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1)
+    return g.serialize(format="turtle", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    store: str
+    sources: tuple[tuple[str, str, int], ...]  # (doc id, title, projects)
+    projects: int
+    quads: int
+    triples: int
+    graphs: tuple[str, ...]
+    classes: tuple[tuple[str, int], ...]
+
+
+def store_info(store: OxigraphStore) -> StoreInfo:
+    """Sources, projects, triples and instance counts by class (asserted types)."""
+    q_sources = """
+    PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?id (SAMPLE(?t) AS ?title) (COUNT(DISTINCT ?p) AS ?n) WHERE {
+      ?s a mh:SourceDocument ; dcterms:identifier ?id .
+      OPTIONAL { ?s dcterms:title ?t }
+      OPTIONAL { ?p a mh:ShowcaseProject ; dcterms:source ?s }
+    } GROUP BY ?id ORDER BY ?id"""
+    sources = tuple((r["id"].value, r["title"].value if r["title"] else "", int(r["n"].value))
+                    for r in store.query(q_sources))
+    q_classes = """
+    SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {
+      GRAPH ?g { ?s a ?c }
+      FILTER(STRSTARTS(STR(?g), "https://w3id.org/meihao-kg/id/graph/source/"))
+    } GROUP BY ?c ORDER BY DESC(?n) ?c"""
+    counts: Counter[str] = Counter()
+    for r in store.query(q_classes):
+        counts[_curie(r["c"].value)] = int(r["n"].value)
+    triples = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")))
+    return StoreInfo(
+        store=str(store.root), sources=sources,
+        projects=counts.get("mh:ShowcaseProject", 0), quads=len(store),
+        triples=int(triples["n"].value), graphs=tuple(store.graphs()),
+        classes=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )
+
+
+def _curie(iri: str) -> str:
+    from .namespaces import PREFIXES
+
+    best = max(((p, ns) for p, ns in PREFIXES.items() if iri.startswith(ns)), key=lambda x: len(x[1]),
+               default=None)
+    return f"{best[0]}:{iri[len(best[1]):]}" if best else iri
+
+

@@ -1,0 +1,187 @@
+"""Administrative divisions of China, from the jionlp gazetteer (offline, maintained).
+
+jionlp ships the division tree (province → prefecture → county with GB/T 2260 codes, then
+townships and communities by name) and an address parser that resolves homonyms by
+context (吉林省 vs 吉林市; 和平区 within the city given).  This module is the only place
+that imports it; it silences jionlp's import banner, since the library never prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+__all__ = [
+    "Division",
+    "GAZETTEER_SOURCE",
+    "county_children",
+    "division_by_code",
+    "parse_address",
+    "provinces",
+]
+
+
+@dataclass(frozen=True)
+class Division:
+    """A division with a code (county and above) or a name under a coded parent."""
+
+    name: str
+    level: str  # province | prefecture | county | township | community
+    code: str | None
+    parent: Division | None = None
+    alias: str | None = None
+
+    def chain(self) -> list[Division]:
+        out: list[Division] = []
+        node: Division | None = self
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out
+
+    def county_or_above(self) -> Division | None:
+        for d in self.chain():
+            if d.code:
+                return d
+        return None
+
+
+@lru_cache(maxsize=1)
+def _jio() -> Any:
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        import jionlp
+
+    return jionlp
+
+
+@lru_cache(maxsize=1)
+def gazetteer_version() -> str:
+    from importlib.metadata import version
+
+    return version("jionlp")
+
+
+GAZETTEER_SOURCE = "jionlp china_location (GB/T 2260 codes; townships and communities by name)"
+
+
+@lru_cache(maxsize=1)
+def _tree() -> dict[str, Any]:
+    jio = _jio()
+    with contextlib.redirect_stdout(io.StringIO()):
+        tree: dict[str, Any] = jio.china_location_loader(detail=True)
+    return tree
+
+
+def _alias(node: dict[str, Any]) -> str | None:
+    alias = node.get("_alias")
+    if isinstance(alias, list):
+        return alias[0] if alias else None
+    return alias or None
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, Division]:
+    """code → Division for provinces, prefectures and counties."""
+    out: dict[str, Division] = {}
+    for pname, pnode in _tree().items():
+        prov = Division(pname, "province", pnode["_admin_code"], None, _alias(pnode))
+        out[prov.code or pname] = prov
+        for cname, cnode in pnode.items():
+            if cname.startswith("_"):
+                continue
+            city = Division(cname, "prefecture", cnode["_admin_code"], prov, _alias(cnode))
+            out[city.code or cname] = city
+            for kname, knode in cnode.items():
+                if kname.startswith("_"):
+                    continue
+                county = Division(kname, "county", knode["_admin_code"], city, _alias(knode))
+                out[county.code or kname] = county
+    return out
+
+
+def provinces() -> list[tuple[str, str]]:
+    """(full name, short name) of every province-level division."""
+    return [(name, _alias(node) or name) for name, node in _tree().items()]
+
+
+def division_by_code(code: str) -> Division | None:
+    return _index().get(code)
+
+
+def _find(province: str | None, city: str | None, county: str | None) -> Division | None:
+    best: Division | None = None
+    for d in _index().values():
+        if county and d.level == "county" and d.name == county:
+            if (not city or d.parent and d.parent.name == city) and (
+                not province or d.parent and d.parent.parent and d.parent.parent.name == province
+            ):
+                return d
+        if not county and city and d.level == "prefecture" and d.name == city:
+            if not province or d.parent and d.parent.name == province:
+                best = d
+        if not county and not city and province and d.level == "province" and d.name == province:
+            best = d
+    return best
+
+
+@lru_cache(maxsize=4096)
+def parse_address(text: str, province_hint: str | None = None) -> tuple[Division | None, str]:
+    """Resolve an address to its smallest coded division; return it and the rest.
+
+    ``province_hint`` (a full province name, e.g. from the article's heading) is used to
+    resolve names that exist in several provinces.
+    """
+    text = text.strip()
+    if not text:
+        return None, ""
+    jio = _jio()
+    query = text
+    if province_hint and not text.startswith(province_hint[:2]):
+        query = province_hint + text
+    with contextlib.redirect_stdout(io.StringIO()):
+        res = jio.parse_location(query)
+    prov, city, county = res.get("province"), res.get("city"), res.get("county")
+    if province_hint and prov and prov != province_hint and not text.startswith(prov[:2]):
+        # the hint misled the parser: try without it
+        with contextlib.redirect_stdout(io.StringIO()):
+            res = jio.parse_location(text)
+        prov, city, county = res.get("province"), res.get("city"), res.get("county")
+    div = _find(prov, city, county)
+    if div is None:
+        return None, text
+    detail = res.get("detail") or ""
+    return div, detail
+
+
+def county_children(county: Division) -> dict[str, list[str]]:
+    """Township name → community names, for a county-level division."""
+    if county.level != "county" or county.parent is None or county.parent.parent is None:
+        return {}
+    node = _tree()[county.parent.parent.name][county.parent.name][county.name]
+    return {
+        t: sorted((c or {}).keys()) if isinstance(c, dict) else []
+        for t, c in node.items()
+        if not t.startswith("_")
+    }
+
+
+def township(county: Division, name: str) -> Division:
+    """A township-level division under ``county`` (coded by name; the gazetteer has no code)."""
+    return Division(name, "township", None, county)
+
+
+def community(parent: Division, name: str) -> Division:
+    return Division(name, "community", None, parent)
+
+
+def strip_suffix(name: str) -> str:
+    """沈阳市 → 沈阳, 桓仁满族自治县 → 桓仁, 中华路街道 → 中华路."""
+    for suf in ("满族自治县", "自治县", "自治州", "特别行政区", "自治区", "街道办事处", "街道",
+                "社区", "省", "市", "区", "县", "镇", "乡"):
+        if name.endswith(suf) and len(name) > len(suf) + 1:
+            return name[: -len(suf)]
+    return name
+

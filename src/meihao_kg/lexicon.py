@@ -1,0 +1,82 @@
+"""The extractor's lexicon of initiative types, read from ``ontology/initiatives.ttl``.
+
+The SKOS labels are the one place to add a new initiative type: every zh prefLabel and
+altLabel (and the notation) becomes a surface form matched in normalised text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .models import InitiativeType
+
+__all__ = ["Lexicon", "load_lexicon", "ontology_path"]
+
+_QUOTES_RE = re.compile(r"[\"'“”‘’「」『』\s]")
+
+
+def ontology_path(name: str) -> Path:
+    """Path of a file of the ontology, in an installed package or a source checkout."""
+    here = Path(__file__).resolve().parent
+    for cand in (here / "ontology" / name, here.parent.parent / "ontology" / name):
+        if cand.exists():
+            return cand
+    return here.parent.parent / "ontology" / name
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    types: tuple[InitiativeType, ...]
+    forms: tuple[tuple[str, InitiativeType], ...]  # surface form (no quote marks) → type
+    pattern: re.Pattern[str]
+
+    def by_form(self, form: str) -> InitiativeType | None:
+        key = _QUOTES_RE.sub("", form)
+        for f, t in self.forms:
+            if f == key:
+                return t
+        return None
+
+
+def _form_regex(form: str) -> str:
+    # allow quote marks and spaces between the characters of a form: “1+1+1”联动
+    return r"[\"“”'‘’]?\s?".join(re.escape(c) for c in form)
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    from rdflib import Graph
+    from rdflib.namespace import SKOS
+
+    from .namespaces import MH
+
+    g = Graph()
+    g.parse(ontology_path("initiatives.ttl"), format="turtle")
+    types: list[InitiativeType] = []
+    forms: dict[str, InitiativeType] = {}
+    for concept in sorted(set(g.subjects(SKOS.inScheme, None))):
+        labels = {(lit.language or ""): str(lit) for lit in g.objects(concept, SKOS.prefLabel)}
+        broader = g.value(concept, SKOS.broader)
+        notation = g.value(concept, SKOS.notation)
+        t = InitiativeType(
+            slug=str(concept).rsplit("/", 1)[-1],
+            iri=str(concept),
+            label_zh=labels.get("zh", ""),
+            label_en=labels.get("en", ""),
+            mechanism=str(g.value(concept, MH.typeCode) or "") == "mechanism",
+            broader=str(broader) if broader else None,
+            notation=str(notation) if notation else None,
+        )
+        types.append(t)
+        surface = [labels.get("zh", "")]
+        surface += [str(a) for a in g.objects(concept, SKOS.altLabel) if a.language == "zh"]
+        for s in surface:
+            key = _QUOTES_RE.sub("", s)
+            if len(key) >= 2 and key not in forms:
+                forms[key] = t
+    ordered = sorted(forms.items(), key=lambda kv: -len(kv[0]))
+    pattern = re.compile("|".join(f"(?:{_form_regex(f)})" for f, _ in ordered))
+    return Lexicon(types=tuple(types), forms=tuple(ordered), pattern=pattern)

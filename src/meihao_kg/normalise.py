@@ -1,0 +1,276 @@
+"""Stage 1: raw bytes → :class:`SourceText` → :class:`NormalisedText` with an offset map.
+
+Input: a file path (or bytes).  Output: the decoded raw text, which every evidence offset
+points into, and a normalised text on which extraction runs.
+
+Invariants:
+
+* ``NormalisedText.raw_span(i, j)`` gives the exact raw span that normalised ``text[i:j]``
+  came from; the raw text is never altered, so quotes taken from it are verbatim.
+* Normalisation only deletes characters (pinyin annotations, damaged spans, ``\\r``, BOM,
+  zero-width marks) or maps one character to one character (width, Traditional →
+  Simplified), which is what keeps the map exact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from array import array
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import InputError
+
+__all__ = [
+    "NormalisedText",
+    "SourceText",
+    "decode_bytes",
+    "find_damaged_spans",
+    "normalise",
+    "read_source",
+    "to_simplified",
+    "normalise_key",
+]
+
+LOG = logging.getLogger(__name__)
+
+# A pinyin syllable with a tone mark (the scraped annotations always carry one), or a
+# neutral-tone syllable from a short list; followed by an optional space before ")".
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_NEUTRAL = "de|le|me|men|ma|ne|zi|ba|zhe|guo|ge|li|shang|tou|zhi|mo|a|ya|wa|la|na"
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+ANNOTATION_RE = re.compile(
+    rf"(?<=[{_HAN}])[ \t]?[(（][ \t]?"
+    rf"(?:[a-zü]*[{_TONED}][a-zü{_TONED}]*|(?:{_NEUTRAL}))"
+    r"[ \t]?[)）]"
+)
+# Characters removed outright: CR, BOM, zero-width marks.
+_DROP_RE = re.compile("[\r\ufeff\u200b\u200c\u200d\u2060]")
+
+# Full-width ASCII forms → ASCII; ideographic/no-break spaces → space; half-width CJK
+# punctuation → full-width.  All one-to-one.
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0xFF61: 0x3002, 0xFF64: 0x3001, 0xFF62: 0x300C,
+               0xFF63: 0x300D, 0x2014: 0x2014})
+_WIDTH_TABLE = str.maketrans({chr(k): chr(v) for k, v in _WIDTH.items()})
+
+_SUSPECT_RE = re.compile(r"[?\ufffd]")
+_DAMAGE_STOP = set(",，。、；“”\"：:\n")
+_DAMAGE_MAX = 16
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """One source file, decoded.  Offsets everywhere are code points into ``raw``."""
+
+    doc_id: str
+    raw: str
+    path: str | None = None
+    encoding: str = "utf-8"
+    sha256: str = ""
+    byte_size: int = 0
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    """Normalised text plus, for each of its characters, the raw span it came from."""
+
+    text: str
+    starts: array = field(repr=False)  # raw start of normalised char i
+    ends: array = field(repr=False)  # raw end (exclusive) of normalised char i
+    damaged: tuple[tuple[int, int], ...] = ()
+    annotations: int = 0
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Raw ``[start, end)`` covering normalised ``text[start:end]`` (``start < end``)."""
+        if not 0 <= start < end <= len(self.text):
+            raise ValueError(f"bad span {start}-{end} for text of length {len(self.text)}")
+        return self.starts[start], self.ends[end - 1]
+
+    def overlaps_damage(self, raw_start: int, raw_end: int) -> bool:
+        """True when raw ``[raw_start, raw_end)`` touches a damaged span (or its edges)."""
+        return any(a <= raw_end and raw_start <= b for a, b in self.damaged)
+
+
+def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
+    """Decode a source file's bytes; return ``(text, encoding)``.
+
+    UTF-8 (with or without BOM) is the expected encoding.  Anything else is decoded only when
+    a detector is confident it is a Chinese legacy encoding (GB18030/GBK/GB2312, Big5) or
+    UTF-16 with a BOM; otherwise it is refused.
+
+    Raises:
+        InputError: empty, binary, or undecodable input; the message names ``name``.
+    """
+    if not data.strip():
+        raise InputError(f"{name}: file is empty")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: bad UTF-16 at byte {exc.start}") from None
+    if b"\x00" in data:
+        raise InputError(f"{name}: binary file (NUL byte at offset {data.index(0)}), not text")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    import charset_normalizer  # deferred: only needed for non-UTF-8 input
+
+    best = charset_normalizer.from_bytes(data).best()
+    chinese = {"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950", "cp936"}
+    if best is not None and best.encoding in chinese and best.chaos < 0.2:
+        encoding = "gb18030" if best.encoding in {"gbk", "gb2312", "cp936"} else best.encoding
+        return data.decode(encoding), encoding
+    control = sum(1 for b in data[:4096] if b < 9 or 13 < b < 32)
+    if control > 8:
+        raise InputError(f"{name}: binary file, not text")
+    raise InputError(
+        f"{name}: not valid UTF-8 (first bad byte at offset {bad}) and not recognisably "
+        "GB18030/GBK or Big5",
+        hint="convert it to UTF-8, e.g. iconv -f GB18030 -t UTF-8",
+    )
+
+
+def doc_id_for(path: Path) -> str:
+    """The stable identifier of a source: its file name without extension, IRI-safe."""
+    stem = path.stem
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-") or "source"
+
+
+def read_source(path: str | Path) -> SourceText:
+    """Read and decode one source file.
+
+    Raises:
+        InputError: missing, unreadable, empty, binary or undecodable file.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file or folder")
+    if p.is_dir():
+        raise InputError(f"{p}: is a folder, not a file")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror})") from None
+    text, encoding = decode_bytes(data, str(p))
+    if encoding != "utf-8":
+        LOG.warning("%s: read as %s, not UTF-8", p, encoding)
+    return SourceText(
+        doc_id=doc_id_for(p),
+        raw=text,
+        path=str(p),
+        encoding=encoding,
+        sha256=hashlib.sha256(data).hexdigest(),
+        byte_size=len(data),
+    )
+
+
+def find_damaged_spans(raw: str) -> list[tuple[int, int]]:
+    """Spans of mis-decoded bytes: a ``?``/U+FFFD inside CJK text and the garbage after it.
+
+    A run starts at ``?`` (or U+FFFD) that follows a non-ASCII character and is not followed
+    by a line end or a punctuation mark (a real question mark).  It ends before the next
+    comma, full stop, quote mark or line end, or right after an orphan pinyin annotation
+    (``?yè)`` – a lost character whose annotation survived), whichever comes first.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    n = len(raw)
+    for m in _SUSPECT_RE.finditer(raw):
+        start = m.start()
+        if start < pos:
+            continue
+        ch = raw[start]
+        if ch == "?":
+            if start == 0 or raw[start - 1].isascii() and raw[start - 1] not in ")]" or raw[start - 1] in "?？!！。":
+                continue
+            if start + 1 >= n or raw[start + 1] in _DAMAGE_STOP or raw[start + 1].isspace():
+                continue
+        end = start + 1
+        opened = False
+        i = start + 1
+        while i < n and i - start <= _DAMAGE_MAX:
+            c = raw[i]
+            if c in _DAMAGE_STOP:
+                end = i
+                break
+            if c in "(（":
+                opened = True
+            if c in ")）" and not opened:
+                end = i + 1
+                while end < n and raw[end].isascii() and raw[end].isalpha():
+                    end += 1
+                break
+            i += 1
+        else:
+            end = i if i - start <= _DAMAGE_MAX else start + 1
+        spans.append((start, end))
+        pos = end
+    return spans
+
+
+@lru_cache(maxsize=1)
+def _opencc():  # type: ignore[no-untyped-def]
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified, one character for one character.
+
+    OpenCC's phrase tables can change the length of a string; when that happens the text
+    is converted character by character so that offsets stay aligned.
+    """
+    converted: str = _opencc().convert(text)
+    if len(converted) == len(text):
+        return converted
+    conv = _opencc().convert
+    out = []
+    for ch in text:
+        c = conv(ch)
+        out.append(c if len(c) == 1 else ch)
+    return "".join(out)
+
+
+def normalise_key(text: str) -> str:
+    """A matching key: Simplified, half-width, lower case, no spaces or quote marks."""
+    s = to_simplified(unicodedata.normalize("NFKC", text))
+    return re.sub(r"[\s\"'“”‘’「」『』]+", "", s).lower()
+
+
+def normalise(source: SourceText) -> NormalisedText:
+    """Strip annotations and damage, unify width, convert to Simplified; keep the map."""
+    raw = source.raw
+    damaged = find_damaged_spans(raw)
+    removed: list[tuple[int, int]] = list(damaged)
+    annotations = 0
+    for m in ANNOTATION_RE.finditer(raw):
+        removed.append((m.start(), m.end()))
+        annotations += 1
+    for m in _DROP_RE.finditer(raw):
+        removed.append((m.start(), m.end()))
+    removed.sort()
+
+    pieces: list[str] = []
+    starts = array("l")
+    pos = 0
+    for a, b in removed:
+        if a > pos:
+            pieces.append(raw[pos:a])
+            starts.extend(range(pos, a))
+        pos = max(pos, b)
+    if pos < len(raw):
+        pieces.append(raw[pos:])
+        starts.extend(range(pos, len(raw)))
+    kept = "".join(pieces).translate(_WIDTH_TABLE)
+    ends = array("l", (s + 1 for s in starts))
+    text = to_simplified(kept)
+    return NormalisedText(
+        text=text, starts=starts, ends=ends, damaged=tuple(damaged), annotations=annotations
+    )

@@ -1,0 +1,262 @@
+"""Saved SPARQL queries: ``queries/*.rq`` with a header, run with bound parameters.
+
+Header format (comment lines at the top of the file)::
+
+    # title: 使用某举措的项目 | Projects that use an initiative
+    # description: ...
+    # param: initiative (text, required) 举措名称、英文名或编号的一部分
+    # columns: project, name, number, city
+
+Parameter kinds say how a user's value becomes an RDF term before it is bound:
+``text`` (Simplified, half-width, lower case literal), ``place`` (as ``text``, with the
+administrative suffix removed: 沈阳市 → 沈阳), ``project`` (resolved to a project IRI from
+a name in Simplified or Traditional, with or without 小区, or an IRI), ``literal`` (as
+given) and ``iri``.  Values are bound with SPARQL substitution (SEP-0007), never spliced
+into the query text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import QueryError
+from .store import KGStore
+
+__all__ = [
+    "Param",
+    "QueryResult",
+    "SavedQuery",
+    "find_query",
+    "format_result",
+    "list_queries",
+    "load_query",
+    "queries_dir",
+    "run_query",
+]
+
+PARAM_KINDS = ("text", "place", "project", "literal", "iri")
+_HEADER_RE = re.compile(r"^#\s*(?P<key>title|description|param|columns)\s*:\s*(?P<value>.*)$")
+_PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_][\w]*)\s*\((?P<kind>\w+)\s*,\s*(?P<req>required|optional)\)\s*(?P<help>.*)$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    required: bool
+    help: str
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    name: str
+    path: Path
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    columns: tuple[str, ...]
+    text: str
+
+    @property
+    def title_zh(self) -> str:
+        return self.title.split("|")[0].strip()
+
+    @property
+    def title_en(self) -> str:
+        parts = self.title.split("|")
+        return parts[1].strip() if len(parts) > 1 else parts[0].strip()
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def queries_dir() -> Path:
+    """``queries/`` of the installed package or of the source checkout."""
+    here = Path(__file__).resolve().parent
+    for cand in (here / "queries", here.parent.parent / "queries"):
+        if cand.is_dir():
+            return cand
+    return here.parent.parent / "queries"
+
+
+def load_query(path: Path) -> SavedQuery:
+    """Parse a ``.rq`` file and its header.  Raises :class:`QueryError` naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"{path}: cannot read ({exc})") from None
+    meta: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        m = _HEADER_RE.match(line)
+        if m:
+            meta.setdefault(m.group("key"), []).append(m.group("value").strip())
+    params = []
+    for i, spec in enumerate(meta.get("param", [])):
+        pm = _PARAM_RE.match(spec)
+        if not pm or pm.group("kind") not in PARAM_KINDS:
+            raise QueryError(f"{path}: bad '# param:' line {i + 1}: {spec!r}",
+                             hint="expected 'name (text|place|project|literal|iri, required|optional) help'")
+        params.append(Param(pm.group("name"), pm.group("kind"), pm.group("req") == "required", pm.group("help")))
+    columns = tuple(c.strip() for c in ",".join(meta.get("columns", [])).split(",") if c.strip())
+    return SavedQuery(
+        name=path.stem, path=path, title=(meta.get("title") or [path.stem])[0],
+        description=" ".join(meta.get("description", [])), params=tuple(params), columns=columns,
+        text=text,
+    )
+
+
+def list_queries() -> list[SavedQuery]:
+    return [load_query(p) for p in sorted(queries_dir().glob("*.rq"))]
+
+
+def find_query(name_or_path: str) -> SavedQuery:
+    """A saved query by name (``projects-by-initiative``) or any ``.rq`` file path."""
+    p = Path(name_or_path)
+    if p.suffix == ".rq" and p.exists():
+        return load_query(p)
+    cand = queries_dir() / f"{name_or_path}.rq"
+    if cand.exists():
+        return load_query(cand)
+    names = ", ".join(q.name for q in list_queries())
+    raise QueryError(f"no saved query named {name_or_path!r}", hint=f"available: {names}")
+
+
+def _text_key(value: str) -> str:
+    from .normalise import to_simplified
+
+    v = unicodedata.normalize("NFKC", value).strip()
+    v = re.sub(r"[\"'“”‘’「」『』]", "", v)
+    return to_simplified(v).lower()
+
+
+def _place_key(value: str) -> str:
+    from .gazetteer import strip_suffix
+
+    return strip_suffix(_text_key(value))
+
+
+def resolve_project(store: KGStore, value: str) -> Any:
+    """The IRI of the project a user means: name (Simplified/Traditional, ± 小区) or IRI."""
+    import pyoxigraph
+
+    from .namespaces import MH
+
+    if value.startswith(("http://", "https://")):
+        return pyoxigraph.NamedNode(value)
+    key = _text_key(value)
+    for suffix in ("小区", "项目"):
+        key = key.removesuffix(suffix)
+    q = f"""
+    PREFIX mh: <{MH._NS}>
+    PREFIX schema: <https://schema.org/>
+    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    SELECT DISTINCT ?p ?name ?key WHERE {{
+      ?p a mh:ShowcaseProject ; schema:name ?name .
+      OPTIONAL {{ ?p skos:altLabel ?alt }}
+      FILTER(STR(?name) = ?key || STR(?alt) = ?key)
+    }}"""
+    rows = list(store.query(q, {"key": pyoxigraph.Literal(key)}))
+    if not rows:
+        qn = f"PREFIX mh: <{MH._NS}> PREFIX schema: <https://schema.org/> SELECT ?n WHERE {{ ?p a mh:ShowcaseProject ; schema:name ?n }} ORDER BY ?n"
+        known = "、".join(sorted({r["n"].value for r in store.query(qn)}))
+        raise QueryError(f"no project named {value!r}", hint=f"known projects: {known or 'none'}")
+    iris = sorted({r["p"].value for r in rows})
+    if len(iris) > 1:
+        raise QueryError(f"{value!r} names several projects: {', '.join(iris)}", hint="pass the IRI")
+    return pyoxigraph.NamedNode(iris[0])
+
+
+def bind(store: KGStore, query: SavedQuery, values: dict[str, str]) -> dict[str, Any]:
+    """Turn user values into RDF terms for the query's declared parameters."""
+    import pyoxigraph
+
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        allowed = ", ".join(declared) or "none"
+        raise QueryError(f"query {query.name!r} has no parameter {unknown[0]!r}", hint=f"parameters: {allowed}")
+    out: dict[str, Any] = {}
+    for p in query.params:
+        if p.name not in values:
+            if p.required:
+                raise QueryError(f"query {query.name!r} needs --param {p.name}=VALUE", hint=p.help or None)
+            continue
+        v = values[p.name]
+        if p.kind == "text":
+            out[p.name] = pyoxigraph.Literal(_text_key(v))
+        elif p.kind == "place":
+            out[p.name] = pyoxigraph.Literal(_place_key(v))
+        elif p.kind == "project":
+            out[p.name] = resolve_project(store, v)
+        elif p.kind == "iri":
+            if not re.match(r"^https?://\S+$", v):
+                raise QueryError(f"--param {p.name}: not an IRI: {v!r}")
+            out[p.name] = pyoxigraph.NamedNode(v)
+        else:
+            out[p.name] = pyoxigraph.Literal(v)
+    return out
+
+
+def _plain(term: Any) -> str:
+    if term is None:
+        return ""
+    return str(term.value)
+
+
+def run_query(store: KGStore, query: SavedQuery, values: dict[str, str] | None = None) -> QueryResult:
+    """Run a SELECT saved query with parameters; values come back as plain strings."""
+    bindings = bind(store, query, values or {})
+    result = store.query(query.text, bindings)
+    if isinstance(result, bool):
+        return QueryResult(("result",), (("true" if result else "false",),))
+    variables = getattr(result, "variables", None)
+    if variables is None:
+        raise QueryError(f"query {query.name!r} is not a SELECT or ASK query")
+    cols = query.columns or tuple(v.value for v in variables)
+    rows = tuple(tuple(_plain(sol[c]) for c in cols) for sol in result)
+    return QueryResult(cols, rows)
+
+
+def display_width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _pad(s: str, width: int) -> str:
+    return s + " " * (width - display_width(s))
+
+
+def format_result(res: QueryResult, fmt: str = "table") -> str:
+    """Render as an aligned table (CJK-width aware), CSV, TSV or JSON."""
+    if fmt == "json":
+        return json.dumps([dict(zip(res.columns, r)) for r in res.rows], ensure_ascii=False, indent=2) + "\n"
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        w = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        w.writerow(res.columns)
+        w.writerows(res.rows)
+        return buf.getvalue()
+    if fmt != "table":
+        raise QueryError(f"unknown format {fmt!r}", hint="table, csv, tsv or json")
+    cells = [[c.replace("\n", " ") for c in r] for r in res.rows]
+    widths = [display_width(c) for c in res.columns]
+    for r in cells:
+        widths = [max(w, display_width(c)) for w, c in zip(widths, r)]
+    lines = ["  ".join(_pad(c, w) for c, w in zip(res.columns, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines.append(f"({len(res.rows)} row{'s' if len(res.rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"

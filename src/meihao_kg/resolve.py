@@ -1,0 +1,69 @@
+"""Entity-resolution report: merged entities and near-misses.
+
+Merging happens during extraction and IRI minting: different wordings of one body
+(业委会 / 业主委员会; 上和府小区 / 和平之门上和府; 沈阳 / 沈阳市) get one key and one IRI,
+the other wordings kept as ``skos:altLabel``.  What the rules could not decide shows up
+here as near-misses: entities of the same class whose normalised names contain one another
+or differ by one character, to be merged (or kept apart) in ``data/curation.toml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from .store import KGStore
+
+__all__ = ["ResolutionReport", "resolution_report"]
+
+_Q = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX schema: <https://schema.org/>
+SELECT ?s ?cls ?label (GROUP_CONCAT(DISTINCT ?alt; separator="|") AS ?alts) WHERE {
+  GRAPH ?g { ?s a ?cls ; rdfs:label ?label . }
+  FILTER(STRSTARTS(STR(?g), "https://w3id.org/meihao-kg/id/graph/source/"))
+  OPTIONAL { { ?s skos:altLabel ?alt } UNION { ?s schema:alternateName ?alt } }
+} GROUP BY ?s ?cls ?label ORDER BY ?s
+"""
+
+
+@dataclass(frozen=True)
+class ResolutionReport:
+    merged: tuple[tuple[str, str, tuple[str, ...]], ...]  # iri, label, aliases
+    near_misses: tuple[tuple[tuple[str, str], tuple[str, str], str], ...]
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def resolution_report(store: KGStore) -> ResolutionReport:
+    rows = [(r["s"].value, r["cls"].value, r["label"].value, r["alts"].value if r["alts"] else "")
+            for r in store.query(_Q)]
+    merged = tuple((s, label, tuple(a for a in alts.split("|") if a and a != label))
+                   for s, _, label, alts in rows if alts)
+    by_class: dict[str, list[tuple[str, str]]] = {}
+    for s, cls, label, _ in rows:
+        by_class.setdefault(cls, []).append((s, label))
+    near: list[tuple[tuple[str, str], tuple[str, str], str]] = []
+    for cls, items in by_class.items():
+        uniq = sorted(set(items))
+        if len(uniq) > 400:
+            continue
+        for a, b in combinations(uniq, 2):
+            if a[0] == b[0]:
+                continue
+            la, lb = a[1], b[1]
+            if la == lb:
+                near.append((a, b, "same name, different IRIs"))
+            elif len(la) >= 3 and len(lb) >= 3 and (la in lb or lb in la):
+                near.append((a, b, "one name contains the other"))
+            elif len(la) >= 4 and _one_edit(la, lb):
+                near.append((a, b, "names differ by one character"))
+    return ResolutionReport(merged, tuple(near))

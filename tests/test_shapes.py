@@ -1,0 +1,450 @@
+"""Tests of ontology/shapes.ttl and meihao_kg.validate: a conforming and a violating example per shape.
+
+Fixtures are the hand-written sample (tests/data/sample-project.trig), an extension with the classes
+the sample lacks (EXTENSION below), and small SPARQL Update mutations that break one constraint.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from meihao_kg.errors import ShapeLoadError, ValidationError
+from meihao_kg.namespaces import CONCEPT, DCTERMS, ID, MH, ORG, PREFIXES, PROV
+from meihao_kg.validate import (
+    ValidationReport,
+    inferred_graph,
+    report_json,
+    report_text,
+    report_turtle,
+    require_conforms,
+    validate_graph,
+)
+
+SAMPLE = Path(__file__).parent / "data" / "sample-project.trig"
+HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+PROJECT = ID["project/210211/yan-hai-jian-zhu"]
+COMPOUND = ID["compound/210211/yan-hai-jian-zhu"]
+BRANCH = ID["org/compound/210211/yan-hai-jian-zhu/party-branch"]
+WHISTLE = ID["initiative/210211/yan-hai-jian-zhu/whistle-and-report"]
+OBS = ID["obs/210211/yan-hai-jian-zhu/building-area/sample-6"]
+
+# Classes the sample does not show, in the same style: a functional zone, a recognition, an
+# assertion, a media coverage item, an organisation with a founding date, a mechanism with actors.
+EXTENSION = """
+id:place\\/cn\\/210200\\/gao-xin-yuan-qu a mh:FunctionalZone ;
+    rdfs:label "高新园区"@zh ; schema:containedInPlace id:place\\/cn\\/210200 .
+id:org\\/compound\\/210211\\/yan-hai-jian-zhu\\/owners-committee a mh:OwnersCommittee ;
+    rdfs:label "沿海鉴筑业主委员会"@zh ;
+    schema:foundingDate "2019"^^xsd:gYear ;
+    mh:servesCompound id:compound\\/210211\\/yan-hai-jian-zhu ;
+    mh:guidedBy id:org\\/compound\\/210211\\/yan-hai-jian-zhu\\/party-branch ;
+    mh:evidence id:source\\/sample\\/char\\/0-4 .
+id:initiative\\/210211\\/yan-hai-jian-zhu\\/whistle-and-report
+    mh:implementedBy id:org\\/compound\\/210211\\/yan-hai-jian-zhu\\/party-branch ;
+    mh:partner id:org\\/compound\\/210211\\/yan-hai-jian-zhu\\/owners-committee .
+id:recognition\\/210211\\/yan-hai-jian-zhu\\/red-property-base a mh:Recognition ;
+    rdfs:label "区红色物业示范基地"@zh ;
+    mh:recipient id:project\\/210211\\/yan-hai-jian-zhu ;
+    mh:conferredBy id:org\\/compound\\/210211\\/yan-hai-jian-zhu\\/party-branch ;
+    mh:level mhc:admin-level\\/county ;
+    mh:evidence id:source\\/sample\\/char\\/0-4 .
+id:assertion\\/0123456789abcdef a mh:Assertion ;
+    rdf:subject id:compound\\/210211\\/yan-hai-jian-zhu ;
+    rdf:predicate mh:locatedIn ;
+    rdf:object id:place\\/cn\\/210211 ;
+    mh:evidence id:source\\/sample\\/char\\/0-4 .
+id:coverage\\/210211\\/yan-hai-jian-zhu\\/1 a mh:MediaCoverage ;
+    schema:about id:project\\/210211\\/yan-hai-jian-zhu ;
+    mh:reportedBy id:org\\/cn\\/lswb ;
+    mh:evidence id:source\\/sample\\/char\\/0-4 .
+id:org\\/cn\\/lswb a mh:MediaOutlet ; rdfs:label "辽沈晚报"@zh ; mh:evidence id:source\\/sample\\/char\\/0-4 .
+id:source\\/sample\\/char\\/0-4 mh:textQuality mhc:quality\\/ok ; mh:sentenceIndex 0 .
+"""
+
+
+def _sample() -> Graph:
+    dataset = Dataset()
+    dataset.parse(SAMPLE, format="trig")
+    graph = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
+@pytest.fixture(scope="module")
+def base() -> Graph:
+    graph = _sample()
+    graph.parse(data=HEADER + EXTENSION, format="turtle")
+    return graph
+
+
+_ESCAPED_NAME = re.compile(r"\b(id|mhc):((?:[\w.-]|\\/)+)")
+
+
+def _sparql(text: str) -> str:
+    """Expand ``id:a\\/b`` names to full IRIs: rdflib's SPARQL parser rejects the ``\\/`` escape."""
+    return _ESCAPED_NAME.sub(
+        lambda m: f"<{PREFIXES[m.group(1)]}{m.group(2).replace(chr(92) + '/', '/')}>", text
+    )
+
+
+def _mutated(base: Graph, update: str) -> Graph:
+    graph = Graph()
+    graph += base
+    graph.update(HEADER + _sparql(update))
+    return graph
+
+
+def _shapes_of(report: ValidationReport) -> set[str]:
+    return {r.shape or "" for r in report.violations}
+
+
+# --------------------------------------------------------------------------- conforming
+
+
+def test_sample_dataset_conforms() -> None:
+    dataset = Dataset()
+    dataset.parse(SAMPLE, format="trig")
+    report = validate_graph(dataset)
+    assert report.conforms, report_text(report)
+    assert report.results == ()
+
+
+def test_extended_sample_conforms(base: Graph) -> None:
+    report = validate_graph(base)
+    assert report.conforms, report_text(report)
+
+
+def test_caller_graph_is_not_modified(base: Graph) -> None:
+    before = len(base)
+    validate_graph(base)
+    assert len(base) == before
+
+
+# --------------------------------------------------------------------------- one violation per case
+
+CASES = [
+    # (id, SPARQL Update, expected source shape, expected words in the en message)
+    ("evidence-missing", "DELETE WHERE { id:obs\\/210211\\/yan-hai-jian-zhu\\/building-area\\/sample-6 mh:evidence ?e }",
+     "mhs:EvidencedShape-evidence", "without evidence"),
+    ("evidence-missing-on-subclass", "DELETE WHERE { id:org\\/compound\\/210211\\/yan-hai-jian-zhu\\/party-branch mh:evidence ?e }",
+     "mhs:EvidencedShape-evidence", "without evidence"),
+    ("project-not-placed", "DELETE WHERE { id:compound\\/210211\\/yan-hai-jian-zhu mh:locatedIn ?p }",
+     "mhs:ShowcaseProjectShape", "not placed"),
+    ("project-name", "DELETE WHERE { id:project\\/210211\\/yan-hai-jian-zhu schema:name ?n }",
+     "mhs:ShowcaseProjectShape-name", "Chinese name"),
+    ("project-compound", "DELETE WHERE { id:project\\/210211\\/yan-hai-jian-zhu mh:compound ?c }",
+     "mhs:ShowcaseProjectShape-compound", "exactly one compound"),
+    ("project-source", "DELETE WHERE { id:project\\/210211\\/yan-hai-jian-zhu dcterms:source ?s }",
+     "mhs:ShowcaseProjectShape-source", "needs a source"),
+    ("project-number", "DELETE { ?p mh:showcaseNumber ?n } INSERT { ?p mh:showcaseNumber 0 } WHERE { ?p mh:showcaseNumber ?n }",
+     "mhs:ShowcaseProjectShape-number", "positive integer"),
+    ("project-campaign", 'INSERT DATA { id:project\\/210211\\/yan-hai-jian-zhu mh:campaign "美好家园" }',
+     "mhs:ShowcaseProjectShape-campaign", "must be an IRI"),
+    ("compound-label", "DELETE WHERE { id:compound\\/210211\\/yan-hai-jian-zhu rdfs:label ?l }",
+     "mhs:CompoundShape-label", "Chinese rdfs:label"),
+    ("compound-located-in", "INSERT DATA { id:compound\\/210211\\/yan-hai-jian-zhu mh:locatedIn id:source\\/sample }",
+     "mhs:CompoundShape-locatedIn", "administrative division or functional zone"),
+    ("division-code", 'DELETE { ?d mh:divisionCode "210211" } INSERT { ?d mh:divisionCode "21021" } WHERE { ?d mh:divisionCode "210211" }',
+     "mhs:AdministrativeDivisionShape-code", "6, 9 or 12 digits"),
+    ("division-level", "DELETE { ?d mh:adminLevel ?l } INSERT { ?d mh:adminLevel mhc:quality\\/ok } WHERE { ?d mh:divisionCode \"210211\" ; mh:adminLevel ?l }",
+     "mhs:AdministrativeDivisionShape-level", "mhc:admin-level"),
+    ("division-parent", "INSERT DATA { id:place\\/cn\\/210211 schema:containedInPlace id:place\\/cn\\/210000 }",
+     "mhs:AdministrativeDivisionShape-parent", "at most one parent"),
+    ("place-label", "DELETE WHERE { id:place\\/cn\\/210000 rdfs:label ?l }",
+     "mhs:PlaceLabelShape", "place needs a Chinese"),
+    ("zone-parent", "DELETE WHERE { id:place\\/cn\\/210200\\/gao-xin-yuan-qu schema:containedInPlace ?p }",
+     "mhs:FunctionalZoneShape-parent", "functional zone must lie"),
+    ("org-label", "DELETE WHERE { id:org\\/compound\\/210211\\/yan-hai-jian-zhu\\/party-branch rdfs:label ?l }",
+     "mhs:OrganizationShape-label", "organisation needs a Chinese"),
+    ("org-serves", "INSERT DATA { id:org\\/compound\\/210211\\/yan-hai-jian-zhu\\/party-branch mh:servesCompound id:place\\/cn\\/210211 }",
+     "mhs:OrganizationShape-serves", "mh:servesCompound must point"),
+    ("org-linked", "INSERT DATA { id:org\\/compound\\/210211\\/yan-hai-jian-zhu\\/party-branch mh:guidedBy id:compound\\/210211\\/yan-hai-jian-zhu }",
+     "mhs:OrganizationShape-linked", "must point to an organisation"),
+    ("org-founding", 'INSERT DATA { id:org\\/compound\\/210211\\/yan-hai-jian-zhu\\/party-branch schema:foundingDate "2015年" }',
+     "mhs:OrganizationShape-founding", "founding date"),
+    ("initiative-type", "DELETE { ?i mh:initiativeType ?t } INSERT { ?i mh:initiativeType mhc:indicator\\/households } WHERE { ?i mh:initiativeType ?t }",
+     "mhs:InitiativeShape-type", "mhc:initiative scheme"),
+    ("initiative-at", "DELETE WHERE { ?i mh:implementedAt ?c }",
+     "mhs:InitiativeShape-at", "implemented"),
+    ("initiative-by", "INSERT DATA { id:initiative\\/210211\\/yan-hai-jian-zhu\\/whistle-and-report mh:implementedBy id:compound\\/210211\\/yan-hai-jian-zhu }",
+     "mhs:InitiativeShape-by", "must point to an organisation"),
+    ("observation-value", "DELETE WHERE { ?o schema:value ?v }",
+     "mhs:IndicatorObservationShape", "needs a value"),
+    ("observation-about", "INSERT DATA { id:obs\\/210211\\/yan-hai-jian-zhu\\/building-area\\/sample-6 schema:observationAbout id:place\\/cn\\/210211 }",
+     "mhs:IndicatorObservationShape-about", "exactly one schema:observationAbout"),
+    ("observation-indicator", "DELETE { ?o mh:indicator ?i } INSERT { ?o mh:indicator mhc:event\\/completion } WHERE { ?o mh:indicator ?i }",
+     "mhs:IndicatorObservationShape-indicator", "mhc:indicator scheme"),
+    ("observation-unit", "DELETE { ?o qudt:unit ?u } INSERT { ?o qudt:unit unit:KiloGM } WHERE { ?o qudt:unit ?u }",
+     "mhs:IndicatorObservationShape-unit", "exactly one unit"),
+    ("observation-qualifier", "DELETE WHERE { ?o mh:valueQualifier ?q }",
+     "mhs:IndicatorObservationShape-qualifier", "value qualifier"),
+    ("observation-expression", "DELETE WHERE { ?o mh:originalExpression ?x }",
+     "mhs:IndicatorObservationShape-expression", "original wording"),
+    ("observation-value-type", 'DELETE { ?o schema:value ?v } INSERT { ?o schema:value "17万" } WHERE { ?o schema:value ?v }',
+     "mhs:IndicatorObservationShape-value", "xsd:decimal"),
+    ("observation-min-value-type", 'INSERT DATA { id:obs\\/210211\\/yan-hai-jian-zhu\\/building-area\\/sample-6 schema:minValue "many" }',
+     "mhs:IndicatorObservationShape-minValue", "schema:minValue"),
+    ("observation-max-value-type", 'INSERT DATA { id:obs\\/210211\\/yan-hai-jian-zhu\\/building-area\\/sample-6 schema:maxValue "many" }',
+     "mhs:IndicatorObservationShape-maxValue", "schema:maxValue"),
+    ("percent-range", "DELETE { ?o mh:indicator ?i ; qudt:unit ?u ; schema:value ?v } "
+     "INSERT { ?o mh:indicator mhc:indicator\\/fee-collection-rate ; qudt:unit unit:PERCENT ; schema:value 963 } "
+     "WHERE { ?o mh:indicator ?i ; qudt:unit ?u ; schema:value ?v }",
+     "mhs:PercentRangeShape", "percent value 963 is outside 0–100"),
+    ("unit-matches-indicator", "DELETE { ?o qudt:unit ?u } INSERT { ?o qudt:unit unit:NUM } WHERE { ?o qudt:unit ?u }",
+     "mhs:UnitMatchesIndicatorShape", "unit unit:NUM differs from the indicator's canonical unit unit:M2"),
+    ("event-type", "DELETE { ?e mh:eventType ?t } INSERT { ?e mh:eventType mhc:initiative\\/safety } WHERE { ?e mh:eventType ?t }",
+     "mhs:DatedEventShape-type", "mhc:event scheme"),
+    ("event-about", "DELETE WHERE { ?e mh:eventType ?t ; schema:about ?a }",
+     "mhs:DatedEventShape-about", "schema:about"),
+    ("event-date", 'DELETE { ?e mh:eventDate ?d } INSERT { ?e mh:eventDate "2011年10月" } WHERE { ?e mh:eventDate ?d }',
+     "mhs:DatedEventShape-date", "exactly one date"),
+    ("recognition-label", "DELETE WHERE { ?r a mh:Recognition ; rdfs:label ?l }",
+     "mhs:RecognitionShape-label", "recognition needs a Chinese"),
+    ("recognition-recipient", "DELETE WHERE { ?r a mh:Recognition ; mh:recipient ?x }",
+     "mhs:RecognitionShape-recipient", "recipient"),
+    ("recognition-by", "DELETE { ?r mh:conferredBy ?o } INSERT { ?r mh:conferredBy id:place\\/cn\\/210211 } WHERE { ?r mh:conferredBy ?o }",
+     "mhs:RecognitionShape-by", "conferredBy must point"),
+    ("recognition-level", "DELETE { ?r mh:level ?l } INSERT { ?r mh:level mhc:quality\\/ok } WHERE { ?r mh:level ?l }",
+     "mhs:RecognitionShape-level", "level"),
+    ("assertion-subject", "DELETE WHERE { ?a a mh:Assertion ; rdf:subject ?s }",
+     "mhs:AssertionShape-subject", "rdf:subject"),
+    ("assertion-predicate", 'DELETE { ?a rdf:predicate ?p } INSERT { ?a rdf:predicate "locatedIn" } WHERE { ?a rdf:predicate ?p }',
+     "mhs:AssertionShape-predicate", "rdf:predicate"),
+    ("assertion-object", "DELETE WHERE { ?a a mh:Assertion ; rdf:object ?o }",
+     "mhs:AssertionShape-object", "rdf:object"),
+    ("source-identifier", "DELETE WHERE { id:source\\/sample dcterms:identifier ?i }",
+     "mhs:SourceDocumentShape-id", "dcterms:identifier"),
+    ("source-language", "DELETE WHERE { id:source\\/sample dcterms:language ?l }",
+     "mhs:SourceDocumentShape-language", "language"),
+    ("source-sha256", 'DELETE { ?s mh:sha256 ?h } INSERT { ?s mh:sha256 "ABC" } WHERE { ?s mh:sha256 ?h }',
+     "mhs:SourceDocumentShape-sha256", "hex"),
+    ("source-text", 'INSERT DATA { id:source\\/sample schema:text "另一个文本" }',
+     "mhs:SourceDocumentShape-text", "at most one raw text"),
+    ("span-source", "DELETE WHERE { id:source\\/sample\\/char\\/6-16 oa:hasSource ?s }",
+     "mhs:EvidenceSpanShape-source", "exactly one source"),
+    ("span-position", "DELETE WHERE { id:source\\/sample\\/char\\/6-16 oa:hasSelector ?s . ?s a oa:TextPositionSelector }",
+     "mhs:EvidenceSpanShape-position", "oa:TextPositionSelector"),
+    ("span-quote", "DELETE WHERE { id:source\\/sample\\/char\\/6-16 oa:hasSelector ?s . ?s a oa:TextQuoteSelector }",
+     "mhs:EvidenceSpanShape-quote", "oa:TextQuoteSelector"),
+    ("span-quality", "INSERT DATA { id:source\\/sample\\/char\\/6-16 mh:textQuality mhc:quality\\/unknown }",
+     "mhs:EvidenceSpanShape-quality", "text quality"),
+    ("quote-matches-text", 'DELETE { ?q oa:exact ?x } INSERT { ?q oa:exact "沿海鉴筑" } WHERE { ?q oa:exact "沿海鑒筑" }',
+     "mhs:QuoteMatchesTextShape", 'quote "沿海鉴筑" does not match the raw text "沿海鑒筑" at offsets 0–4'),
+    ("selector-start", "DELETE { ?p oa:start 6 } INSERT { ?p oa:start 16 } WHERE { ?p oa:start 6 }",
+     "mhs:TextPositionSelectorShape-start", "less than oa:end"),
+    ("selector-end", "DELETE WHERE { ?p oa:start 6 ; oa:end ?e }",
+     "mhs:TextPositionSelectorShape-end", "oa:end"),
+    ("selector-exact", 'DELETE WHERE { ?q oa:exact "沿海鑒筑" }',
+     "mhs:TextQuoteSelectorShape-exact", "oa:exact"),
+    ("concept-zh", 'DELETE WHERE { mhc:initiative\\/safety skos:prefLabel "安全管理"@zh }',
+     "mhs:ConceptShape-zh", "one Chinese skos:prefLabel"),
+    ("concept-en", 'INSERT DATA { mhc:initiative\\/safety skos:prefLabel "Safety"@en }',
+     "mhs:ConceptShape-en", "one English skos:prefLabel"),
+    ("concept-notation", 'INSERT DATA { mhc:initiative\\/safety skos:notation "SAFE" }',
+     "mhs:ConceptShape-notation", "skos:notation"),
+    ("concept-scheme", "DELETE WHERE { mhc:quality\\/ok skos:inScheme ?s }",
+     "mhs:ConceptShape-scheme", "skos:inScheme"),
+    ("concept-broader", "INSERT DATA { mhc:initiative\\/fire-safety skos:broader mhc:initiative\\/service-quality }",
+     "mhs:ConceptShape-broader", "at most one skos:broader"),
+]
+
+
+@pytest.mark.parametrize(("update", "shape", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_violation_is_reported(base: Graph, update: str, shape: str, words: str) -> None:
+    report = validate_graph(_mutated(base, update))
+    assert not report.conforms
+    hits = [r for r in report.violations if r.shape == shape]
+    assert hits, f"{shape} not reported; got:\n{report_text(report)}"
+    assert any(words in r.message_en for r in hits), [r.message_en for r in hits]
+    assert all(r.message_zh and r.message_en for r in report.results)
+
+
+def test_every_shape_with_a_message_has_a_case() -> None:
+    from meihao_kg.ontology import curie, shapes_graph
+
+    shapes = shapes_graph()
+    from rdflib.namespace import SH
+
+    with_message = {
+        curie(s) for s in shapes.subjects(SH.message, None) if isinstance(s, URIRef)
+    } - {"mhs:PercentRangeConstraint", "mhs:UnitMatchesIndicatorConstraint", "mhs:QuoteMatchesTextConstraint"}
+    with_message |= {"mhs:PercentRangeShape", "mhs:UnitMatchesIndicatorShape", "mhs:QuoteMatchesTextShape"}
+    assert with_message == {c[2] for c in CASES}
+
+
+def test_every_message_is_bilingual() -> None:
+    from rdflib.namespace import SH
+
+    from meihao_kg.ontology import shapes_graph
+
+    shapes = shapes_graph()
+    for node in set(shapes.subjects(SH.message, None)):
+        langs = sorted(m.language for m in shapes.objects(node, SH.message))
+        assert langs == ["en", "zh"], node
+
+
+# --------------------------------------------------------------------------- four faults at once
+
+
+def test_four_planted_faults_give_four_named_violations(base: Graph) -> None:
+    graph = _mutated(
+        base,
+        """
+        INSERT DATA {
+          id:obs\\/x\\/pct a mh:IndicatorObservation ;
+              schema:observationAbout id:compound\\/210211\\/yan-hai-jian-zhu ;
+              mh:indicator mhc:indicator\\/fee-collection-rate ;
+              schema:value 963 ; qudt:unit unit:PERCENT ; mh:valueQualifier mhc:qualifier\\/eq ;
+              mh:originalExpression "物业费收缴率达到963%"@zh ;
+              mh:evidence id:source\\/sample\\/char\\/6-16 .
+        } ;
+        DELETE WHERE { id:obs\\/210211\\/yan-hai-jian-zhu\\/building-area\\/sample-6 mh:evidence ?e } ;
+        DELETE { ?q oa:exact ?x } INSERT { ?q oa:exact "沿海鉴筑" } WHERE { ?q oa:exact "沿海鑒筑" ; oa:exact ?x } ;
+        DELETE { ?o qudt:unit ?u } INSERT { ?o qudt:unit unit:NUM }
+          WHERE { ?o mh:indicator mhc:indicator\\/building-area ; qudt:unit ?u }
+        """,
+    )
+    report = validate_graph(graph)
+    assert not report.conforms
+    by_shape = {r.shape: r for r in report.violations}
+    assert len(report.violations) == 4, report_text(report)
+    assert set(by_shape) == {
+        "mhs:PercentRangeShape",
+        "mhs:EvidencedShape-evidence",
+        "mhs:QuoteMatchesTextShape",
+        "mhs:UnitMatchesIndicatorShape",
+    }
+    assert by_shape["mhs:PercentRangeShape"].value == "963"
+    assert "963" in by_shape["mhs:PercentRangeShape"].message_zh
+    assert by_shape["mhs:EvidencedShape-evidence"].focus == str(OBS)
+    assert by_shape["mhs:QuoteMatchesTextShape"].value == "沿海鉴筑"
+    assert "沿海鑒筑" in by_shape["mhs:QuoteMatchesTextShape"].message_zh
+    assert by_shape["mhs:UnitMatchesIndicatorShape"].value == "unit:NUM"
+    assert "unit:M2" in by_shape["mhs:UnitMatchesIndicatorShape"].message_en
+    text = report_text(report)
+    for r in report.violations:
+        assert r.focus_label in text and r.message_zh in text and r.message_en in text
+    assert "原文 / quote: “建筑面积17万平方米”" in text  # evidence quote of the 963 observation
+
+
+# --------------------------------------------------------------------------- API behaviour
+
+
+def test_dataset_and_graph_give_the_same_results(base: Graph) -> None:
+    broken = _mutated(base, "DELETE WHERE { ?i mh:implementedAt ?c }")
+    dataset = Dataset()
+    dataset.graph(ID["graph/one"]).parse(data=broken.serialize(format="turtle"), format="turtle")
+    assert validate_graph(dataset).results == validate_graph(broken).results
+
+
+def test_renderers(base: Graph) -> None:
+    report = validate_graph(_mutated(base, "DELETE WHERE { ?i mh:implementedAt ?c }"))
+    payload = json.loads(report_json(report))
+    assert payload["conforms"] is False and payload["violations"] == 1
+    result = payload["results"][0]
+    assert result["focus_label"] == "吹哨报到"
+    assert result["path"] == "mh:implementedAt"
+    assert result["quote"] == "沿海鉴筑"
+    assert len(Graph().parse(data=report_turtle(report), format="turtle")) > 5
+    assert "吹哨报到" in report_text(report, lang="zh")
+    assert "needs a place" not in report_text(report, lang="zh")
+    with pytest.raises(ValueError):
+        report_text(report, lang="fr")
+    with pytest.raises(ValidationError):
+        require_conforms(report)
+    require_conforms(validate_graph(base))
+
+
+def test_bad_shapes_raise_shape_load_error(tmp_path: Path, base: Graph) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle", encoding="utf-8")
+    with pytest.raises(ShapeLoadError):
+        validate_graph(base, shapes=bad)
+    with pytest.raises(ShapeLoadError):
+        validate_graph(base, shapes=tmp_path / "missing.ttl")
+
+
+def test_custom_shapes_graph(base: Graph) -> None:
+    shapes = Graph().parse(
+        data=HEADER + "mhs:S a sh:NodeShape ; sh:targetClass mh:ResidentialCompound ;"
+        ' sh:property [ sh:path mh:divisionCode ; sh:minCount 1 ; sh:message "缺代码"@zh , "no code"@en ] .',
+        format="turtle",
+    )
+    report = validate_graph(base, shapes=shapes)
+    assert [(r.focus, r.message_en) for r in report.results] == [(str(COMPOUND), "no code")]
+
+
+def test_validation_is_fast_on_fifty_projects() -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    head, body = text.split("id:graph\\/source\\/sample {", 1)
+    parts = [head]
+    for i in range(50):
+        copy = (
+            body.replace("source\\/sample", f"source\\/sample{i}")
+            .replace('"sample"', f'"sample{i}"')
+            .replace("yan-hai-jian-zhu", f"yan-hai-jian-zhu-{i}")
+        )
+        parts.append(f"id:graph\\/source\\/sample{i} {{" + copy)
+    dataset = Dataset()
+    dataset.parse(data="\n".join(parts), format="trig")
+    start = time.perf_counter()
+    report = validate_graph(dataset)
+    elapsed = time.perf_counter() - start
+    assert report.conforms
+    assert elapsed < 5.0
+
+
+# --------------------------------------------------------------------------- inference
+
+
+def test_inferred_graph(base: Graph) -> None:
+    inferred = inferred_graph(base)
+    assert (BRANCH, RDF.type, ORG.Organization) in inferred
+    assert (BRANCH, RDF.type, MH.PartyOrganization) in inferred
+    assert (WHISTLE, RDF.type, MH.Initiative) in inferred
+    assert (WHISTLE, RDF.type, PROV.Activity) in inferred
+    facet = CONCEPT["initiative/co-governance"]
+    assert (WHISTLE, MH.initiativeType, facet) in inferred
+    assert (WHISTLE, DCTERMS.type, facet) in inferred
+    assert (OBS, PROV.wasDerivedFrom, ID["source/sample/char/6-16"]) in inferred
+    red = CONCEPT["initiative/red-property-management"]
+    assert (red, SKOS.broaderTransitive, CONCEPT["initiative/party-building-leadership"]) in inferred
+    # only new triples
+    assert not any(t in base for t in inferred)
+    # the caller's graph is untouched
+    assert (BRANCH, RDF.type, ORG.Organization) not in base
+
+
+def test_inferred_graph_red_property_found_under_party_building(base: Graph) -> None:
+    graph = _mutated(
+        base,
+        "INSERT DATA { id:initiative\\/x\\/red a mh:Initiative ;"
+        " mh:initiativeType mhc:initiative\\/red-property-management . }",
+    )
+    inferred = inferred_graph(graph)
+    both = graph + inferred
+    hits = set(
+        both.subjects(MH.initiativeType, CONCEPT["initiative/party-building-leadership"])
+    )
+    assert ID["initiative/x/red"] in hits
+
+
+def test_inferred_graph_reads_datasets() -> None:
+    dataset = Dataset()
+    dataset.parse(SAMPLE, format="trig")
+    assert (BRANCH, RDF.type, ORG.Organization) in inferred_graph(dataset)
+
+
+def test_project_and_compound_are_distinct(base: Graph) -> None:
+    inferred = inferred_graph(base)
+    assert (COMPOUND, RDF.type, URIRef("https://schema.org/Project")) not in inferred
+    assert (PROJECT, RDF.type, URIRef("https://schema.org/Project")) in inferred
