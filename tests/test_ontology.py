@@ -193,7 +193,10 @@ def _initiatives(onto: Graph) -> list[URIRef]:
 
 
 def test_initiative_tree(onto: Graph) -> None:
-    top = {str(onto.value(c, SKOS.notation)) for c in onto.objects(CONCEPT.initiative, SKOS.hasTopConcept)}
+    top = {
+        str(onto.value(c, SKOS.notation))
+        for c in onto.objects(CONCEPT.initiative, SKOS.hasTopConcept)
+    }
     assert top == FACETS
     for concept in _initiatives(onto):
         notation = str(onto.value(concept, SKOS.notation))

@@ -1,3 +1,5 @@
+# ruff: noqa: E501
+# (the CASES table keeps one SPARQL Update per line, for reading)
 """Tests of ontology/shapes.ttl and meihao_kg.validate: a conforming and a violating example per shape.
 
 Fixtures are the hand-written sample (tests/data/sample-project.trig), an extension with the classes
@@ -131,6 +133,11 @@ def test_caller_graph_is_not_modified(base: Graph) -> None:
 
 # --------------------------------------------------------------------------- one violation per case
 
+NEW_CONCEPT = (
+    'mhc:initiative\\/new a skos:Concept ; skos:inScheme mhc:initiative ; skos:notation "CC.NEW" ;'
+    " skos:broader mhc:initiative\\/community-culture ;"
+)
+
 CASES = [
     # (id, SPARQL Update, expected source shape, expected words in the en message)
     ("evidence-missing", "DELETE WHERE { id:obs\\/210211\\/yan-hai-jian-zhu\\/building-area\\/sample-6 mh:evidence ?e }",
@@ -203,23 +210,23 @@ CASES = [
      "mhs:UnitMatchesIndicatorShape", "unit unit:NUM differs from the indicator's canonical unit unit:M2"),
     ("event-type", "DELETE { ?e mh:eventType ?t } INSERT { ?e mh:eventType mhc:initiative\\/safety } WHERE { ?e mh:eventType ?t }",
      "mhs:DatedEventShape-type", "mhc:event scheme"),
-    ("event-about", "DELETE WHERE { ?e mh:eventType ?t ; schema:about ?a }",
+    ("event-about", "DELETE { ?e schema:about ?a } WHERE { ?e mh:eventType ?t ; schema:about ?a }",
      "mhs:DatedEventShape-about", "schema:about"),
     ("event-date", 'DELETE { ?e mh:eventDate ?d } INSERT { ?e mh:eventDate "2011年10月" } WHERE { ?e mh:eventDate ?d }',
      "mhs:DatedEventShape-date", "exactly one date"),
-    ("recognition-label", "DELETE WHERE { ?r a mh:Recognition ; rdfs:label ?l }",
+    ("recognition-label", "DELETE { ?r rdfs:label ?l } WHERE { ?r a mh:Recognition ; rdfs:label ?l }",
      "mhs:RecognitionShape-label", "recognition needs a Chinese"),
-    ("recognition-recipient", "DELETE WHERE { ?r a mh:Recognition ; mh:recipient ?x }",
+    ("recognition-recipient", "DELETE { ?r mh:recipient ?x } WHERE { ?r a mh:Recognition ; mh:recipient ?x }",
      "mhs:RecognitionShape-recipient", "recipient"),
     ("recognition-by", "DELETE { ?r mh:conferredBy ?o } INSERT { ?r mh:conferredBy id:place\\/cn\\/210211 } WHERE { ?r mh:conferredBy ?o }",
      "mhs:RecognitionShape-by", "conferredBy must point"),
     ("recognition-level", "DELETE { ?r mh:level ?l } INSERT { ?r mh:level mhc:quality\\/ok } WHERE { ?r mh:level ?l }",
      "mhs:RecognitionShape-level", "level"),
-    ("assertion-subject", "DELETE WHERE { ?a a mh:Assertion ; rdf:subject ?s }",
+    ("assertion-subject", "DELETE { ?a rdf:subject ?s } WHERE { ?a a mh:Assertion ; rdf:subject ?s }",
      "mhs:AssertionShape-subject", "rdf:subject"),
     ("assertion-predicate", 'DELETE { ?a rdf:predicate ?p } INSERT { ?a rdf:predicate "locatedIn" } WHERE { ?a rdf:predicate ?p }',
      "mhs:AssertionShape-predicate", "rdf:predicate"),
-    ("assertion-object", "DELETE WHERE { ?a a mh:Assertion ; rdf:object ?o }",
+    ("assertion-object", "DELETE { ?a rdf:object ?o } WHERE { ?a a mh:Assertion ; rdf:object ?o }",
      "mhs:AssertionShape-object", "rdf:object"),
     ("source-identifier", "DELETE WHERE { id:source\\/sample dcterms:identifier ?i }",
      "mhs:SourceDocumentShape-id", "dcterms:identifier"),
@@ -231,9 +238,9 @@ CASES = [
      "mhs:SourceDocumentShape-text", "at most one raw text"),
     ("span-source", "DELETE WHERE { id:source\\/sample\\/char\\/6-16 oa:hasSource ?s }",
      "mhs:EvidenceSpanShape-source", "exactly one source"),
-    ("span-position", "DELETE WHERE { id:source\\/sample\\/char\\/6-16 oa:hasSelector ?s . ?s a oa:TextPositionSelector }",
+    ("span-position", "DELETE { id:source\\/sample\\/char\\/6-16 oa:hasSelector ?s } WHERE { id:source\\/sample\\/char\\/6-16 oa:hasSelector ?s . ?s a oa:TextPositionSelector }",
      "mhs:EvidenceSpanShape-position", "oa:TextPositionSelector"),
-    ("span-quote", "DELETE WHERE { id:source\\/sample\\/char\\/6-16 oa:hasSelector ?s . ?s a oa:TextQuoteSelector }",
+    ("span-quote", "DELETE { id:source\\/sample\\/char\\/6-16 oa:hasSelector ?s } WHERE { id:source\\/sample\\/char\\/6-16 oa:hasSelector ?s . ?s a oa:TextQuoteSelector }",
      "mhs:EvidenceSpanShape-quote", "oa:TextQuoteSelector"),
     ("span-quality", "INSERT DATA { id:source\\/sample\\/char\\/6-16 mh:textQuality mhc:quality\\/unknown }",
      "mhs:EvidenceSpanShape-quality", "text quality"),
@@ -241,19 +248,22 @@ CASES = [
      "mhs:QuoteMatchesTextShape", 'quote "沿海鉴筑" does not match the raw text "沿海鑒筑" at offsets 0–4'),
     ("selector-start", "DELETE { ?p oa:start 6 } INSERT { ?p oa:start 16 } WHERE { ?p oa:start 6 }",
      "mhs:TextPositionSelectorShape-start", "less than oa:end"),
-    ("selector-end", "DELETE WHERE { ?p oa:start 6 ; oa:end ?e }",
+    ("selector-end", "DELETE { ?p oa:end ?e } WHERE { ?p oa:start 6 ; oa:end ?e }",
      "mhs:TextPositionSelectorShape-end", "oa:end"),
     ("selector-exact", 'DELETE WHERE { ?q oa:exact "沿海鑒筑" }',
      "mhs:TextQuoteSelectorShape-exact", "oa:exact"),
-    ("concept-zh", 'DELETE WHERE { mhc:initiative\\/safety skos:prefLabel "安全管理"@zh }',
+    # the ontology is merged in afresh on every validation, so concept faults are new data concepts
+    ("concept-zh", f'INSERT DATA {{ {NEW_CONCEPT} skos:prefLabel "New"@en . }}',
      "mhs:ConceptShape-zh", "one Chinese skos:prefLabel"),
-    ("concept-en", 'INSERT DATA { mhc:initiative\\/safety skos:prefLabel "Safety"@en }',
+    ("concept-en", f'INSERT DATA {{ {NEW_CONCEPT} skos:prefLabel "新"@zh , "New"@en , "Newer"@en . }}',
      "mhs:ConceptShape-en", "one English skos:prefLabel"),
-    ("concept-notation", 'INSERT DATA { mhc:initiative\\/safety skos:notation "SAFE" }',
+    ("concept-notation", f'INSERT DATA {{ {NEW_CONCEPT} skos:prefLabel "新"@zh , "New"@en ; skos:notation "CC.NEW2" . }}',
      "mhs:ConceptShape-notation", "skos:notation"),
-    ("concept-scheme", "DELETE WHERE { mhc:quality\\/ok skos:inScheme ?s }",
+    ("concept-scheme", 'INSERT DATA { mhc:initiative\\/new a skos:Concept ; skos:notation "CC.NEW" ;'
+     ' skos:prefLabel "新"@zh , "New"@en . }',
      "mhs:ConceptShape-scheme", "skos:inScheme"),
-    ("concept-broader", "INSERT DATA { mhc:initiative\\/fire-safety skos:broader mhc:initiative\\/service-quality }",
+    ("concept-broader", f'INSERT DATA {{ {NEW_CONCEPT} skos:prefLabel "新"@zh , "New"@en ;'
+     " skos:broader mhc:initiative\\/service-quality . }",
      "mhs:ConceptShape-broader", "at most one skos:broader"),
 ]
 

@@ -16,7 +16,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?fact ?kind ?summary ?doc ?start ?end ?quote ?sentence WHERE {
+SELECT ?fact ?kind ?summary ?doc ?start ?end ?quote ?sentence ?project WHERE {
   ?project mh:compound ?compound .
   {
     ?fact a mh:IndicatorObservation ; schema:observationAbout ?compound ; mh:indicator ?i ;
@@ -29,8 +29,8 @@ SELECT ?fact ?kind ?summary ?doc ?start ?end ?quote ?sentence WHERE {
     ?t skos:prefLabel ?tl . FILTER(LANG(?tl) = "zh")
     BIND("举措 initiative" AS ?kind) BIND(STR(?tl) AS ?summary)
   } UNION {
-    ?fact a mh:DatedEvent ; mh:eventType ?et ; mh:eventDate ?d ; schema:about ?about .
-    FILTER(?about = ?compound || EXISTS { ?about mh:servesCompound ?compound })
+    ?fact a mh:DatedEvent ; mh:eventType ?et ; mh:eventDate ?d .
+    { ?fact schema:about ?compound } UNION { ?fact schema:about/mh:servesCompound ?compound }
     ?et skos:prefLabel ?el . FILTER(LANG(?el) = "zh")
     BIND("时间 date" AS ?kind) BIND(CONCAT(STR(?el), " ", STR(?d)) AS ?summary)
   } UNION {

@@ -522,7 +522,8 @@ def _initiatives(ctx: _Ctx, lo: int, hi: int, lex: Lexicon) -> tuple[list[Initia
     formulas: dict[str, str] = {}
 
     def start_date(pos: int) -> str | None:
-        a, _ = _sentence(text, pos, lo, hi)
+        k = bisect.bisect_right(ctx.sent_starts, pos) - 1
+        a = max(lo, ctx.sent_starts[k])
         m = DATE_RE.search(text, a, pos)
         return parse_date(m)[0] if m and pos - m.start() < 40 else None
 

@@ -34,11 +34,15 @@ class Lexicon:
     pattern: re.Pattern[str]
 
     def by_form(self, form: str) -> InitiativeType | None:
-        key = _QUOTES_RE.sub("", form)
-        for f, t in self.forms:
-            if f == key:
-                return t
-        return None
+        return self._index.get(_QUOTES_RE.sub("", form))
+
+    @property
+    def _index(self) -> dict[str, InitiativeType]:
+        index: dict[str, InitiativeType] | None = self.__dict__.get("_index_cache")
+        if index is None:
+            index = dict(self.forms)
+            object.__setattr__(self, "_index_cache", index)
+        return index
 
 
 def _form_regex(form: str) -> str:

@@ -14,6 +14,7 @@ Invariants:
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
 import re
@@ -93,7 +94,11 @@ class NormalisedText:
 
     def overlaps_damage(self, raw_start: int, raw_end: int) -> bool:
         """True when raw ``[raw_start, raw_end)`` touches a damaged span (or its edges)."""
-        return any(a <= raw_end and raw_start <= b for a, b in self.damaged)
+        if not self.damaged:
+            return False
+        k = bisect.bisect_right(self.damaged, (raw_end, raw_end + 1))
+        # spans are sorted and disjoint: only the one starting at or before raw_end can touch
+        return k > 0 and self.damaged[k - 1][1] >= raw_start
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:

@@ -138,7 +138,7 @@ def curie(node: Node) -> str:
         text = str(node)
         for prefix, namespace in _BY_LENGTH:
             if text.startswith(namespace) and len(text) > len(namespace):
-                return f"{prefix}:{text[len(namespace):]}"
+                return f"{prefix}:{text[len(namespace) :]}"
         return f"<{text}>"
     return str(node)
 
@@ -237,11 +237,11 @@ def reference_markdown(graph: Graph | None = None) -> str:
             "|---|---|---|---|---|---|---|",
         ]
         for concept in schemes[scheme]:
-            extra = []
-            if (code := g.value(concept, MH.typeCode)) is not None:
-                extra.append(str(code))
-            if (unit := g.value(concept, MH.canonicalUnit)) is not None:
-                extra.append(curie(unit))
+            extra: list[str] = []
+            if (type_code := g.value(concept, MH.typeCode)) is not None:
+                extra.append(str(type_code))
+            if (canonical := g.value(concept, MH.canonicalUnit)) is not None:
+                extra.append(curie(canonical))
             alts = sorted(
                 str(a)
                 for a in g.objects(concept, SKOS.altLabel)

@@ -230,7 +230,8 @@ def _messages(report: Graph, result: Node) -> tuple[str, str]:
 
 def _results(report: Graph, data: Graph) -> tuple[ViolationResult, ...]:
     out = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    # only top-level results: pySHACL also types the nested sh:detail results of sh:node
+    for result in set(report.objects(None, SH.result)):
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
         severity = report.value(result, SH.resultSeverity)
@@ -464,4 +465,3 @@ def inferred_graph(data: Graph | Dataset, *, ontology: Graph | None = None) -> G
             out.add(triple)
     LOGGER.debug("inferred %d triples", len(out))
     return out
-
