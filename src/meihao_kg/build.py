@@ -203,7 +203,7 @@ class _Builder:
         return iri
 
     # -- organisations --------------------------------------------------------------
-    def org_iri(self, key: str, scope: str) -> URIRef:
+    def org_iri(self, key: str, scope: str, place: URIRef | None = None) -> URIRef:
         kind, _, rest = key.partition("/")
         if kind == "compound":
             return URIRef(f"{node('org', 'compound', scope)}/{rest}")
@@ -211,16 +211,18 @@ class _Builder:
             return URIRef(f"{node('org', 'compound', scope)}/community/{rest}")
         if kind == "local":
             return URIRef(f"{node('org', 'compound', scope)}/local/{slugify(rest)}")
-        if kind == "place":
-            name, _, role = rest.partition("/")
-            return URIRef(f"{node('org', 'place', slugify(name))}/{role}")
+        if kind == "place" and place is not None:
+            # scoped by the place's own IRI: two 中心社区 in different counties stay apart
+            tail = str(place).removeprefix(str(node("place")) + "/")
+            return URIRef(f"{node('org', 'place', tail)}/{rest.partition('/')[2]}")
         if kind == "national":
             return node("org", "cn", rest)
         return node("org", "named", slugify(rest))
 
     def org(self, o: OrgMention, scope: str, project_name: str | None) -> URIRef:
         g = self.g
-        iri = self.org_iri(o.key, scope)
+        place_iri = self.place(o.place) if o.place is not None else None
+        iri = self.org_iri(o.key, scope, place_iri)
         g.add((iri, RDF.type, TYPE_CLASSES.get(o.type_code, ORG.Organization)))
         label = o.label
         kind = o.key.split("/", 1)[0]
@@ -236,9 +238,9 @@ class _Builder:
         for alias in (o.label, *o.aliases):
             if alias != label:
                 g.add((iri, SKOS.altLabel, _zh(alias)))
-        if o.place is not None:
+        if place_iri is not None:
             self.assertion(iri, ORG.hasSite if o.type_code != "party-working-committee" else SCHEMA.areaServed,
-                           self.place(o.place), o.evidence)
+                           place_iri, o.evidence)
         self.evidence(iri, o.evidence)
         return iri
 
@@ -297,7 +299,7 @@ class _Builder:
         orgs = {o.key: self.org(o, slug_scope, p.name) for o in p.orgs}
         for key, iri in orgs.items():
             kind = key.split("/", 1)[0]
-            if kind in ("compound", "community", "local") or key.startswith("place/"):
+            if kind in ("compound", "community", "local", "place"):
                 g.add((iri, MH.servesCompound, comp))
         for r in p.relations:
             s = comp if r.subject == "compound" else orgs.get(r.subject)

@@ -353,7 +353,9 @@ def _orgs(ctx: _Ctx, lo: int, hi: int, county: gz.Division | None,
         if level not in ("township", "community"):
             continue
         for m in re.finditer(re.escape(name), body):
-            after = body[m.end(): m.end() + 4]
+            after = body[m.end(): m.end() + 5]
+            if after.startswith(("工作委员会", "党工委", "党委", "党总支", "党支部")):
+                continue  # part of a party body's name, not the street office itself
             if level == "township" and name.endswith("街道"):
                 label = name + "办事处"
                 add(_org(ctx, f"place/{name}/subdistrict-office", "subdistrict-office", label,
@@ -756,13 +758,14 @@ def _project(ctx: _Ctx, sec: ProjectSection, lex: Lexicon) -> ProjectFacts:
     media_orgs, media = _media(ctx, lo, hi)
     orgs.extend(media_orgs)
     initiatives, formulas = _initiatives(ctx, sec.start, hi, lex)
-    formula_bodies: dict[str, str] = {}
+    formula_bodies = {k: f for k, f in formulas.items() if "+" in f}
+    memberships = _memberships(ctx, lo, hi, formula_bodies)
+    # a formula mechanism is also a coordination body when the text says who its parts are
+    with_members = {mb.body for mb in memberships}
     for fact in initiatives:
         key = f"compound/formula-{fact.type.slug}"
-        if key in formulas and re.search(r"\+", formulas[key]):
-            formula_bodies[key] = formulas[key]
+        if key in with_members:
             orgs.append(OrgMention(key, "coordination-body", fact.type.label_zh, "compound", fact.evidence))
-    memberships = _memberships(ctx, lo, hi, formula_bodies)
     keys = {o.key for o in orgs}
     memberships = [mb for mb in memberships if mb.member in keys or _ensure(mb.member, orgs, ctx, mb.evidence)]
     for e in _events(ctx, lo, hi):
@@ -771,6 +774,12 @@ def _project(ctx: _Ctx, sec: ProjectSection, lex: Lexicon) -> ProjectFacts:
             orgs.append(OrgMention(e.subject, t, {"owners-committee": "业主委员会",
                                                    "party-branch": "小区党支部"}[t], "compound", e.evidence))
     events = _events(ctx, lo, hi)
+    # "社区" of a compound whose section names exactly one community is that community:
+    # 社区居委会 / 社区党支部 then resolve to 新园社区居民委员会 / 新园社区党支部
+    communities = [(n, p) for n, p in sub.items() if p.division and p.division.level == "community"]
+    if len(communities) == 1:
+        cname, cref = communities[0]
+        orgs, relations, memberships = _bind_community(cname, cref, orgs, relations, memberships)
     firm = next((o for o in orgs if o.type_code == "property-service-enterprise"), None)
     if firm is not None and any(o.key == "compound/property-service-unit" for o in orgs):
         relations.append(Relation("compound/property-service-unit", "unitOf", firm.key, firm.evidence))
@@ -798,6 +807,31 @@ def _project(ctx: _Ctx, sec: ProjectSection, lex: Lexicon) -> ProjectFacts:
         number_evidence=ctx.evidence(*sec.number_span) if sec.number_span else None,
         location_evidence=loc_ev,
     )
+
+
+def _bind_community(
+    name: str, place: PlaceRef, orgs: list[OrgMention], relations: list[Relation],
+    memberships: list[Membership],
+) -> tuple[list[OrgMention], list[Relation], list[Membership]]:
+    def rekey(key: str) -> str:
+        return f"place/{name}/{key.split('/', 1)[1]}" if key.startswith("community/") else key
+
+    merged: dict[str, OrgMention] = {}
+    for o in orgs:
+        k = rekey(o.key)
+        if k != o.key:
+            suffix = o.label.removeprefix("社区")
+            o = replace(o, key=k, label=name + suffix, scope=f"place:{name}", place=place,
+                        aliases=(*o.aliases, o.label))
+        if k in merged:
+            first = merged[k]
+            extra = tuple(a for a in (o.label, *o.aliases) if a != first.label and a not in first.aliases)
+            merged[k] = replace(first, aliases=(*first.aliases, *extra))
+        else:
+            merged[k] = o
+    rel = [replace(r, subject=rekey(r.subject), object=rekey(r.object)) for r in relations]
+    mem = [replace(m, body=rekey(m.body), member=rekey(m.member)) for m in memberships]
+    return list(merged.values()), rel, mem
 
 
 def _ensure(key: str, orgs: list[OrgMention], ctx: _Ctx, ev: Evidence) -> bool:
