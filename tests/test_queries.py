@@ -42,6 +42,8 @@ CONTRACT: dict[str, tuple[dict[str, tuple[str, bool]], tuple[str, ...]]] = {
     "project-organisations": ({"project": ("project", True)}, ("organisation", "name", "type", "quote")),
     "project-initiatives": ({"project": ("project", True)}, ("initiative", "label_zh", "label_en", "quote")),
     "initiative-stats": ({}, ("initiative", "label_zh", "label_en", "projects")),
+    # added after the issue was written (not in its contract): its own header
+    "organisations": ({"type": ("literal", False)}, ("organisation", "name", "type", "projects")),
 }
 
 QUERY_FILES = sorted(queries_dir().glob("*.rq"))
@@ -358,6 +360,23 @@ def test_initiative_stats(seed_store) -> None:
     assert all(1 <= c <= 5 for c in counts)
     # consistent with projects-by-initiative for a leaf type
     assert stats["联席会议制度"] == len(q(seed_store, "projects-by-initiative", initiative="联席会议").rows)
+
+
+def test_organisations(seed_store) -> None:
+    res = q(seed_store, "organisations")
+    assert res.columns == ("organisation", "name", "type", "projects")
+    assert len(res.rows) == len({r[0] for r in res.rows})
+    types = col(res, "type")
+    assert types == sorted(types)
+    res = q(seed_store, "organisations", type="owners-committee")
+    assert [(r[1], r[3]) for r in res.rows] == [
+        ("大华锦绣华城博雅园业主委员会", "大华锦绣华城博雅园"),
+        ("沿海鉴筑业主委员会", "沿海鉴筑"),
+        ("金盛佳园首府业主委员会", "金盛佳园首府"),
+    ]
+    media = {r[1] for r in q(seed_store, "organisations", type="media-outlet").rows}
+    assert {"辽沈晚报", "中国新闻网"} <= media
+    assert q(seed_store, "organisations", type='x" } DROP ALL {').rows == ()
 
 
 # --------------------------------------------------------------------------- injection
