@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
@@ -48,6 +49,7 @@ _UNITS = {"M2": UNIT.M2, "PERCENT": UNIT.PERCENT, "NUM": UNIT.NUM, "CCY_CNY": UN
 _DATE_TYPES = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}
 _RECOGNITION_LEVELS = {"provincial": "province", "municipal": "prefecture", "district": "county",
                        "county": "county", "subdistrict": "township"}
+_GENERIC_ZONE = re.compile(r"^(?:高新技术产业开发区|高新园区|高新区|经济技术开发区|经开区|开发区|工业园区|新区|园区|保税区)$")
 _LEVEL_SUFFIX = {"county": ("县", "区", "市"), "prefecture": ("市",), "province": ("省",)}
 
 
@@ -192,10 +194,20 @@ class _Builder:
         base = str(parent) if parent is not None else str(node("place", "cn"))
         iri = URIRef(f"{base}/{slugify(p.name)}")
         cls = MH.FunctionalZone if p.kind == "zone" else SCHEMA.Place
+        label = p.name
+        keys = self._place_keys(p.name, None, "")
+        if p.kind == "zone" and p.division is not None:
+            short = p.division.alias or gz.strip_suffix(p.division.name)
+            if _GENERIC_ZONE.match(p.name):
+                label = short + p.name  # 工业园区 → 苏州工业园区
+            if not p.name.startswith(short):
+                keys |= {short + p.name, p.division.name + p.name}
         g.add((iri, RDF.type, cls))
-        g.add((iri, RDFS.label, _zh(p.name)))
-        g.add((iri, SCHEMA.name, _zh(p.name)))
-        for key in self._place_keys(p.name, None, ""):
+        g.add((iri, RDFS.label, _zh(label)))
+        g.add((iri, SCHEMA.name, _zh(label)))
+        if label != p.name:
+            g.add((iri, SKOS.altLabel, _zh(p.name)))
+        for key in keys:
             g.add((iri, MH.lexicalKey, Literal(key)))
         if parent is not None:
             g.add((iri, SCHEMA.containedInPlace, parent))
@@ -279,8 +291,10 @@ class _Builder:
         self.evidence(comp, p.evidence)
         if p.places:
             self.assertion(comp, MH.locatedIn, self.place(p.places[0]), p.places[0].evidence)
-            for q in p.places[1:]:
-                self.place(q)
+            iris = [self.place(q) for q in p.places]
+            for inner, outer, q in zip(iris, iris[1:], p.places[1:]):
+                if q.kind == "zone":  # a street inside a functional zone (苏州工业园区斜塘街道)
+                    g.add((inner, MH.locatedIn, outer))
         elif p.province:
             prov = next((d for d in gz._index().values()
                          if d.level == "province" and d.name == p.province), None)

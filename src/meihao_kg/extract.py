@@ -143,6 +143,7 @@ INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
     _rule("investment", "CCY_CNY", r"总投资|投资|投入资金|投入|资金|出资|筹集|花费|拨付", r"元"),
     _rule("commendations", "NUM", r"表扬信|锦旗|感谢信", r"次|面|封"),
     _rule("parking-spaces", "NUM", r"停车位|车位", r"个"),
+    _rule("buildings", "NUM", r"楼栋数|楼栋|楼宇|住宅楼|楼房", r"栋|幢|座", gap=4),
     _rule_after(
         "buildings", "NUM",
         rf"(?P<kw>共计|共有|总计|共|拥有|包括|含|计)\s*(?P<num>{NUM})\s*(?P<more>余|多)?\s*(?P<unit>栋|幢|座)(?:楼|住宅楼|高层|住宅)?",
@@ -242,10 +243,21 @@ _EVENT_AFTER = [
     (re.compile(r"^[^,。;]{0,4}?成立(?:了)?(?:小区)?(党支部|党总支|党小组)"), "party-branch-founded"),
     (re.compile(r"^[^,。;]{0,4}?(?:开展|参与|参加|启动)[“\"]?美好家园"), "campaign-joined"),
 ]
-_EVENT_BEFORE = [
-    (re.compile(r"(业主委员会|业委会)(?:于|在)?$"), "owners-committee-founded", r"^成立"),
-    (re.compile(r"(党支部|党总支)(?:于|在)?$"), "party-branch-founded", r"^成立"),
+_EVENT_BEFORE = [  # the event word before the date: 业委会成立于2018年, 建成于2012年
+    (re.compile(r"(?:业主委员会|业委会)(?:正式)?(?:依法)?成立(?:于|在)?$"), "owners-committee-founded"),
+    (re.compile(r"(?:党支部|党总支)(?:正式)?成立(?:于|在)?$"), "party-branch-founded"),
+    (re.compile(r"(?:建成交付|建成|竣工|交付使用|交付)(?:于|在)$"), "completion"),
+    (re.compile(r"(?:首次入伙|首批入住|入伙)(?:于|在)$"), "first-occupancy"),
 ]
+# a date opening a sentence, with the founding later in it: "2019年3月,在社区指导下,小区依法成立业主委员会"
+_EVENT_LATER = [
+    (re.compile(r"^[^。;!?\n]{0,40}?(?:依法|正式)?成立(?:了)?(?:小区)?(?:业主委员会|业委会)"), "owners-committee-founded"),
+    (re.compile(r"^[^。;!?\n]{0,40}?(?:正式)?成立(?:了)?(?:小区)?(?:党支部|党总支)"), "party-branch-founded"),
+]
+
+
+_EVENT_SUBJECT = {"owners-committee-founded": "compound/owners-committee",
+                  "party-branch-founded": "compound/party-branch"}
 
 
 def _events(ctx: _Ctx, lo: int, hi: int) -> list[DatedEvent]:
@@ -260,16 +272,26 @@ def _events(ctx: _Ctx, lo: int, hi: int) -> list[DatedEvent]:
                 kind = k
                 break
         if kind is None:
-            before = text[max(lo, m.start() - 10): m.start()]
-            for pat, k, _tail in _EVENT_BEFORE:
-                if pat.search(before.removesuffix("成立于").removesuffix("成立")) and re.search(
-                    r"成立(?:于|在)?$", before
-                ):
+            before = text[max(lo, m.start() - 12): m.start()]
+            for pat, k in _EVENT_BEFORE:
+                if pat.search(before):
                     kind = k
+                    break
+        if kind is None:
+            nxt = DATE_RE.search(text, m.end(), hi)
+            rest = text[m.end(): min(hi, nxt.start() if nxt else hi, m.end() + 48)]
+            for pat, k in _EVENT_LATER:
+                hit = pat.search(rest)
+                if hit:
+                    kind = k
+                    out.append(DatedEvent(k, iso, _EVENT_SUBJECT.get(k, "compound"),
+                                          ctx.evidence(m.start(), m.end() + hit.end())))
+                    break
+            if kind is not None:
+                continue
         if kind is None:
             continue
-        subject = {"owners-committee-founded": "compound/owners-committee",
-                   "party-branch-founded": "compound/party-branch"}.get(kind, "compound")
+        subject = _EVENT_SUBJECT.get(kind, "compound")
         out.append(DatedEvent(kind, iso, subject, ctx.clause_evidence(m.start(), m.end(), lo, hi)))
     return out
 
@@ -493,6 +515,8 @@ _FORMULA_RE = re.compile(
     r"|(?P<cn>[一二三四五六七八九十两多](?:方|位|驾|级|网|员|长|心|联))(?P<cntail>联动|一体|马车|合一|共治|协同|共建|融合)"
 )
 _NEGATION = re.compile(r"(?:无|没有|未|不再|杜绝|禁止)$")
+# a negation earlier in the same clause: "没有照搬其他小区的“吹哨报到”做法"
+_CLAUSE_NEGATION = re.compile(r"没有|并未|尚未|未曾|并非|而非|不同于|不是|无需|不再")
 
 
 def _formula_key(s: str) -> str:
@@ -532,11 +556,24 @@ def _initiatives(ctx: _Ctx, lo: int, hi: int, lex: Lexicon) -> tuple[list[Initia
     for m in lex.pattern.finditer(text, lo, hi):
         if _NEGATION.search(text[max(lo, m.start() - 3): m.start()]):
             continue
+        clause_start, _ = ctx.clause(m.start(), m.end(), lo, hi)
+        if _CLAUSE_NEGATION.search(text, clause_start, m.start()):
+            continue
         t = lex.by_form(m.group(0))
         if t is None or t.slug in seen:
             continue
         seen[t.slug] = InitiativeFact(t, ctx.clause_evidence(m.start(), m.end(), lo, hi),
                                       start_date=start_date(m.start()))
+    for pat, t in lex.gapped:
+        if t.slug in seen:
+            continue
+        for m in pat.finditer(text, lo, hi):
+            clause_start, _ = ctx.clause(m.start(), m.end(), lo, hi)
+            if _CLAUSE_NEGATION.search(text, clause_start, m.start()):
+                continue
+            seen[t.slug] = InitiativeFact(t, ctx.clause_evidence(m.start(), m.end(), lo, hi),
+                                          start_date=start_date(m.start()))
+            break
     for m in _FORMULA_RE.finditer(text, lo, hi):
         f = m.group("f") or m.group("f2")
         if f:
@@ -625,12 +662,19 @@ def _place_from_address(ctx: _Ctx, addr: str, s: int, e: int, province: str | No
                 town = tm.group(0)
                 rest = rest[len(town):]
         if zone and town is None:
+            after_zone = rest[len(zone.group(0)):]
+            tm = _TOWN_RE.match(after_zone)
+            if tm:
+                # 苏州市工业园区斜塘街道: a street inside the zone
+                chain.insert(0, PlaceRef(tm.group(0), "division", gz.township(div, tm.group(0)), ev))
+                rest = zone.group(0) + after_zone[len(tm.group(0)):]
             # 沈阳于洪新城: the zone's name starts with the county's short name
             zname = zone.group(0)
             for form in (div.alias, gz.strip_suffix(div.name)):
                 if form and form + zname in addr and not zname.startswith(form):
                     zname = form + zname
-            chain.insert(0, PlaceRef(zname, "zone", div, ev))
+            chain.insert(1 if chain[0].division and chain[0].division.level == "township" else 0,
+                         PlaceRef(zname, "zone", div, ev))
             rest = rest[len(zone.group(0)):]
         elif town:
             chain.insert(0, PlaceRef(town, "division", gz.township(div, town), ev))

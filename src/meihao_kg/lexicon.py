@@ -32,6 +32,9 @@ class Lexicon:
     types: tuple[InitiativeType, ...]
     forms: tuple[tuple[str, InitiativeType], ...]  # surface form (no quote marks) → type
     pattern: re.Pattern[str]
+    # skos:hiddenLabel patterns with "…" (any few characters of the same clause):
+    # "公示…收支" finds 公示物业服务收支情况
+    gapped: tuple[tuple[re.Pattern[str], InitiativeType], ...] = ()
 
     def by_form(self, form: str) -> InitiativeType | None:
         return self._index.get(_QUOTES_RE.sub("", form))
@@ -61,6 +64,7 @@ def load_lexicon() -> Lexicon:
     g.parse(ontology_path("initiatives.ttl"), format="turtle")
     types: list[InitiativeType] = []
     forms: dict[str, InitiativeType] = {}
+    gapped: list[tuple[re.Pattern[str], InitiativeType]] = []
     for concept in sorted(set(g.subjects(SKOS.inScheme, None))):
         labels = {(lit.language or ""): str(lit) for lit in g.objects(concept, SKOS.prefLabel)}
         broader = g.value(concept, SKOS.broader)
@@ -75,6 +79,10 @@ def load_lexicon() -> Lexicon:
             notation=str(notation) if notation else None,
         )
         types.append(t)
+        for hidden in g.objects(concept, SKOS.hiddenLabel):
+            if "…" in str(hidden):
+                parts = [_form_regex(_QUOTES_RE.sub("", x)) for x in str(hidden).split("…")]
+                gapped.append((re.compile(r"[^,;。!?\n]{0,12}?".join(parts)), t))
         surface = [labels.get("zh", "")]
         surface += [str(a) for a in g.objects(concept, SKOS.altLabel) if a.language == "zh"]
         for s in surface:
@@ -83,4 +91,4 @@ def load_lexicon() -> Lexicon:
                 forms[key] = t
     ordered = sorted(forms.items(), key=lambda kv: -len(kv[0]))
     pattern = re.compile("|".join(f"(?:{_form_regex(f)})" for f, _ in ordered))
-    return Lexicon(types=tuple(types), forms=tuple(ordered), pattern=pattern)
+    return Lexicon(types=tuple(types), forms=tuple(ordered), pattern=pattern, gapped=tuple(gapped))

@@ -144,9 +144,8 @@ def _text_key(value: str) -> str:
 
 
 def _place_key(value: str) -> str:
-    from .gazetteer import strip_suffix
-
-    return strip_suffix(_text_key(value))
+    """As typed: 吉林市 must not match 吉林省; places carry keys with and without suffix."""
+    return _text_key(value).replace(" ", "")
 
 
 def resolve_project(store: KGStore, value: str) -> Any:
