@@ -12,8 +12,8 @@ and review the diff in git.
 from __future__ import annotations
 
 import os
-from decimal import Decimal
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest

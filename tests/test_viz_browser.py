@@ -227,3 +227,63 @@ def test_large_view_uses_python_layout(browser: Any, tmp_path: Path) -> None:
         assert view.outside == [] and view.errors == []
     finally:
         view.page.close()
+
+
+# --------------------------------------------------------------------------- the real seed build
+
+
+def _cli_view(browser: Any, tmp_path: Path, store: Path, *args: str) -> Page:
+    from click.testing import CliRunner
+
+    from meihao_kg.cli import cli
+
+    out = tmp_path / "cli-view.html"
+    res = CliRunner().invoke(cli, ["viz", "--store", str(store), "--out", str(out), *args])
+    assert res.exit_code == 0, res.output
+    return Page(browser, out.read_text(encoding="utf-8"), tmp_path / "loaded.html")
+
+
+def test_seed_view_offline(browser: Any, tmp_path: Path, seed_store_path: Path) -> None:
+    view = _cli_view(browser, tmp_path, seed_store_path)
+    try:
+        assert view.outside == [] and view.failed == [] and view.errors == []
+        ink = view.js(
+            """() => { const c = document.querySelector('#mynetwork canvas');
+                       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                       let ink = 0;
+                       for (let i = 0; i < d.length; i += 4)
+                         if (d[i + 3] > 0 && (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240)) ink++;
+                       return ink; }"""
+        )
+        assert ink > 5000
+        legend = view.page.inner_text("#mh-legend")
+        for name in ("示范项目", "小区", "行政区划", "党支部", "业主委员会", "居民委员会", "举措类型"):
+            assert name in legend
+        project = view.node_id("沿海鉴筑")
+        view.page.fill("#mh-search", "沿海鉴筑")
+        assert view.js("window.mhLastSearch.ids")[0] == project
+    finally:
+        view.page.close()
+
+
+def test_injected_project_name_runs_no_script(browser: Any, tmp_path: Path) -> None:
+    from meihao_kg.pipeline import build_kg
+
+    article = tmp_path / "inject.txt"
+    article.write_text(
+        "辽 宁\n20\n<script>alert(1)</script>花园:<b>标语</b>\n概况及亮点\n"
+        "<script>alert(1)</script>花园小区位于沈阳市和平区,建筑面积5万平方米,开展垃圾分类。\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / "kg"
+    build_kg([article], store=store)
+    view = _cli_view(browser, tmp_path, store)
+    try:
+        view.page.fill("#mh-search", "script")
+        results = view.page.locator("#mh-results li").all_inner_texts()
+        assert "<script>alert(1)</script>花园" in results  # shown literally
+        assert view.js("window.__alerts") == [] and view.dialogs == []
+        assert view.js("document.scripts.length") == 2
+        assert view.outside == [] and view.failed == []
+    finally:
+        view.page.close()

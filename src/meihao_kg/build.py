@@ -315,13 +315,13 @@ class _Builder:
             kind = key.split("/", 1)[0]
             if kind in ("compound", "community", "local", "place"):
                 g.add((iri, MH.servesCompound, comp))
-        for r in p.relations:
-            s = comp if r.subject == "compound" else orgs.get(r.subject)
-            o = orgs.get(r.object)
-            if s is None or o is None:
+        for rel in p.relations:
+            s = comp if rel.subject == "compound" else orgs.get(rel.subject)
+            target = orgs.get(rel.object)
+            if s is None or target is None:
                 continue
-            pred = {"approvedBy": MH.approvedBy, "guidedBy": MH.guidedBy, "unitOf": ORG.unitOf}[r.predicate]
-            self.assertion(s, pred, o, r.evidence)
+            pred = {"approvedBy": MH.approvedBy, "guidedBy": MH.guidedBy, "unitOf": ORG.unitOf}[rel.predicate]
+            self.assertion(s, pred, target, rel.evidence)
         for mb in p.memberships:
             body, member = orgs.get(mb.body), orgs.get(mb.member)
             if body is None or member is None:
@@ -348,49 +348,49 @@ class _Builder:
                 g.add((iri, MH.implementedBy, body))
             self.evidence(iri, f.evidence)
 
-        for o in p.observations:
-            iri = node("obs", scope, p.slug, o.indicator, f"{o.evidence.doc_id}-{o.evidence.start}")
+        for ob in p.observations:
+            iri = node("obs", scope, p.slug, ob.indicator, f"{ob.evidence.doc_id}-{ob.evidence.start}")
             g.add((iri, RDF.type, MH.IndicatorObservation))
             g.add((iri, SCHEMA.observationAbout, comp))
-            g.add((iri, MH.indicator, CONCEPT[f"indicator/{o.indicator}"]))
-            value_prop = SCHEMA.minValue if o.qualifier in ("gt", "ge") else (
-                SCHEMA.maxValue if o.qualifier in ("lt", "le") else SCHEMA.value)
-            g.add((iri, SCHEMA.value, _decimal(o.value)))
+            g.add((iri, MH.indicator, CONCEPT[f"indicator/{ob.indicator}"]))
+            value_prop = SCHEMA.minValue if ob.qualifier in ("gt", "ge") else (
+                SCHEMA.maxValue if ob.qualifier in ("lt", "le") else SCHEMA.value)
+            g.add((iri, SCHEMA.value, _decimal(ob.value)))
             if value_prop != SCHEMA.value:
-                g.add((iri, value_prop, _decimal(o.value)))
-            g.add((iri, QUDT.unit, _UNITS[o.unit]))
-            g.add((iri, MH.valueQualifier, CONCEPT[f"qualifier/{o.qualifier}"]))
-            g.add((iri, MH.originalExpression, _zh(o.expression)))
-            if o.baseline is not None:
-                g.add((iri, MH.baselineValue, _decimal(o.baseline)))
-            if o.date:
-                g.add((iri, SCHEMA.observationDate, _date(o.date)))
-            self.evidence(iri, o.evidence)
+                g.add((iri, value_prop, _decimal(ob.value)))
+            g.add((iri, QUDT.unit, _UNITS[ob.unit]))
+            g.add((iri, MH.valueQualifier, CONCEPT[f"qualifier/{ob.qualifier}"]))
+            g.add((iri, MH.originalExpression, _zh(ob.expression)))
+            if ob.baseline is not None:
+                g.add((iri, MH.baselineValue, _decimal(ob.baseline)))
+            if ob.date:
+                g.add((iri, SCHEMA.observationDate, _date(ob.date)))
+            self.evidence(iri, ob.evidence)
 
-        for e in p.events:
-            subject = comp if e.subject == "compound" else orgs.get(e.subject, comp)
-            iri = node("event", scope, p.slug, e.event)
+        for evt in p.events:
+            subject = comp if evt.subject == "compound" else orgs.get(evt.subject, comp)
+            iri = node("event", scope, p.slug, evt.event)
             if (iri, RDF.type, MH.DatedEvent) in g:
-                iri = node("event", scope, p.slug, f"{e.event}-{e.evidence.start}")
+                iri = node("event", scope, p.slug, f"{evt.event}-{evt.evidence.start}")
             g.add((iri, RDF.type, MH.DatedEvent))
-            g.add((iri, MH.eventType, CONCEPT[f"event/{e.event}"]))
+            g.add((iri, MH.eventType, CONCEPT[f"event/{evt.event}"]))
             g.add((iri, SCHEMA.about, subject))
-            g.add((iri, MH.eventDate, _date(e.date)))
-            if e.event in ("owners-committee-founded", "party-branch-founded") and subject != comp:
-                g.add((subject, SCHEMA.foundingDate, _date(e.date)))
-            self.evidence(iri, e.evidence)
+            g.add((iri, MH.eventDate, _date(evt.date)))
+            if evt.event in ("owners-committee-founded", "party-branch-founded") and subject != comp:
+                g.add((subject, SCHEMA.foundingDate, _date(evt.date)))
+            self.evidence(iri, evt.evidence)
 
-        for r in p.recognitions:
-            iri = node("recognition", scope, p.slug, slugify(r.title))
-            recipient = comp if r.recipient == "compound" else orgs.get(r.recipient, comp)
+        for rec in p.recognitions:
+            iri = node("recognition", scope, p.slug, slugify(rec.title))
+            recipient = comp if rec.recipient == "compound" else orgs.get(rec.recipient, comp)
             g.add((iri, RDF.type, MH.Recognition))
-            g.add((iri, RDFS.label, _zh(r.title)))
+            g.add((iri, RDFS.label, _zh(rec.title)))
             g.add((iri, MH.recipient, recipient))
-            level = _RECOGNITION_LEVELS.get(r.level or "")
+            level = _RECOGNITION_LEVELS.get(rec.level or "")
             if level:
                 g.add((iri, MH.level, CONCEPT[f"admin-level/{level}"]))
-            g.add((recipient, SCHEMA.award, _zh(r.title)))
-            self.evidence(iri, r.evidence)
+            g.add((recipient, SCHEMA.award, _zh(rec.title)))
+            self.evidence(iri, rec.evidence)
 
         for m in p.media:
             iri = node("coverage", m.evidence.doc_id, str(m.evidence.start))

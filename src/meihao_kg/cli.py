@@ -194,7 +194,10 @@ def export(fmt: str, out: Path | None, no_inferred: bool, no_ontology: bool, sto
         from .projection import project_graph, write_gexf, write_graphml
 
         G = project_graph(store_dataset(st))
-        (write_graphml if fmt == "graphml" else write_gexf)(G, out)
+        if fmt == "graphml":
+            write_graphml(G, out)
+        else:
+            write_gexf(G, out)
         click.echo(f"wrote {out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges", err=True)
         return
     from .export import export_rdf
@@ -260,8 +263,12 @@ def validate(fmt: str, store: str | None) -> None:
     except MeihaoError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
-    render = {"text": report_text, "json": report_json, "turtle": report_turtle}[fmt]
-    click.echo(render(report))
+    if fmt == "json":
+        click.echo(report_json(report))
+    elif fmt == "turtle":
+        click.echo(report_turtle(report))
+    else:
+        click.echo(report_text(report))
     if fmt == "text":
         click.echo(f"validated in {report.seconds:.2f} s", err=True)
     sys.exit(0 if report.conforms else 1)
@@ -324,7 +331,7 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
 
         q = find_query(query_name)
         res = run_query(st, q, _params(params))
-        G = projection.rows_to_graph(res.rows, res.columns, ds)
+        G = projection.rows_to_graph([dict(zip(res.columns, r)) for r in res.rows], list(res.columns), g=ds)
         title = f"{q.title_zh} ({', '.join(params) or q.name})"
     elif similarity:
         G = projection.similarity_graph(ds)

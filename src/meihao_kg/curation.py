@@ -67,12 +67,12 @@ class Curation:
         for keep, merged in self.merges:
             k = URIRef(keep)
             for m in map(URIRef, merged):
-                for s, p, o in list(g.triples((m, None, None))):
-                    g.remove((s, p, o))
-                    g.add((k, p, o) if p != SKOS.prefLabel else (k, SKOS.altLabel, o))
-                for s, p, o in list(g.triples((None, None, m))):
-                    g.remove((s, p, o))
-                    g.add((s, p, k))
+                for t in list(g.triples((m, None, None))):
+                    g.remove(t)
+                    g.add((k, t[1], t[2]) if t[1] != SKOS.prefLabel else (k, SKOS.altLabel, t[2]))
+                for t in list(g.triples((None, None, m))):
+                    g.remove(t)
+                    g.add((t[0], t[1], k))
             if merged and any(True for _ in g.triples((k, None, None))):
                 g.add((k, MH.curated, Literal(True)))
         return g

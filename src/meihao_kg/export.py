@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-
 from rdflib import Dataset, Graph, URIRef
 
 from .build import bind_prefixes

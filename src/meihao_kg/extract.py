@@ -669,8 +669,8 @@ def _place_from_address(ctx: _Ctx, addr: str, s: int, e: int, province: str | No
                 chain.insert(0, PlaceRef(tm.group(0), "division", gz.township(div, tm.group(0)), ev))
                 rest = zone.group(0) + after_zone[len(tm.group(0)):]
             # 沈阳于洪新城: the zone's name starts with the county's short name
-            zname = zone.group(0)
-            for form in (div.alias, gz.strip_suffix(div.name)):
+            zname: str = zone.group(0)
+            for form in (div.alias or "", gz.strip_suffix(div.name)):
                 if form and form + zname in addr and not zname.startswith(form):
                     zname = form + zname
             chain.insert(1 if chain[0].division and chain[0].division.level == "township" else 0,

@@ -18,7 +18,7 @@ from rdflib import URIRef
 
 from .namespaces import ID
 
-__all__ = ["slugify", "node", "span_iri", "place_iri", "SLUG_FILE"]
+__all__ = ["SLUG_FILE", "node", "slugify", "span_iri"]
 
 SLUG_FILE = Path("data") / "slugs.csv"
 
@@ -41,7 +41,7 @@ def slugify(name: str) -> str:
         return frozen
     from pypinyin import Style, lazy_pinyin
 
-    parts = lazy_pinyin(name, style=Style.NORMAL, errors=lambda s: [s])
+    parts = lazy_pinyin(name, style=Style.NORMAL, errors="default")
     slug = "-".join(p.lower().replace("ü", "v") for p in parts)
     slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")
     if not slug:

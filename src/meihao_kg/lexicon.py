@@ -55,7 +55,7 @@ def _form_regex(form: str) -> str:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    from rdflib import Graph
+    from rdflib import Graph, URIRef
     from rdflib.namespace import SKOS
 
     from .namespaces import MH
@@ -65,8 +65,9 @@ def load_lexicon() -> Lexicon:
     types: list[InitiativeType] = []
     forms: dict[str, InitiativeType] = {}
     gapped: list[tuple[re.Pattern[str], InitiativeType]] = []
-    for concept in sorted(set(g.subjects(SKOS.inScheme, None))):
-        labels = {(lit.language or ""): str(lit) for lit in g.objects(concept, SKOS.prefLabel)}
+    concepts = sorted({c for c in g.subjects(SKOS.inScheme, None) if isinstance(c, URIRef)})
+    for concept in concepts:
+        labels = {(getattr(lit, "language", None) or ""): str(lit) for lit in g.objects(concept, SKOS.prefLabel)}
         broader = g.value(concept, SKOS.broader)
         notation = g.value(concept, SKOS.notation)
         t = InitiativeType(
@@ -84,7 +85,7 @@ def load_lexicon() -> Lexicon:
                 parts = [_form_regex(_QUOTES_RE.sub("", x)) for x in str(hidden).split("…")]
                 gapped.append((re.compile(r"[^,;。!?\n]{0,12}?".join(parts)), t))
         surface = [labels.get("zh", "")]
-        surface += [str(a) for a in g.objects(concept, SKOS.altLabel) if a.language == "zh"]
+        surface += [str(a) for a in g.objects(concept, SKOS.altLabel) if getattr(a, "language", None) == "zh"]
         for s in surface:
             key = _QUOTES_RE.sub("", s)
             if len(key) >= 2 and key not in forms:

@@ -710,7 +710,16 @@ def neighbourhood(graph: nx.Graph, node_or_name: str, depth: int = 1) -> nx.Grap
     if depth < 0:
         raise ValueError("depth must be >= 0")
     centre = find_node(graph, node_or_name)
-    out = nx.ego_graph(graph, centre, radius=depth, undirected=True).copy()
+    # a showcase project and its compound are one thing to a reader: the compound's
+    # organisations, initiatives and places belong to the project's neighbourhood
+    centres = {centre}
+    for _, other, data in graph.edges(centre, data=True):
+        if str(data.get("predicate", "")).endswith("#compound"):
+            centres.add(other)
+    keep: set[Any] = set()
+    for c in centres:
+        keep |= set(nx.ego_graph(graph, c, radius=depth, undirected=True).nodes)
+    out = graph.subgraph(keep).copy()
     out.nodes[centre]["focus"] = True
     return out
 

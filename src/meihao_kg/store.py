@@ -101,7 +101,7 @@ class OxigraphStore:
     def dump_nquads(self) -> bytes:
         import pyoxigraph
 
-        return bytes(self._store.dump(format=pyoxigraph.RdfFormat.N_QUADS))
+        return bytes(self._store.dump(format=pyoxigraph.RdfFormat.N_QUADS) or b"")
 
     def __len__(self) -> int:
         return len(self._store)
