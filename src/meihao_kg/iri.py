@@ -25,8 +25,8 @@ SLUG_FILE = Path("data") / "slugs.csv"
 
 @lru_cache(maxsize=1)
 def _frozen() -> dict[str, str]:
-    here = Path(__file__).resolve().parent.parent.parent / SLUG_FILE
-    for path in (SLUG_FILE, here):
+    package = Path(__file__).resolve().parent
+    for path in (SLUG_FILE, package / "data" / "slugs.csv", package.parent.parent / SLUG_FILE):
         if path.exists():
             with path.open(encoding="utf-8") as fh:
                 return {row["name"]: row["slug"] for row in csv.DictReader(fh) if row.get("name")}
