@@ -37,6 +37,9 @@ def _errors(f: F) -> F:
             return f(*args, **kwargs)
         except MeihaoError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # e.g. an --out file that cannot be written
+            name = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{name}{exc.strerror or exc}") from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -194,6 +197,7 @@ def export(fmt: str, out: Path | None, no_inferred: bool, no_ontology: bool, sto
         from .projection import project_graph, write_gexf, write_graphml
 
         G = project_graph(store_dataset(st))
+        out.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "graphml":
             write_graphml(G, out)
         else:
@@ -206,6 +210,7 @@ def export(fmt: str, out: Path | None, no_inferred: bool, no_ontology: bool, sto
     if out is None:
         sys.stdout.buffer.write(data)
     else:
+        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(data)
         click.echo(f"wrote {out} ({len(data)} bytes)", err=True)
 
@@ -342,6 +347,7 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
         if focus:
             G = projection.neighbourhood(G, focus, depth)
             title = f"{focus} (depth {depth})"
+    out.parent.mkdir(parents=True, exist_ok=True)
     write_html(render_html(G, title=title, lang=lang), out)
     click.echo(f"wrote {out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges", err=True)
 

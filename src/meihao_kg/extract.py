@@ -114,6 +114,16 @@ class _IndicatorRule:
     notation: str
     unit: str
     pattern: re.Pattern[str]
+    triggers: tuple[str, ...] = ()  # literal words one of which must occur (a fast prefilter)
+
+    def applies(self, body: str) -> bool:
+        return not self.triggers or any(t in body for t in self.triggers)
+
+
+def _literals(alternation: str) -> tuple[str, ...]:
+    """The words of a plain ``a|b|c`` alternation; () if it holds any other regex syntax."""
+    words = tuple(alternation.split("|"))
+    return () if any(re.search(r"[\\()\[\]?*+{}.^$]", w) for w in words) else words
 
 
 def _rule(notation: str, unit: str, keyword: str, unit_re: str, gap: int = 6) -> _IndicatorRule:
@@ -122,11 +132,11 @@ def _rule(notation: str, unit: str, keyword: str, unit_re: str, gap: int = 6) ->
         rf"(?P<num>{NUM})\s*(?P<mult>万|亿)?\s*(?P<more>余|多)?\s*(?P<unit>{unit_re})"
         r"(?P<after>以上|左右|以下|以内)?"
     )
-    return _IndicatorRule(notation, unit, re.compile(pat))
+    return _IndicatorRule(notation, unit, re.compile(pat), _literals(keyword))
 
 
-def _rule_after(notation: str, unit: str, pattern: str) -> _IndicatorRule:
-    return _IndicatorRule(notation, unit, re.compile(pattern))
+def _rule_after(notation: str, unit: str, pattern: str, triggers: tuple[str, ...] = ()) -> _IndicatorRule:
+    return _IndicatorRule(notation, unit, re.compile(pattern), triggers)
 
 
 INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
@@ -147,23 +157,28 @@ INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
     _rule_after(
         "buildings", "NUM",
         rf"(?P<kw>共计|共有|总计|共|拥有|包括|含|计)\s*(?P<num>{NUM})\s*(?P<more>余|多)?\s*(?P<unit>栋|幢|座)(?:楼|住宅楼|高层|住宅)?",
+        ("栋", "幢", "座"),
     ),
     _rule_after(
         "staff", "NUM",
         rf"(?P<num>{NUM})\s*(?P<more>余|多)?\s*(?P<unit>名|位)(?P<kw>管家|员工|工作人员|物业服务人员|物业人员|保安|保洁员|秩序维护员|客服人员|客服)",
+        ("名", "位"),
     ),
     _rule_after(
         "volunteers", "NUM",
         rf"(?P<num>{NUM})\s*(?P<more>余|多)?\s*(?P<unit>名|位|人)(?:的)?(?P<kw>志愿者)",
+        ("志愿者",),
     ),
-    _rule_after("coverage-rate", "PERCENT", rf"(?P<num>{NUM})\s*(?P<unit>%)(?P<kw>覆盖)"),
+    _rule_after("coverage-rate", "PERCENT", rf"(?P<num>{NUM})\s*(?P<unit>%)(?P<kw>覆盖)", ("%覆盖",)),
     _rule_after(
         "satisfaction-rank", "NUM",
         rf"(?P<kw>位列|排名|名列|位居|排在)(?P<scope>全县|全市|全区|全省|全国|全街道)?[^,。]{{0,6}}?第(?P<num>{NUM})(?P<unit>名|位)?",
+        ("位列", "排名", "名列", "位居", "排在"),
     ),
     _rule_after(
         "safety-incidents", "NUM",
         r"(?P<kw>安全事故|安全责任事故|火灾事故|刑事案件)(?:实现)?(?P<num>零)(?P<unit>发生|事故|起)?",
+        ("零",),
     ),
 )
 
@@ -189,6 +204,8 @@ def _observations(ctx: _Ctx, lo: int, hi: int) -> list[Observation]:
     taken: list[tuple[int, int]] = []
     out: list[Observation] = []
     for rule in INDICATOR_RULES:
+        if not rule.applies(body):
+            continue
         for m in rule.pattern.finditer(body):
             num_span = (lo + m.start("num"), lo + m.end("num"))
             if any(a < num_span[1] and num_span[0] < b for a, b in taken):
@@ -350,7 +367,7 @@ def _orgs(ctx: _Ctx, lo: int, hi: int, county: gz.Division | None,
     for m in re.finditer(r"协商议事委员会|议事协商委员会|协商议事会", body):
         add(_org(ctx, "compound/consultation-committee", "coordination-body", m.group(0),
                  "compound", lo + m.start(), lo + m.end(), lo, hi))
-    for m in re.finditer(rf"([{HAN}]{{0,8}}?)派出所", body):
+    for m in re.finditer(r"派出所", body) if "派出所" in body else ():
         add(_org(ctx, "local/police-station", "police-station", "派出所", "local",
                  lo + m.start(), lo + m.end(), lo, hi))
     for m in re.finditer(r"(县|区|市)?消防(?:救援)?(大队|支队|中队|站)", body):
