@@ -262,7 +262,8 @@ class _Builder:
         coded = next((q.division.county_or_above() for q in p.places if q.division), None)
         scope = coded.code if coded and coded.code else "cn"
         proj = node("project", scope, p.slug)
-        comp = node("compound", scope, p.slug)
+        cslug = p.compound_slug or p.slug
+        comp = node("compound", scope, cslug)
         g.add((proj, RDF.type, MH.ShowcaseProject))
         g.add((proj, RDFS.label, _zh(p.name)))
         g.add((proj, SCHEMA.name, _zh(p.name)))
@@ -284,8 +285,11 @@ class _Builder:
             g.add((proj, MH.campaign, campaign))
 
         g.add((comp, RDF.type, MH.ResidentialCompound))
-        g.add((comp, RDFS.label, _zh(p.name + "小区")))
-        g.add((comp, SCHEMA.name, _zh(p.name + "小区")))
+        if p.compound_slug is None:
+            g.add((comp, RDFS.label, _zh(p.name + "小区")))
+            g.add((comp, SCHEMA.name, _zh(p.name + "小区")))
+        else:  # the compound is named by the source that introduced it
+            g.add((comp, SKOS.altLabel, _zh(p.name + "小区")))
         for alias in p.aliases:
             g.add((comp, SKOS.altLabel, _zh(alias + "小区")))
         self.evidence(comp, p.evidence)
@@ -309,7 +313,7 @@ class _Builder:
                 g.add((addr, SCHEMA.addressLocality, _zh(p.places[0].name)))
             self.evidence(addr, p.address.evidence)
 
-        slug_scope = f"{scope}/{p.slug}"
+        slug_scope = f"{scope}/{cslug}"
         orgs = {o.key: self.org(o, slug_scope, p.name) for o in p.orgs}
         for key, iri in orgs.items():
             kind = key.split("/", 1)[0]
@@ -336,7 +340,7 @@ class _Builder:
                 self.evidence(ms, mb.evidence)
 
         for f in p.initiatives:
-            iri = node("initiative", scope, p.slug, f.type.slug)
+            iri = node("initiative", scope, cslug, f.type.slug)
             g.add((iri, RDF.type, MH.GovernanceMechanism if f.type.mechanism else MH.Initiative))
             g.add((iri, RDFS.label, _zh(f.type.label_zh)))
             g.add((iri, MH.initiativeType, URIRef(f.type.iri)))
@@ -349,7 +353,7 @@ class _Builder:
             self.evidence(iri, f.evidence)
 
         for ob in p.observations:
-            iri = node("obs", scope, p.slug, ob.indicator, f"{ob.evidence.doc_id}-{ob.evidence.start}")
+            iri = node("obs", scope, cslug, ob.indicator, f"{ob.evidence.doc_id}-{ob.evidence.start}")
             g.add((iri, RDF.type, MH.IndicatorObservation))
             g.add((iri, SCHEMA.observationAbout, comp))
             g.add((iri, MH.indicator, CONCEPT[f"indicator/{ob.indicator}"]))
@@ -369,9 +373,8 @@ class _Builder:
 
         for evt in p.events:
             subject = comp if evt.subject == "compound" else orgs.get(evt.subject, comp)
-            iri = node("event", scope, p.slug, evt.event)
-            if (iri, RDF.type, MH.DatedEvent) in g:
-                iri = node("event", scope, p.slug, f"{evt.event}-{evt.evidence.start}")
+            # per source: two articles may date one event differently ("who said what")
+            iri = node("event", scope, cslug, evt.event, f"{evt.evidence.doc_id}-{evt.evidence.start}")
             g.add((iri, RDF.type, MH.DatedEvent))
             g.add((iri, MH.eventType, CONCEPT[f"event/{evt.event}"]))
             g.add((iri, SCHEMA.about, subject))
@@ -381,7 +384,7 @@ class _Builder:
             self.evidence(iri, evt.evidence)
 
         for rec in p.recognitions:
-            iri = node("recognition", scope, p.slug, slugify(rec.title))
+            iri = node("recognition", scope, cslug, slugify(rec.title))
             recipient = comp if rec.recipient == "compound" else orgs.get(rec.recipient, comp)
             g.add((iri, RDF.type, MH.Recognition))
             g.add((iri, RDFS.label, _zh(rec.title)))

@@ -161,6 +161,7 @@ class ProjectFacts:
     headline_evidence: Evidence | None = None
     number_evidence: Evidence | None = None
     location_evidence: Evidence | None = None
+    compound_slug: str | None = None  # set when the compound is known under another slug
 
 
 @dataclass(frozen=True)

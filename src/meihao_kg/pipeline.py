@@ -108,6 +108,7 @@ def build_kg(
     summaries: list[SourceSummary] = []
     lexicon = load_lexicon()
     decisions = _load_curation(curation)
+    extracted: list[tuple[Path, Any]] = []
     for f in files:
         try:
             src = read_source(f)
@@ -118,13 +119,15 @@ def build_kg(
             warnings.append(f"{f}: read as {src.encoding}, not UTF-8")
         ex = extract_source(src, lexicon)
         warnings.extend(ex.warnings)
-        if not ex.projects:
-            continue
+        if ex.projects:
+            extracted.append((f, ex))
+    extracted = _resolve_across_sources(root, extracted)
+    for f, ex in extracted:
         g = build_graph(ex, read_meta(f))
         if decisions is not None:
             g = decisions.apply(g, ex.doc_id)
         graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), g.serialize(format="nt", encoding="utf-8")))
-        summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), len(g), src.encoding))
+        summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), len(g), ex.encoding))
     if not graphs:
         raise InputError("; ".join(errors + [w for w in warnings if "no project" in w])
                          or "nothing to build")
@@ -159,6 +162,20 @@ def build_kg(
         triples=triples, seconds=time.perf_counter() - t0, validation=report,
         kept_invalid=bool(report is not None and not report.conforms),
     )
+
+
+def _resolve_across_sources(root: Path, extracted: list[tuple[Path, Any]]) -> list[tuple[Path, Any]]:
+    """One compound named differently in different sources gets one IRI (see crossref)."""
+    from .crossref import known_projects, resolve_projects
+    from .errors import StoreError
+    from .store import open_store
+
+    try:
+        known = known_projects(open_store(root), [ex.doc_id for _, ex in extracted])
+    except StoreError:
+        known = []
+    resolved = resolve_projects([ex for _, ex in extracted], known)
+    return [(f, ex) for (f, _), ex in zip(extracted, resolved)]
 
 
 def store_graph(new_store: Any, *, skip_inferred: bool = False) -> Any:

@@ -174,6 +174,9 @@ def resolve_project(store: KGStore, value: str) -> Any:
         known = "、".join(sorted({r["n"].value for r in store.query(qn)}))
         raise QueryError(f"no project named {value!r}", hint=f"known projects: {known or 'none'}")
     iris = sorted({r["p"].value for r in rows})
+    exact = sorted({r["p"].value for r in rows if r["name"].value == key})
+    if len(iris) > 1 and len(exact) == 1:
+        iris = exact  # a project's own name wins over another's alias
     if len(iris) > 1:
         raise QueryError(f"{value!r} names several projects: {', '.join(iris)}", hint="pass the IRI")
     return pyoxigraph.NamedNode(iris[0])

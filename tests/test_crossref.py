@@ -1,0 +1,47 @@
+"""One compound named differently in different sources is one node (cross-source resolution)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from meihao_kg.pipeline import build_kg
+from meihao_kg.queries import find_query, run_query
+from meihao_kg.store import open_store
+
+ARTICLE = """今天再看辽宁地区“美好家园”项目的新进展。
+辽 宁
+{number}
+上和府:智慧物业再升级
+概况及亮点
+上和府小区位于沈阳市和平区,2023年增设电动汽车充电桩40个,业主满意度达到99%。
+"""
+
+
+def _rows(store: Path, query: str, **params: str) -> list[tuple[str, ...]]:
+    return list(run_query(open_store(store), find_query(query), params).rows)
+
+
+def test_same_selection_in_another_source_is_one_project(store_copy: Path, tmp_path: Path) -> None:
+    article = tmp_path / "later.txt"
+    article.write_text(ARTICLE.format(number=15), encoding="utf-8")
+    build_kg([article], store=store_copy)
+    rows = _rows(store_copy, "projects-in-place", place="和平区")
+    assert [r[1] for r in rows] == ["和平之门上和府"]
+    # the later source's figure is about the same compound, found under either name
+    for name in ("上和府", "和平之门上和府", "上和府小区"):
+        sat = [r for r in _rows(store_copy, "indicators", project=name, indicator="owner-satisfaction")]
+        assert [r[3] for r in sat] == ["99"], name
+    assert "上和府:" not in "".join(r[6] for r in sat)
+
+
+def test_another_selection_shares_the_compound(store_copy: Path, tmp_path: Path) -> None:
+    article = tmp_path / "other-series.txt"
+    article.write_text(ARTICLE.format(number=3), encoding="utf-8")
+    build_kg([article], store=store_copy)
+    rows = _rows(store_copy, "projects-in-place", place="和平区")
+    assert sorted(r[1] for r in rows) == ["上和府", "和平之门上和府"]
+    compounds = {r[0].split("/project/")[1].split("/")[0] for r in rows}
+    assert compounds == {"210102"}
+    a = {r[2]: r[3] for r in _rows(store_copy, "indicators", project="上和府")}
+    b = {r[2]: r[3] for r in _rows(store_copy, "indicators", project="和平之门上和府")}
+    assert a == b and a["building-area"] == "204873.76" and a["owner-satisfaction"] == "99"
