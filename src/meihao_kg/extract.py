@@ -325,6 +325,12 @@ _FIRM_CUT = re.compile(r"^.*(?:由|是|为|与|和|及|的|在|请|聘|选聘|�
 _TOKEN_SPLIT = re.compile(r"[、和与及]")
 
 
+_AGENCY_WORDS = ("环卫垃圾办", "垃圾分类办", "城管局", "城市管理局", "综合行政执法局", "综合执法局",
+                 "综合执法部门", "住建局", "住房和城乡建设局", "房产局", "市场监管局", "应急管理局", "卫健委",
+                 "环卫所")
+_AGENCY_RE = re.compile(rf"([{HAN}]{{0,6}}?)({'|'.join(_AGENCY_WORDS)})")
+
+
 def _org(ctx: _Ctx, key: str, type_code: str, label: str, scope: str, s: int, e: int,
          lo: int, hi: int, place: PlaceRef | None = None) -> OrgMention:
     return OrgMention(key, type_code, label, scope, ctx.clause_evidence(s, e, lo, hi), place=place)
@@ -343,7 +349,7 @@ def _orgs(ctx: _Ctx, lo: int, hi: int, county: gz.Division | None,
             f = found[o.key]
             found[o.key] = replace(f, aliases=(*f.aliases, o.label))
 
-    for m in _NAMED_FIRM.finditer(body):
+    for m in _NAMED_FIRM.finditer(body) if "公司" in body or "集团" in body else ():
         name = _FIRM_CUT.sub("", m.group(0))
         if len(name) < 6 or name.startswith(("物业", "小区")):
             continue
@@ -352,7 +358,7 @@ def _orgs(ctx: _Ctx, lo: int, hi: int, county: gz.Division | None,
     for m in _GENERIC_UNIT.finditer(body):
         add(_org(ctx, "compound/property-service-unit", "property-service-unit", "物业服务企业",
                  "compound", lo + m.start(), lo + m.end(), lo, hi))
-    for m in re.finditer(r"(社区|小区)?(党总支|党支部)(委员会)?", body):
+    for m in re.finditer(r"(社区|小区)?(党总支|党支部)(委员会)?", body) if "党" in body else ():
         community = m.group(1) == "社区"
         kind = "general-party-branch" if m.group(2) == "党总支" else "party-branch"
         owner = "community" if community else "compound"
@@ -361,24 +367,20 @@ def _orgs(ctx: _Ctx, lo: int, hi: int, county: gz.Division | None,
     for m in re.finditer(r"业主委员会|业委会", body):
         add(_org(ctx, "compound/owners-committee", "owners-committee", "业主委员会", "compound",
                  lo + m.start(), lo + m.end(), lo, hi))
-    for m in re.finditer(r"(?:社区)?(?:居民委员会|居委会)", body):
+    for m in re.finditer(r"(?:社区)?(?:居民委员会|居委会)", body) if "居" in body else ():
         add(_org(ctx, "community/residents-committee", "residents-committee", "社区居民委员会",
                  "community", lo + m.start(), lo + m.end(), lo, hi))
-    for m in re.finditer(r"协商议事委员会|议事协商委员会|协商议事会", body):
+    for m in re.finditer(r"协商议事委员会|议事协商委员会|协商议事会", body) if "议事" in body else ():
         add(_org(ctx, "compound/consultation-committee", "coordination-body", m.group(0),
                  "compound", lo + m.start(), lo + m.end(), lo, hi))
     for m in re.finditer(r"派出所", body) if "派出所" in body else ():
         add(_org(ctx, "local/police-station", "police-station", "派出所", "local",
                  lo + m.start(), lo + m.end(), lo, hi))
-    for m in re.finditer(r"(县|区|市)?消防(?:救援)?(大队|支队|中队|站)", body):
+    for m in re.finditer(r"(县|区|市)?消防(?:救援)?(大队|支队|中队|站)", body) if "消防" in body else ():
         label = m.group(0)
         add(_org(ctx, f"local/fire-brigade/{label}", "fire-brigade", label, "local",
                  lo + m.start(), lo + m.end(), lo, hi))
-    for m in re.finditer(
-        rf"([{HAN}]{{0,6}}?)(环卫垃圾办|垃圾分类办|城管局|城市管理局|综合行政执法局|综合执法局|"
-        r"综合执法部门|住建局|住房和城乡建设局|房产局|市场监管局|应急管理局|卫健委|环卫所)",
-        body,
-    ):
+    for m in _AGENCY_RE.finditer(body) if any(w in body for w in _AGENCY_WORDS) else ():
         prefix = m.group(1)
         prefix = re.sub(r"^.*(?:邀请|会同|联合|与|和|由|请|同)", "", prefix)
         label = prefix + m.group(2)

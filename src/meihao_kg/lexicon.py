@@ -48,9 +48,35 @@ class Lexicon:
         return index
 
 
+_SEP = r"[\"“”'‘’]?\s?"  # quote marks or a space may sit between characters: “1+1+1”联动
+
+
 def _form_regex(form: str) -> str:
-    # allow quote marks and spaces between the characters of a form: “1+1+1”联动
-    return r"[\"“”'‘’]?\s?".join(re.escape(c) for c in form)
+    return _SEP.join(re.escape(c) for c in form)
+
+
+def _trie_regex(forms: list[str]) -> str:
+    """One regex for many literal forms, shaped as a trie so that the engine follows one
+    branch per character instead of trying every form at every position (much faster
+    than a flat alternation); longest match first."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for f in forms:
+        node = trie
+        for c in f:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def branches(node: dict) -> str:  # type: ignore[type-arg]
+        return "|".join(re.escape(c) + tail(node[c]) for c in sorted(k for k in node if k))
+
+    def tail(node: dict) -> str:  # type: ignore[type-arg]
+        """What may follow a character: nothing, or a separator and the next characters."""
+        if not any(k for k in node):
+            return ""
+        more = f"(?:{_SEP}(?:{branches(node)}))"
+        return more + "?" if "" in node else more
+
+    return f"(?:{branches(trie)})"
 
 
 @lru_cache(maxsize=1)
@@ -91,5 +117,5 @@ def load_lexicon() -> Lexicon:
             if len(key) >= 2 and key not in forms:
                 forms[key] = t
     ordered = sorted(forms.items(), key=lambda kv: -len(kv[0]))
-    pattern = re.compile("|".join(f"(?:{_form_regex(f)})" for f, _ in ordered))
+    pattern = re.compile(_trie_regex([f for f, _ in ordered]))
     return Lexicon(types=tuple(types), forms=tuple(ordered), pattern=pattern, gapped=tuple(gapped))

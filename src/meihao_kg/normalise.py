@@ -49,6 +49,12 @@ ANNOTATION_RE = re.compile(
     rf"(?:[a-zü]*[{_TONED}][a-zü{_TONED}]*|(?:{_NEUTRAL}))"
     r"[ \t]?[)）]"
 )
+# The same, anchored on the parenthesis so that the regex engine can skip ahead quickly;
+# the Han character (and optional space) before it is checked in Python.
+_ANNOTATION_FAST = re.compile(
+    rf"[(（][ \t]?(?:[a-zü]*[{_TONED}][a-zü{_TONED}]*|(?:{_NEUTRAL}))[ \t]?[)）]"
+)
+_HAN_RE = re.compile(rf"[{_HAN}]")
 # Characters removed outright: CR, BOM, zero-width marks.
 _DROP_RE = re.compile("[\r\ufeff\u200b\u200c\u200d\u2060]")
 
@@ -81,8 +87,7 @@ class NormalisedText:
     """Normalised text plus, for each of its characters, the raw span it came from."""
 
     text: str
-    starts: array = field(repr=False)  # raw start of normalised char i
-    ends: array = field(repr=False)  # raw end (exclusive) of normalised char i
+    starts: array = field(repr=False)  # raw offset of normalised char i (each maps to one raw char)
     damaged: tuple[tuple[int, int], ...] = ()
     annotations: int = 0
 
@@ -90,7 +95,7 @@ class NormalisedText:
         """Raw ``[start, end)`` covering normalised ``text[start:end]`` (``start < end``)."""
         if not 0 <= start < end <= len(self.text):
             raise ValueError(f"bad span {start}-{end} for text of length {len(self.text)}")
-        return self.starts[start], self.ends[end - 1]
+        return self.starts[start], self.starts[end - 1] + 1
 
     def overlaps_damage(self, raw_start: int, raw_end: int) -> bool:
         """True when raw ``[raw_start, raw_end)`` touches a damaged span (or its edges)."""
@@ -255,8 +260,13 @@ def normalise(source: SourceText) -> NormalisedText:
     damaged = find_damaged_spans(raw)
     removed: list[tuple[int, int]] = list(damaged)
     annotations = 0
-    for m in ANNOTATION_RE.finditer(raw):
-        removed.append((m.start(), m.end()))
+    for m in _ANNOTATION_FAST.finditer(raw):
+        start = m.start()
+        if start > 1 and raw[start - 1] in " \t" and _HAN_RE.match(raw[start - 2]):
+            start -= 1
+        elif not (start > 0 and _HAN_RE.match(raw[start - 1])):
+            continue
+        removed.append((start, m.end()))
         annotations += 1
     for m in _DROP_RE.finditer(raw):
         removed.append((m.start(), m.end()))
@@ -274,8 +284,5 @@ def normalise(source: SourceText) -> NormalisedText:
         pieces.append(raw[pos:])
         starts.extend(range(pos, len(raw)))
     kept = "".join(pieces).translate(_WIDTH_TABLE)
-    ends = array("l", (s + 1 for s in starts))
     text = to_simplified(kept)
-    return NormalisedText(
-        text=text, starts=starts, ends=ends, damaged=tuple(damaged), annotations=annotations
-    )
+    return NormalisedText(text=text, starts=starts, damaged=tuple(damaged), annotations=annotations)
