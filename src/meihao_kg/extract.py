@@ -531,7 +531,7 @@ def _memberships(ctx: _Ctx, lo: int, hi: int, formula_bodies: dict[str, str]) ->
 _FORMULA_RE = re.compile(
     r"[“\"](?P<f>\d\s*\+\s*[\dNn](?:\s*\+\s*[\dNn]){0,4})[”\"](?P<tail>[^,。;]{0,6}?(?:机制|模式|体系|联动|工作法|格局|密码|治理|服务))?"
     r"|(?P<f2>\d\s*\+\s*[\dNn](?:\s*\+\s*[\dNn]){0,4})(?P<tail2>(?:联动)?(?:机制|模式|体系|工作法))"
-    r"|(?P<cn>[一二三四五六七八九十两多](?:方|位|驾|级|网|员|长|心|联))(?P<cntail>联动|一体|马车|合一|共治|协同|共建|融合)"
+    r"|(?P<cn>[一二三四五六七八九十两多](?:方|位|驾|级|网|员|长|心|联))(?P<cntail>联动|一体|马车|合一|共治|协同|共建|融合|议事|共商|共管|联建|联席)"
 )
 _NEGATION = re.compile(r"(?:无|没有|未|不再|杜绝|禁止)$")
 # a negation earlier in the same clause: "没有照搬其他小区的“吹哨报到”做法"
