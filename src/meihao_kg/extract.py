@@ -333,7 +333,12 @@ _AGENCY_RE = re.compile(rf"([{HAN}]{{0,6}}?)({'|'.join(_AGENCY_WORDS)})")
 
 def _org(ctx: _Ctx, key: str, type_code: str, label: str, scope: str, s: int, e: int,
          lo: int, hi: int, place: PlaceRef | None = None) -> OrgMention:
-    return OrgMention(key, type_code, label, scope, ctx.clause_evidence(s, e, lo, hi), place=place)
+    """An organisation mention; the wording in the text (业委会) is kept as an alias of the
+    canonical label (业主委员会)."""
+    surface = ctx.norm.text[s:e]
+    aliases = (surface,) if surface and surface != label else ()
+    return OrgMention(key, type_code, label, scope, ctx.clause_evidence(s, e, lo, hi),
+                      aliases=aliases, place=place)
 
 
 def _orgs(ctx: _Ctx, lo: int, hi: int, county: gz.Division | None,
@@ -345,9 +350,11 @@ def _orgs(ctx: _Ctx, lo: int, hi: int, county: gz.Division | None,
     def add(o: OrgMention) -> None:
         if o.key not in found:
             found[o.key] = o
-        elif o.label not in found[o.key].aliases and o.label != found[o.key].label:
-            f = found[o.key]
-            found[o.key] = replace(f, aliases=(*f.aliases, o.label))
+            return
+        f = found[o.key]
+        extra = tuple(a for a in (o.label, *o.aliases) if a != f.label and a not in f.aliases)
+        if extra:
+            found[o.key] = replace(f, aliases=(*f.aliases, *extra))
 
     for m in _NAMED_FIRM.finditer(body) if "公司" in body or "集团" in body else ():
         name = _FIRM_CUT.sub("", m.group(0))

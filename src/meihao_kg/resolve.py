@@ -28,6 +28,10 @@ SELECT ?s ?cls ?label (GROUP_CONCAT(DISTINCT ?alt; separator="|") AS ?alts) WHER
 """
 
 
+_NOT_ENTITIES = {"Initiative", "GovernanceMechanism", "Recognition", "DatedEvent", "IndicatorObservation",
+                 "EvidenceSpan", "Assertion", "MediaCoverage", "SourceDocument", "Campaign"}
+
+
 @dataclass(frozen=True)
 class ResolutionReport:
     merged: tuple[tuple[str, str, tuple[str, ...]], ...]  # iri, label, aliases
@@ -50,6 +54,8 @@ def resolution_report(store: KGStore) -> ResolutionReport:
                    for s, _, label, alts in rows if alts)
     by_class: dict[str, list[tuple[str, str]]] = {}
     for s, cls, label, _ in rows:
+        if cls.rsplit("#", 1)[-1] in _NOT_ENTITIES:
+            continue  # facts, not entities: two projects' 志愿服务 are meant to be apart
         by_class.setdefault(cls, []).append((s, label))
     near: list[tuple[tuple[str, str], tuple[str, str], str]] = []
     for cls, items in by_class.items():
