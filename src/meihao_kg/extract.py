@@ -105,8 +105,8 @@ _QUAL_BEFORE = [
 ]
 _QUAL_AFTER = [("以上", "ge"), ("左右", "approx"), ("以下", "le"), ("以内", "le"), ("余", "gt"), ("多", "gt")]
 
-_BASE = rf"(?:由(?P<base>{NUM})\s*%?\s*(?:提升|提高|上升|增长|增加)(?:至|到))"
-_LEAD = r"(?P<lead>提升至|提高至|提高到|提升到|达到|达|为|已达|已达到|约为|约|超过|超|逾|近|将近|不少于|至少|不足|不到|高达|共|共计|合计|总计|累计)?"
+_BASE = rf"(?:(?:由|从)(?P<base>{NUM})\s*%?\s*(?:提升|提高|上升|增长|增加)(?:至|到))"
+_LEAD = r"(?P<lead>提升至|提高至|提高到|提升到|保持在|稳定在|维持在|达到了|达到|达|为|已达|已达到|约为|约|超过|超|逾|近|将近|不少于|至少|不足|不到|高达|共|共计|合计|总计|累计)?"
 
 
 @dataclass(frozen=True)
@@ -145,10 +145,10 @@ INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
     _rule("land-area", "M2", r"占地面积|占地总面积|占地", _AREA_UNIT),
     _rule("service-area", "M2", r"物业服务面积|服务面积|管理面积|在管面积", _AREA_UNIT),
     _rule("green-area", "M2", r"绿化面积|绿地面积", _AREA_UNIT),
-    _rule("greening-rate", "PERCENT", r"绿化率|绿地率", r"%"),
-    _rule("fee-collection-rate", "PERCENT", r"收缴率|收费率|缴费率|缴纳率|收取率", r"%"),
-    _rule("owner-satisfaction", "PERCENT", r"满意度|满意率", r"%"),
-    _rule("coverage-rate", "PERCENT", r"覆盖率", r"%"),
+    _rule("greening-rate", "PERCENT", r"绿化率|绿地率", r"%", gap=10),
+    _rule("fee-collection-rate", "PERCENT", r"收缴率|收费率|缴费率|缴纳率|收取率", r"%", gap=10),
+    _rule("owner-satisfaction", "PERCENT", r"满意度|满意率", r"%", gap=10),
+    _rule("coverage-rate", "PERCENT", r"覆盖率", r"%", gap=10),
     _rule("households", "NUM", r"总户数|户数|住户|居民|业主|入住|共计|共有|共", r"户"),
     _rule("investment", "CCY_CNY", r"总投资|投资|投入资金|投入|资金|出资|筹集|花费|拨付", r"元"),
     _rule("commendations", "NUM", r"表扬信|锦旗|感谢信", r"次|面|封"),
@@ -163,6 +163,12 @@ INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
         "staff", "NUM",
         rf"(?P<num>{NUM})\s*(?P<more>余|多)?\s*(?P<unit>名|位)(?P<kw>管家|员工|工作人员|物业服务人员|物业人员|保安|保洁员|秩序维护员|客服人员|客服)",
         ("名", "位"),
+    ),
+    _rule_after(
+        "staff", "NUM",
+        rf"(?P<kw>管家|员工|工作人员|物业服务人员|物业人员|保安员|保洁员|秩序维护员|客服人员)(?:队伍)?(?:共|共有|共计|有|达)?\s*"
+        rf"(?P<num>{NUM})\s*(?P<more>余|多)?\s*(?P<unit>名|人)",
+        ("名", "人"),
     ),
     _rule_after(
         "volunteers", "NUM",
