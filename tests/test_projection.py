@@ -80,15 +80,22 @@ def test_nodes_classes_and_labels(view) -> None:
         "compound",
         "division",
         "party_branch",
-        "governance_mechanism",
         "initiative_type",
-    }
+    }  # initiatives are edges compound → type, not nodes
     project = view.nodes[PROJECT]
     assert project["label_zh"] == "沿海鉴筑"
     assert project["aliases"] == ["沿海鑒筑"]
     assert project["type_zh"] == "示范项目"
     assert view.nodes[WHISTLE]["label_zh"] == "吹哨报到"
     assert view.nodes[WHISTLE]["label_en"] == "Whistle-and-report"
+
+
+def test_initiatives_are_edges_with_their_quote(view) -> None:
+    edges = view.get_edge_data(COMPOUND, WHISTLE)
+    assert edges is not None and len(edges) == 1
+    data = next(iter(edges.values()))
+    assert data["label_zh"] == "实施" and data["label_en"] == "carries out"
+    assert data["quotes"] == ["沿海鉴筑（原文：沿海鑒筑）"]
 
 
 def test_evidence_observations_and_events_are_folded(view, kg) -> None:
@@ -128,7 +135,7 @@ def test_projection_does_not_modify_input(kg) -> None:
         ("沿海鉴筑", PROJECT),
         ("沿海鑒筑", PROJECT),  # Traditional alias, and OpenCC t2s
         ("沿海鑒筑小區", COMPOUND),  # Traditional form of a Simplified label
-        ("吹哨报到", str(ID["initiative/210211/yan-hai-jian-zhu/whistle-and-report"])),
+        ("吹哨报到", WHISTLE),
         ("whistle-and-report", WHISTLE),  # en label (case-folded)
         ("甘井子", str(ID["place/cn/210211"])),  # partial
     ],
@@ -149,7 +156,7 @@ def test_neighbourhood(view) -> None:
         PROJECT,
         BRANCH,
         str(ID["place/cn/210211"]),
-        str(ID["initiative/210211/yan-hai-jian-zhu/whistle-and-report"]),
+        WHISTLE,
     }
     assert one.nodes[COMPOUND]["focus"] is True
     assert "focus" not in view.nodes[COMPOUND]  # the input is not touched

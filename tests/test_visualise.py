@@ -84,10 +84,12 @@ def test_page_structure(sample_html: str) -> None:
         "compound",
         "division",
         "party_branch",
-        "governance_mechanism",
         "initiative_type",
     ]
     assert meta["legend"][0]["zh"] == "示范项目"
+    edges = _script_json(sample_html, "EDGES")
+    carried = [e for e in edges if e.get("lz") == "实施"]
+    assert len(carried) == 1 and "「沿海鉴筑（原文：沿海鑒筑）」" in carried[0]["title"]
     nodes = _script_json(sample_html, "NODES")
     project = next(n for n in nodes if n["lz"] == "沿海鉴筑")
     assert "yanhaijianzhu" in project["s"] and "yhjz" in project["s"]  # pinyin search keys

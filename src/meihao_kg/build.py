@@ -398,6 +398,8 @@ class _Builder:
         for m in p.media:
             iri = node("coverage", m.evidence.doc_id, str(m.evidence.start))
             g.add((iri, RDF.type, MH.MediaCoverage))
+            outlets = "、".join(o.label for o in p.orgs if o.key in m.outlets)
+            g.add((iri, RDFS.label, _zh(f"{outlets}报道" if outlets else "媒体报道")))
             g.add((iri, SCHEMA.about, comp))
             for key in m.outlets:
                 if key in orgs:

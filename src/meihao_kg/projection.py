@@ -47,7 +47,9 @@ from meihao_kg.namespaces import (
     DCTERMS,
     MH,
     OA,
+    ORG,
     PREFIXES,
+    PROV,
     QUDT,
     RDF,
     RDFS,
@@ -126,6 +128,9 @@ _CLASS_BY_IRI: dict[URIRef, str] = {MH[local]: key for local, key, _, _ in _CLAS
 _CLASS_RANK: dict[str, int] = {key: i for i, key in enumerate(CLASSES)}
 _EVIDENCE_KEYS = frozenset({"evidence", "source", "assertion"})
 _FOLDED_KEYS = frozenset({"observation", "event"})
+# An initiative instance is drawn as an edge compound → initiative type ("实施"), its quote in
+# the edge's tooltip: which compounds share a mechanism is then visible at a glance.
+_EDGE_KEYS = frozenset({"initiative", "governance_mechanism"})
 
 # Fallback labels of properties when the ontology graph does not give one.
 _PREDICATE_LABELS: dict[URIRef, tuple[str, str]] = {
@@ -159,6 +164,14 @@ _PREDICATE_LABELS: dict[URIRef, tuple[str, str]] = {
     SCHEMA.about: ("关于", "about"),
     SCHEMA.position: ("排序", "position"),
     DCTERMS.source: ("来源", "source"),
+    SKOS.broader: ("上位类型", "broader"),
+    ORG.hasMember: ("成员", "member"),
+    ORG.hasSite: ("所在地", "site"),
+    ORG.unitOf: ("隶属企业", "unit of"),
+    ORG.member: ("成员", "member"),
+    ORG.organization: ("所属机构", "organisation"),
+    SCHEMA.areaServed: ("辖区", "area served"),
+    PROV.wasAssociatedWith: ("参与方", "associated with"),
 }
 _UNIT_LABELS = {
     "M2": "m²",
@@ -406,7 +419,7 @@ def project_graph(g: Graph, *, include_evidence: bool = False) -> nx.MultiDiGrap
     shown = {
         n: k
         for n, k in keys.items()
-        if k not in _FOLDED_KEYS and (include_evidence or k not in _EVIDENCE_KEYS)
+        if k not in _FOLDED_KEYS | _EDGE_KEYS and (include_evidence or k not in _EVIDENCE_KEYS)
     }
     graph = nx.MultiDiGraph()
     for node in sorted(shown, key=str):
@@ -436,6 +449,17 @@ def project_graph(g: Graph, *, include_evidence: bool = False) -> nx.MultiDiGrap
                 if q not in data["quotes"]:
                     data["quotes"].append(q)
 
+    # Initiatives become edges from where they are carried out to their type.
+    for node, key in sorted(keys.items(), key=lambda kv: str(kv[0])):
+        if key not in _EDGE_KEYS:
+            continue
+        quotes = _quotes(g, node)
+        for where in g.objects(node, MH.implementedAt):
+            for kind in g.objects(node, MH.initiativeType):
+                if str(where) in graph and str(kind) in graph:
+                    graph.add_edge(str(where), str(kind), key=str(node), predicate=str(MH.initiativeType),
+                                   label_zh="实施", label_en="carries out", quotes=quotes)
+
     # A project shows the figures of its compound too.
     for node, key in shown.items():
         if key != "project":
@@ -458,7 +482,7 @@ def project_graph(g: Graph, *, include_evidence: bool = False) -> nx.MultiDiGrap
                 graph.add_edge(
                     str(s), str(o), key=str(p), predicate=str(p), label_zh=zh, label_en=en
                 )
-            elif isinstance(o, BNode) or keys.get(o) in _EVIDENCE_KEYS | _FOLDED_KEYS:
+            elif isinstance(o, BNode) or keys.get(o) in _EVIDENCE_KEYS | _FOLDED_KEYS | _EDGE_KEYS:
                 continue
             else:
                 zh, _ = labels.predicate(p)

@@ -362,6 +362,7 @@ def render_html(
         tip = [t for t in (ez, en if en != ez else "") if t]
         if data.get("shared_types"):
             tip.append("共享举措：" + "、".join(_as_list(data["shared_types"])))
+        tip.extend(f"「{q}」" for q in _as_list(data.get("quotes"))[:3])
         edge: dict[str, Any] = {"id": len(edges), "from": ids[u], "to": ids[v]}
         if tip:
             edge["title"] = "\n".join(tip)
