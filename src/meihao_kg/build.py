@@ -177,6 +177,18 @@ class _Builder:
                 g.add((iri, SCHEMA.sameAs, WD[qid]))
         if d.parent is not None:
             g.add((iri, SCHEMA.containedInPlace, self.division(d.parent)))
+        g.add((iri, PROV.wasDerivedFrom, self.gazetteer()))
+        return iri
+
+    def gazetteer(self) -> URIRef:
+        """The gazetteer the divisions come from, with its version."""
+        version = gz.gazetteer_version()
+        iri = node("gazetteer", f"jionlp-{version}")
+        if (iri, RDF.type, PROV.Entity) not in self.g:
+            self.g.add((iri, RDF.type, PROV.Entity))
+            self.g.add((iri, RDFS.label, Literal(gz.GAZETTEER_SOURCE, lang="en")))
+            self.g.add((iri, SCHEMA.version, Literal(version)))
+            self.g.add((iri, DCTERMS.source, URIRef("https://pypi.org/project/jionlp/")))
         return iri
 
     @staticmethod
