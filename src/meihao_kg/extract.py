@@ -347,8 +347,7 @@ def _org(ctx: _Ctx, key: str, type_code: str, label: str, scope: str, s: int, e:
                       aliases=aliases, place=place)
 
 
-def _orgs(ctx: _Ctx, lo: int, hi: int, county: gz.Division | None,
-          places: dict[str, PlaceRef]) -> list[OrgMention]:
+def _orgs(ctx: _Ctx, lo: int, hi: int, places: dict[str, PlaceRef]) -> list[OrgMention]:
     text = ctx.norm.text
     body = text[lo:hi]
     found: dict[str, OrgMention] = {}
@@ -821,7 +820,7 @@ def _project(ctx: _Ctx, sec: ProjectSection, lex: Lexicon) -> ProjectFacts:
     aliases = _aliases(text, lo, hi, name)
     places, address = _places(ctx, sec, [name, *aliases])
     sub = _named_subplaces(ctx, sec.start, hi, places)
-    orgs = _orgs(ctx, lo, hi, None, sub)
+    orgs = _orgs(ctx, lo, hi, sub)
     relations = _guided_by(ctx, lo, hi, sub)
     for org, rel in _party_committees(ctx, lo, hi):
         # link the committee to its township when the gazetteer knows it

@@ -97,6 +97,7 @@ def build_kg(
     """
     t0 = time.perf_counter()
     from .build import build_graph, read_meta, source_graph_iri
+    from .curation import load_curation
     from .extract import extract_source
     from .lexicon import load_lexicon
     from .normalise import read_source
@@ -107,7 +108,7 @@ def build_kg(
     graphs: list[GraphData] = []
     summaries: list[SourceSummary] = []
     lexicon = load_lexicon()
-    decisions = _load_curation(curation)
+    decisions = load_curation(curation)
     extracted: list[tuple[Path, Any]] = []
     for f in files:
         try:
@@ -212,9 +213,4 @@ def _add_inferred(new_store: Any) -> None:
                             format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=inferred)
         new_store.flush()
 
-
-def _load_curation(path: str | Path | None) -> Any:
-    from .curation import load_curation
-
-    return load_curation(path)
 
