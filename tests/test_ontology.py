@@ -157,7 +157,14 @@ def test_concept_iris_follow_scheme_and_notation(onto: Graph) -> None:
 def test_indicators_have_canonical_units(onto: Graph) -> None:
     indicators = concept_schemes(onto)[CONCEPT.indicator]
     units = {UNIT.M2, UNIT.PERCENT, UNIT.NUM, UNIT.CCY_CNY}
-    assert len(indicators) == 19
+    # every indicator the extractor emits is in the scheme, with the unit the extractor uses
+    from meihao_kg.extract import INDICATOR_RULES
+
+    unit_of = {"M2": UNIT.M2, "PERCENT": UNIT.PERCENT, "NUM": UNIT.NUM, "CCY_CNY": UNIT.CCY_CNY}
+    for rule in INDICATOR_RULES:
+        concept = CONCEPT[f"indicator/{rule.notation}"]
+        assert concept in indicators, rule.notation
+        assert onto.value(concept, MH.canonicalUnit) == unit_of[rule.unit], rule.notation
     for indicator in indicators:
         assert onto.value(indicator, MH.canonicalUnit) in units
     assert onto.value(CONCEPT["indicator/fee-collection-rate"], MH.canonicalUnit) == UNIT.PERCENT
