@@ -81,7 +81,7 @@ def explain_project(store: KGStore, project: str, fact: str | None = None) -> li
         key = (item.kind, item.summary, item.start)
         if key in seen:
             continue
-        if needle and not any(needle in _text_key(x) for x in (item.summary, item.quote, item.sentence)):
+        if needle and not any(needle in _text_key(x) for x in (item.summary, item.quote)):
             continue
         seen.add(key)
         out.append(item)
