@@ -62,7 +62,7 @@ _DROP_RE = re.compile("[\r\ufeff\u200b\u200c\u200d\u2060]")
 # punctuation → full-width.  All one-to-one.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0xFF61: 0x3002, 0xFF64: 0x3001, 0xFF62: 0x300C,
-               0xFF63: 0x300D, 0x2014: 0x2014})
+               0xFF63: 0x300D})
 _WIDTH_TABLE = str.maketrans({chr(k): chr(v) for k, v in _WIDTH.items()})
 
 _SUSPECT_RE = re.compile(r"[?\ufffd]")
