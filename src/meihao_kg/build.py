@@ -140,6 +140,8 @@ class _Builder:
         g.add((doc, DCTERMS.language, Literal(lang)))
         g.add((doc, DCTERMS.format, Literal("text/plain")))
         g.add((doc, MH.sha256, Literal(ex.sha256)))
+        if ex.path:
+            g.add((doc, MH.sourcePath, Literal(ex.path)))
         g.add((doc, DCAT.byteSize, Literal(ex.byte_size, datatype=XSD.nonNegativeInteger)))
         g.add((doc, SCHEMA.encodingFormat, Literal(ex.encoding)))
         g.add((doc, SCHEMA.text, Literal(ex.raw)))

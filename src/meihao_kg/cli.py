@@ -87,16 +87,22 @@ def cli() -> None:
               help="Swap in a build that has SHACL violations anyway (for inspection).")
 @click.option("--curation", type=click.Path(dir_okay=False), default=None,
               help="Curation decisions (default: data/curation.toml if present).")
+@click.option("--no-wait", is_flag=True,
+              help="Fail at once (exit 1) if another build is writing the store, instead of waiting.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @_errors
 def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_invalid: bool,
-          curation: str | None, quiet: bool) -> None:
+          curation: str | None, no_wait: bool, quiet: bool) -> None:
     """Build the knowledge graph from source articles.
 
     PATHS are files or folders of UTF-8 text articles (default: data/raw/).  Each source
     goes into its own named graph; rebuilding a source replaces exactly its facts and keeps
     the others.  The new graph is validated before it replaces the store: on violations
     the previous store is kept, the report is printed and the exit status is 1.
+
+    One build writes a store at a time: a second build waits for the first (or, with
+    --no-wait, exits 1 naming the first one's pid).  Queries are never blocked and see the
+    previous graph until the new one is swapped in.
 
     \b
     Example:
@@ -108,7 +114,8 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
 
     try:
         report = build_kg(list(paths) or None, store=store, validate=not no_validate,
-                          keep_invalid=keep_invalid, curation=curation)
+                          keep_invalid=keep_invalid, curation=curation, wait=not no_wait,
+                          on_wait=_say_waiting)
     except ValidationError as exc:
         from .validate import report_text
 
@@ -130,6 +137,11 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
         click.echo(f"store {report.store}: {report.triples} quads ({status}) in {report.seconds:.2f} s")
     if report.errors:
         sys.exit(1)
+
+
+def _say_waiting(holder: int | None) -> None:
+    who = f"pid {holder}" if holder else "another process"
+    click.echo(f"waiting for the build of {who} to finish writing the store…", err=True)
 
 
 # ----------------------------------------------------------------------------- query

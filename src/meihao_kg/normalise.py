@@ -146,10 +146,36 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     )
 
 
+_PLAIN_ID = re.compile(r"[A-Za-z0-9._-]+")
+
+
 def doc_id_for(path: Path) -> str:
-    """The stable identifier of a source: its file name without extension, IRI-safe."""
-    stem = path.stem
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-") or "source"
+    """The stable identifier of a source, from its file name without extension.
+
+    A name of ASCII letters, digits, ``.``, ``_`` and ``-`` is its own id.  Any other name
+    (``辽宁.txt``, ``report (2).txt``) becomes an ASCII slug (pinyin for Chinese) plus the
+    first 8 hex digits of the SHA-1 of the name, so that two different names never share
+    an id: ``辽宁`` → ``liao-ning-6f3ac2b1``.
+    """
+    stem = unicodedata.normalize("NFC", path.stem)
+    if _PLAIN_ID.fullmatch(stem):
+        return stem
+    from .iri import slugify
+
+    digest = hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
+    base = slugify(stem)
+    if base.startswith("h") and len(base) == 11 and not stem.isascii():
+        base = "source"  # slugify's own hash fallback: nothing readable in the name
+    return f"{base}-{digest}"
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the working folder when it lies inside it, else absolute."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
 
 
 def read_source(path: str | Path) -> SourceText:
@@ -173,7 +199,7 @@ def read_source(path: str | Path) -> SourceText:
     return SourceText(
         doc_id=doc_id_for(p),
         raw=text,
-        path=str(p),
+        path=display_path(p),
         encoding=encoding,
         sha256=hashlib.sha256(data).hexdigest(),
         byte_size=len(data),
