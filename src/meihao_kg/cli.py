@@ -89,10 +89,14 @@ def cli() -> None:
               help="Curation decisions (default: data/curation.toml if present).")
 @click.option("--no-wait", is_flag=True,
               help="Fail at once (exit 1) if another build is writing the store, instead of waiting.")
+@click.option("--max-source-size", type=click.FloatRange(min=0.001), default=None, metavar="MIB",
+              help="Refuse source files larger than this many MiB (default: 1).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print the peak memory of the build.")
 @_errors
 def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_invalid: bool,
-          curation: str | None, no_wait: bool, quiet: bool) -> None:
+          curation: str | None, no_wait: bool, max_source_size: float | None, quiet: bool,
+          verbose: bool) -> None:
     """Build the knowledge graph from source articles.
 
     PATHS are files or folders of UTF-8 text articles (default: data/raw/).  Each source
@@ -115,7 +119,8 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
     try:
         report = build_kg(list(paths) or None, store=store, validate=not no_validate,
                           keep_invalid=keep_invalid, curation=curation, wait=not no_wait,
-                          on_wait=_say_waiting)
+                          on_wait=_say_waiting,
+                          max_source_bytes=int(max_source_size * 1048576) if max_source_size else None)
     except ValidationError as exc:
         from .validate import report_text
 
@@ -135,6 +140,8 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
         if report.kept_invalid:
             status = "INVALID, kept because of --keep-invalid"
         click.echo(f"store {report.store}: {report.triples} quads ({status}) in {report.seconds:.2f} s")
+        if verbose:
+            click.echo(f"peak memory {report.peak_memory_mib:.0f} MiB")
     if report.errors:
         sys.exit(1)
 
@@ -152,13 +159,18 @@ def _say_waiting(holder: int | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
               show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the saved queries and their parameters.")
+@click.option("--allow-service", is_flag=True,
+              help="Let a query's SERVICE clause call another server (refused by default).")
 @_store_option
 @_errors
-def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, store: str | None) -> None:
+def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, allow_service: bool,
+          store: str | None) -> None:
     """Run a saved query (queries/NAME.rq) or any .rq file.
 
     Parameter values are bound as RDF terms, never pasted into the query.  Names of
     projects and places may be Simplified or Traditional, with or without 小区/市/区.
+    SELECT and ASK queries run; updates are refused, and so is SERVICE (a request to
+    another server) unless --allow-service is given.
 
     \b
     Example:
@@ -175,7 +187,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, stor
             click.echo(f"{q.name:<24} {q.title_zh} | {q.title_en}" + (f"\n{'':<24} params: {ps}" if ps else ""))
         return
     q = find_query(name)
-    result = run_query(open_store(store), q, _params(params))
+    result = run_query(open_store(store), q, _params(params), allow_service=allow_service)
     click.echo(format_result(result, fmt), nl=False)
 
 

@@ -42,6 +42,7 @@ class BuildReport:
     seconds: float
     validation: Any = field(default=None, repr=False)  # validate.ValidationReport or None
     kept_invalid: bool = False
+    peak_memory_mib: float = 0.0  # peak resident memory of the building process
 
 
 def collect_sources(paths: Sequence[str | Path]) -> tuple[list[Path], list[str]]:
@@ -85,6 +86,7 @@ def build_kg(
     curation: str | Path | None = None,
     wait: bool = True,
     on_wait: Callable[[int | None], None] | None = None,
+    max_source_bytes: int | None = None,
 ) -> BuildReport:
     """Build (or rebuild) sources into the store.
 
@@ -106,7 +108,7 @@ def build_kg(
     from .curation import load_curation
     from .extract import extract_source
     from .lexicon import load_lexicon
-    from .normalise import read_source
+    from .normalise import MAX_SOURCE_BYTES, read_source
 
     root = store_path(store)
     files, errors = collect_sources(paths or [DEFAULT_SOURCES])
@@ -116,7 +118,7 @@ def build_kg(
     extracted: list[tuple[Path, Any]] = []
     for f in files:
         try:
-            src = read_source(f)
+            src = read_source(f, max_bytes=max_source_bytes or MAX_SOURCE_BYTES)
         except InputError as exc:
             errors.append(str(exc))
             continue
@@ -124,6 +126,7 @@ def build_kg(
             warnings.append(f"{f}: read as {src.encoding}, not UTF-8")
         ex = extract_source(src, lexicon)
         warnings.extend(ex.warnings)
+        warnings.extend(_repeated_numbers(f, ex))
         if ex.projects:
             extracted.append((f, ex))
     _refuse_duplicate_ids(extracted)
@@ -181,7 +184,25 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], decisions: Any, 
         store=str(root), sources=tuple(summaries), errors=tuple(errors), warnings=tuple(warnings),
         triples=triples, seconds=time.perf_counter() - t0, validation=report,
         kept_invalid=bool(report is not None and not report.conforms),
+        peak_memory_mib=_peak_memory_mib(),
     )
+
+
+def _peak_memory_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _repeated_numbers(f: Path, ex: Any) -> list[str]:
+    """A showcase number given to more than one section of one file (an article pasted
+    twice, or two instalments in one file) double-counts facts: say so."""
+    seen: dict[int, int] = {}
+    for p in ex.projects:
+        if p.number is not None:
+            seen[p.number] = seen.get(p.number, 0) + 1
+    return [f"{f}: project number {n} appears in {k} sections (the same article twice?); "
+            "facts are kept from each" for n, k in sorted(seen.items()) if k > 1]
 
 
 def _refuse_duplicate_ids(extracted: list[tuple[Path, Any]]) -> None:
