@@ -215,7 +215,7 @@ def read_source(path: str | Path, *, max_bytes: int = MAX_SOURCE_BYTES) -> Sourc
     return SourceText(
         doc_id=doc_id_for(p),
         raw=text,
-        path=display_path(p),
+        path=str(p),
         encoding=encoding,
         sha256=hashlib.sha256(data).hexdigest(),
         byte_size=len(data),

@@ -171,14 +171,11 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], decisions: Any, 
         _add_inferred(new_store)
 
     try:
-        write_store(root, _ontology_graphs() + graphs, drop=drop, check=check)
+        written = write_store(root, _ontology_graphs() + graphs, drop=drop, check=check)
     except ValidationError as exc:
         exc.report = holder.get("report")  # type: ignore[attr-defined]
         raise
-    from .store import open_store
-
-    with open_store(root) as st:
-        triples = len(st)
+    triples = written.quads
     report = holder.get("report")
     return BuildReport(
         store=str(root), sources=tuple(summaries), errors=tuple(errors), warnings=tuple(warnings),
@@ -238,21 +235,24 @@ def _check_identities(root: Path, extracted: list[tuple[Path, Any]]) -> tuple[li
                                      r["sha"].value if r["sha"] else None) for r in st.query(q)}
     except StoreError:
         return [], []
+    from .normalise import display_path
+
     building = {ex.doc_id for _, ex in extracted}
     drop: list[str] = []
     warnings: list[str] = []
     for f, ex in extracted:
+        here = display_path(f)
         old = known.get(ex.doc_id)
         if old is not None:
             old_path, old_sha = old
-            if old_path and old_path != ex.path and old_sha != ex.sha256 and Path(old_path).exists() \
+            if old_path and old_path != here and old_sha != ex.sha256 and Path(old_path).exists() \
                     and Path(old_path).resolve() != f.resolve():
                 raise InputError(
                     f"{f}: its source id {ex.doc_id!r} is already taken in the store by {old_path}, "
                     "a different file that still exists; nothing was built",
                     hint="rename the new file",
                 )
-            if old_path and old_path != ex.path:
+            if old_path and old_path != here:
                 warnings.append(f"{f}: replaces source {ex.doc_id!r}, built before from {old_path}")
         for other_id, (other_path, other_sha) in known.items():
             if other_id in building or other_sha != ex.sha256:

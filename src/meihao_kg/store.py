@@ -166,6 +166,14 @@ def open_store(path: str | os.PathLike[str] | None = None) -> OxigraphStore:
     return OxigraphStore(store_path(path))
 
 
+@dataclass(frozen=True)
+class WrittenStore:
+    """What :func:`write_store` swapped in."""
+
+    path: Path
+    quads: int
+
+
 READERS_FILE = "meihao-kg.readers"
 LOCK_FILE = ".build.lock"
 PAUSE_ENV = "MEIHAO_KG_PAUSE_AT"
@@ -277,7 +285,7 @@ def write_store(
     *,
     drop: Iterable[str] = (),
     check: Callable[[Any], None] | None = None,
-) -> Path:
+) -> WrittenStore:
     """Write a new database: the current one minus ``drop`` and the replaced graphs, plus
     ``new_graphs``;
     run ``check`` on the new pyoxigraph store; then swap it in atomically.
@@ -285,7 +293,7 @@ def write_store(
     The caller must hold :func:`build_lock`.  The current database is copied by a RocksDB
     checkpoint (hard links, not a copy through Python); replaced graphs are then dropped.
     ``check`` raises to abort: the new database is deleted and the current one stays.
-    Returns the new database folder.
+    Returns the new database folder and its number of quads.
     """
     import gc
 
@@ -327,9 +335,19 @@ def write_store(
         gc.collect()
         shutil.rmtree(new_dir, ignore_errors=True)
         raise
-    # close the writer (RocksDB waits for its background compactions) before anyone reads it
+    # Close the writer (RocksDB waits for its background compactions) before anyone reads the
+    # folder, then open it as a reader would and read every file once: a folder whose
+    # manifest names a file that is not there is never swapped in.
     del store
     gc.collect()
+    try:
+        probe = pyoxigraph.Store.read_only(str(new_dir))
+        quads = len(probe)
+        del probe
+    except OSError as exc:
+        shutil.rmtree(new_dir, ignore_errors=True)
+        raise StoreError(f"{root}: the new database could not be read back ({exc}); "
+                         "the previous store is unchanged") from None
     (new_dir / READERS_FILE).touch()
     tmp_link = root / f".current-{os.getpid()}"
     if tmp_link.is_symlink() or tmp_link.exists():
@@ -339,7 +357,7 @@ def write_store(
     os.replace(tmp_link, current)  # the atomic step
     checkpoint("swapped")
     collect_orphans(root, keep=new_dir)
-    return new_dir
+    return WrittenStore(new_dir, quads)
 
 
 def collect_orphans(root: Path, keep: Path | None) -> list[Path]:
