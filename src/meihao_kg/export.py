@@ -15,7 +15,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from .build import bind_prefixes
 from .errors import MeihaoError
-from .namespaces import GRAPH_ONTOLOGY, ID
+from .namespaces import GRAPH_ASSERTED, GRAPH_ONTOLOGY, ID
 from .store import OxigraphStore
 
 __all__ = ["EXPORT_FORMATS", "StoreInfo", "export_rdf", "store_dataset", "store_info"]
@@ -25,10 +25,13 @@ INFERRED = URIRef(str(ID["graph/inferred"]))
 
 
 def store_dataset(store: OxigraphStore, *, inferred: bool = True, ontology: bool = True) -> Dataset:
-    """The store's named graphs as an rdflib Dataset (optionally without inferred/ontology)."""
+    """The store's named graphs as an rdflib Dataset (optionally without inferred/ontology).
+
+    The asserted graph is left out: it is the union of the source graphs, kept for queries.
+    """
     ds = Dataset()
     ds.parse(data=store.dump_nquads(), format="nquads")
-    for skip, iri in ((not inferred, INFERRED), (not ontology, GRAPH_ONTOLOGY)):
+    for skip, iri in ((True, GRAPH_ASSERTED), (not inferred, INFERRED), (not ontology, GRAPH_ONTOLOGY)):
         if skip:
             ds.remove_graph(ds.graph(iri))
     bind_prefixes(ds)
@@ -109,8 +112,7 @@ def store_info(store: OxigraphStore) -> StoreInfo:
                     for r in store.query(q_sources))
     q_classes = """
     SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {
-      GRAPH ?g { ?s a ?c }
-      FILTER(STRSTARTS(STR(?g), "https://w3id.org/meihao-kg/id/graph/source/"))
+      GRAPH <https://w3id.org/meihao-kg/id/graph/asserted> { ?s a ?c }
     } GROUP BY ?c ORDER BY DESC(?n) ?c"""
     counts: Counter[str] = Counter()
     for r in store.query(q_classes):

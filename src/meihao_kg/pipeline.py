@@ -137,46 +137,56 @@ def build_kg(
 def _store_stage(root: Path, extracted: list[tuple[Path, Any]], decisions: Any, errors: list[str],
                  warnings: list[str], validate: bool, keep_invalid: bool, t0: float) -> BuildReport:
     """Everything that reads or writes the store; runs under the build lock."""
+    from rdflib import Graph
+
     from .build import build_graph, read_meta, source_graph_iri
+    from .namespaces import GRAPH_ASSERTED, GRAPH_INFERRED
+    from .validate import inferred_graph
 
     graphs: list[GraphData] = []
     summaries: list[SourceSummary] = []
     drop, identity_warnings = _check_identities(root, extracted)
     warnings.extend(identity_warnings)
     extracted = _resolve_across_sources(root, extracted)
+    incoming = Graph()  # the new sources' facts together: validated, inferred, added once
     for f, ex in extracted:
         g = build_graph(ex, read_meta(f))
         if decisions is not None:
             g = decisions.apply(g, ex.doc_id)
-        graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), g.serialize(format="nt", encoding="utf-8")))
+        nt = g.serialize(format="nt", encoding="utf-8")
+        graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), nt))
+        incoming += g
         summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), len(g), ex.encoding))
     if not graphs:
         raise InputError("; ".join(errors + [w for w in warnings if "no project" in w])
                          or "nothing to build")
 
-    holder: dict[str, Any] = {}
+    report = None
+    if validate:  # the new data (with the ontology), in memory, before the store is touched
+        from .validate import validate_graph
 
-    def check(new_store: Any) -> None:
-        # the asserted data is validated; the inferred graph is derived from it afterwards
-        if validate:
-            from .validate import validate_graph
+        outgoing = {g.iri for g in graphs} | set(drop)
+        report = validate_graph(incoming + _store_context(root, incoming, outgoing))
+        if not report.conforms and not keep_invalid:
+            exc = ValidationError(
+                f"the new build does not conform to the shapes ({len(report.violations)} "
+                "violations); the previous store is unchanged", hint="see the report"
+            )
+            exc.report = report  # type: ignore[attr-defined]
+            raise exc
+    inferred = inferred_graph(incoming)
+    derived = [
+        GraphData(str(GRAPH_ASSERTED), b"".join(g.ntriples for g in graphs), replace=False),
+        GraphData(str(GRAPH_INFERRED), inferred.serialize(format="nt", encoding="utf-8"), replace=False),
+    ]
 
-            report = validate_graph(store_graph(new_store, skip_inferred=True))
-            holder["report"] = report
-            if not report.conforms and not keep_invalid:
-                raise ValidationError(
-                    f"the new build does not conform to the shapes ({len(report.violations)} "
-                    "violations); the previous store is unchanged", hint="see the report"
-                )
-        _add_inferred(new_store)
+    def prepare(new_store: Any, outgoing: list[str]) -> None:
+        from .derived import retract_sources
 
-    try:
-        written = write_store(root, _ontology_graphs() + graphs, drop=drop, check=check)
-    except ValidationError as exc:
-        exc.report = holder.get("report")  # type: ignore[attr-defined]
-        raise
+        retract_sources(new_store, outgoing)
+
+    written = write_store(root, _ontology_graphs() + graphs + derived, drop=drop, prepare=prepare)
     triples = written.quads
-    report = holder.get("report")
     return BuildReport(
         store=str(root), sources=tuple(summaries), errors=tuple(errors), warnings=tuple(warnings),
         triples=triples, seconds=time.perf_counter() - t0, validation=report,
@@ -200,6 +210,47 @@ def _repeated_numbers(f: Path, ex: Any) -> list[str]:
             seen[p.number] = seen.get(p.number, 0) + 1
     return [f"{f}: project number {n} appears in {k} sections (the same article twice?); "
             "facts are kept from each" for n, k in sorted(seen.items()) if k > 1]
+
+
+def _store_context(root: Path, incoming: Any, outgoing: set[str]) -> Any:
+    """What the store already says about the subjects of the incoming facts (a compound
+    shared with an earlier source, say), leaving out what only outgoing sources say: the
+    context the new facts are validated in."""
+    import pyoxigraph
+    from rdflib import Graph, URIRef
+
+    from .errors import StoreError
+    from .namespaces import GRAPH_ASSERTED, ID
+    from .store import open_store
+
+    out = Graph()
+    try:
+        st = open_store(root)
+    except StoreError:
+        return out
+    with st:
+        db = st.raw
+        asserted = pyoxigraph.NamedNode(str(GRAPH_ASSERTED))
+        if not db.contains_named_graph(asserted):
+            return out
+        base = str(ID[""])
+        found = []
+        seen: set[str] = set()
+        frontier = {str(s) for s in incoming.subjects() if isinstance(s, URIRef) and s.startswith(base)}
+        for _hop in range(6):  # a compound, its evidence spans, their selectors and source…
+            nxt: set[str] = set()
+            for iri in frontier - seen:
+                seen.add(iri)
+                for q in db.quads_for_pattern(pyoxigraph.NamedNode(iri), None, None, asserted):
+                    if any(o.graph_name.value not in outgoing and o.graph_name != asserted
+                           for o in db.quads_for_pattern(q.subject, q.predicate, q.object, None)):
+                        found.append(q.triple)
+                        if isinstance(q.object, pyoxigraph.NamedNode) and q.object.value.startswith(base):
+                            nxt.add(q.object.value)
+            frontier = nxt
+        if found:
+            out.parse(data=pyoxigraph.serialize(found, format=pyoxigraph.RdfFormat.N_TRIPLES), format="nt")
+    return out
 
 
 def _refuse_duplicate_ids(extracted: list[tuple[Path, Any]]) -> None:
@@ -279,40 +330,3 @@ def _resolve_across_sources(root: Path, extracted: list[tuple[Path, Any]]) -> li
         known = []
     resolved = resolve_projects([ex for _, ex in extracted], known)
     return [(f, ex) for (f, _), ex in zip(extracted, resolved)]
-
-
-def store_graph(new_store: Any, *, skip_inferred: bool = False) -> Any:
-    """All triples of a pyoxigraph store (every named graph) as one rdflib Graph."""
-    import pyoxigraph
-    from rdflib import Dataset, Graph
-
-    from .namespaces import ID
-
-    ds = Dataset()
-    ds.parse(data=bytes(new_store.dump(format=pyoxigraph.RdfFormat.N_QUADS)), format="nquads")
-    inferred = str(ID["graph/inferred"])
-    g = Graph()
-    for s, p, o, c in ds.quads((None, None, None, None)):
-        if skip_inferred and str(getattr(c, "identifier", c)) == inferred:
-            continue
-        g.add((s, p, o))
-    return g
-
-
-def _add_inferred(new_store: Any) -> None:
-    """Materialise the RDFS / SKOS-broader closure into its own named graph."""
-    import pyoxigraph
-
-    from .namespaces import ID
-    from .validate import inferred_graph
-
-    inferred = pyoxigraph.NamedNode(str(ID["graph/inferred"]))
-    if inferred in set(new_store.named_graphs()):
-        new_store.remove_graph(inferred)
-    inf = inferred_graph(store_graph(new_store))
-    if len(inf):
-        new_store.bulk_load(inf.serialize(format="nt", encoding="utf-8"),
-                            format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=inferred)
-        new_store.flush()
-
-

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import QueryError
-from .store import KGStore
+from .store import KGStore, bare_query
 
 __all__ = [
     "Param",
@@ -136,12 +136,6 @@ def find_query(name_or_path: str) -> SavedQuery:
     raise QueryError(f"no saved query named {name_or_path!r}", hint=f"available: {names}")
 
 
-# Strings, IRIs and comments, which may contain any word without it being a keyword.
-_SKIP_RE = re.compile(
-    r'"""[\s\S]*?"""' r"|'''[\s\S]*?'''"
-    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
-)
 _UPDATE_RE = re.compile(
     r"(?<![?$:\w])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)(?![:\w])", re.IGNORECASE
 )
@@ -156,7 +150,7 @@ def check_query_text(text: str, *, name: str = "query", allow_service: bool = Fa
         QueryError: an update form (INSERT, DELETE, LOAD, CLEAR, DROP…); a ``SERVICE`` clause
             (an outbound request) unless ``allow_service``; a CONSTRUCT or DESCRIBE query.
     """
-    bare = _SKIP_RE.sub(" ", text)
+    bare = bare_query(text)
     m = _UPDATE_RE.search(bare)
     if m:
         line = bare.count("\n", 0, m.start()) + 1

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -68,10 +69,12 @@ class KGStore(Protocol):
 
 @dataclass(frozen=True)
 class GraphData:
-    """Triples for one named graph, as N-Triples bytes."""
+    """Triples for one named graph, as N-Triples bytes.  With ``replace`` (the default) they
+    replace the graph; otherwise they are added to it."""
 
     iri: str
     ntriples: bytes
+    replace: bool = True
 
 
 class OxigraphStore:
@@ -111,6 +114,7 @@ class OxigraphStore:
                 raise StoreError(f"{root}: cannot open the store ({exc})") from None
             self._lock_fd = fd
             self.path = target
+            self._default_graphs = _query_graphs(self._store)
             return
         raise StoreError(f"{root}: the store kept changing while it was being opened ({last})",
                          hint="try again")
@@ -135,11 +139,19 @@ class OxigraphStore:
             pass
 
     def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
-        import pyoxigraph
-
-        subs = {pyoxigraph.Variable(k): v for k, v in (bindings or {}).items()}
+        """Run a SELECT/ASK query.  A query without its own ``FROM`` sees the asserted facts
+        (each once, however many sources state them), the ontology and the inferences as its
+        default graph; every named graph stays reachable with ``GRAPH``.  ``bindings`` are
+        RDF terms, joined in as a ``VALUES`` block at the start of the query's body."""
+        text = with_values(sparql, bindings) if bindings else sparql
+        kwargs: dict[str, Any] = {}
+        if not has_dataset_clause(sparql):
+            if self._default_graphs is None:
+                kwargs["use_default_graph_as_union"] = True
+            else:
+                kwargs["default_graph"] = self._default_graphs
         try:
-            return self._store.query(sparql, use_default_graph_as_union=True, substitutions=subs)
+            return self._store.query(text, **kwargs)
         except SyntaxError as exc:
             from .errors import QueryError
 
@@ -151,6 +163,11 @@ class OxigraphStore:
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs())
+
+    @property
+    def raw(self) -> Any:
+        """The underlying read-only ``pyoxigraph.Store`` (for pattern look-ups)."""
+        return self._store
 
     def dump_nquads(self) -> bytes:
         import pyoxigraph
@@ -172,6 +189,54 @@ class WrittenStore:
 
     path: Path
     quads: int
+
+
+def _query_graphs(store: Any) -> list[Any] | None:
+    """The default graph for queries: asserted + ontology + inferred when the store has the
+    asserted graph; ``None`` (the union of all graphs) for a store without it."""
+    import pyoxigraph
+
+    from .namespaces import GRAPH_ASSERTED, QUERY_GRAPHS
+
+    if not store.contains_named_graph(pyoxigraph.NamedNode(str(GRAPH_ASSERTED))):
+        return None
+    return [pyoxigraph.NamedNode(str(g)) for g in QUERY_GRAPHS]
+
+
+# Strings, IRIs and comments, inside which no brace or keyword counts.
+_SKIP_RE = re.compile(
+    r'"""[\s\S]*?"""' r"|'''[\s\S]*?'''"
+    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
+_FROM_RE = re.compile(r"(?<![?$:\w])FROM(?![:\w])", re.IGNORECASE)
+
+
+def bare_query(text: str) -> str:
+    """``text`` with strings, IRIs and comments blanked out (same length, same offsets), so
+    that keywords and braces can be found with plain searches."""
+    return _SKIP_RE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def has_dataset_clause(text: str) -> bool:
+    return bool(_FROM_RE.search(bare_query(text)))
+
+
+def with_values(text: str, bindings: Mapping[str, Any]) -> str:
+    """Bind variables by a ``VALUES`` block right after the opening brace of the query body.
+
+    Each value is an RDF term object (pyoxigraph), written in its own N-Triples syntax, so
+    no user text is ever pasted into the query.  Binding up front lets the engine start from
+    the bound terms (substitution does not narrow Oxigraph's plan: 25 s against 20 ms for
+    ``indicators`` on 1,000 projects).
+    """
+    brace = bare_query(text).find("{")
+    if brace < 0 or not bindings:
+        return text
+    names = list(bindings)
+    terms = " ".join(str(bindings[n]) for n in names)
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }} "
+    return text[: brace + 1] + block + text[brace + 1 :]
 
 
 READERS_FILE = "meihao-kg.readers"
@@ -284,16 +349,17 @@ def write_store(
     new_graphs: Iterable[GraphData],
     *,
     drop: Iterable[str] = (),
+    prepare: Callable[[Any, list[str]], None] | None = None,
     check: Callable[[Any], None] | None = None,
 ) -> WrittenStore:
     """Write a new database: the current one minus ``drop`` and the replaced graphs, plus
-    ``new_graphs``;
-    run ``check`` on the new pyoxigraph store; then swap it in atomically.
+    ``new_graphs``; then swap it in atomically.
 
     The caller must hold :func:`build_lock`.  The current database is copied by a RocksDB
-    checkpoint (hard links, not a copy through Python); replaced graphs are then dropped.
-    ``check`` raises to abort: the new database is deleted and the current one stays.
-    Returns the new database folder and its number of quads.
+    checkpoint (hard links, not a copy through Python).  ``prepare(store, outgoing)`` runs
+    on the copy while the outgoing graphs are still in it; they are then dropped and the new
+    graphs loaded; ``check(store)`` runs last.  Either raises to abort: the new database is
+    deleted and the current one stays.  Returns the new database folder and its size.
     """
     import gc
 
@@ -304,6 +370,7 @@ def write_store(
     old_target = current.resolve() if current.exists() else None
     collect_orphans(root, keep=old_target)
     new_graphs = list(new_graphs)
+    outgoing = list(dict.fromkeys([g.iri for g in new_graphs if g.replace] + list(drop)))
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     new_dir = root / f"db-{stamp}-{os.getpid()}-{time.monotonic_ns() % 100000}"
     store = None
@@ -312,15 +379,15 @@ def write_store(
             old = pyoxigraph.Store.read_only(str(old_target))
             old.backup(str(new_dir))
             del old
-            store = pyoxigraph.Store(str(new_dir))
-            present = set(store.named_graphs())
-            for iri in [g.iri for g in new_graphs] + list(drop):
-                node = pyoxigraph.NamedNode(iri)
-                if node in present:
-                    store.remove_graph(node)
-        else:
-            store = pyoxigraph.Store(str(new_dir))
+        store = pyoxigraph.Store(str(new_dir))
         checkpoint("copied")
+        if prepare is not None:
+            prepare(store, outgoing)
+        present = set(store.named_graphs())
+        for iri in outgoing:
+            node = pyoxigraph.NamedNode(iri)
+            if node in present:
+                store.remove_graph(node)
         for g in new_graphs:
             store.bulk_load(
                 g.ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(g.iri)
@@ -328,7 +395,6 @@ def write_store(
         store.flush()
         if check is not None:
             check(store)
-        store.optimize()
         checkpoint("written")
     except BaseException:
         del store

@@ -85,7 +85,7 @@ class ValidationReport:
         conforms: True when there is no result of severity Violation.
         results: every result, sorted by focus, path and message.
         report_graph: pySHACL's ``sh:ValidationReport`` graph (serialise it for Turtle output).
-        seconds: wall time spent in pySHACL.
+        seconds: wall time spent in the SHACL engine (pyshacl-turbo).
     """
 
     conforms: bool
@@ -291,8 +291,8 @@ def validate_graph(
     Raises:
         ShapeLoadError: the shapes cannot be read, or pySHACL rejects them.
     """
-    from pyshacl import validate as shacl_validate  # heavy import, kept local
-    from pyshacl.errors import ReportableRuntimeError
+    from pyshacl_turbo import validate as shacl_validate  # heavy import, kept local
+    from pyshacl_turbo.errors import ReportableRuntimeError
 
     shapes_g = _load_shapes(shapes)
     merged = validation_graph(data)
@@ -308,10 +308,10 @@ def validate_graph(
             inplace=True,
         )
     except ReportableRuntimeError as exc:
-        raise ShapeLoadError(f"pySHACL cannot use the shapes: {exc}") from exc
+        raise ShapeLoadError(f"the SHACL engine cannot use the shapes: {exc}") from exc
     seconds = time.perf_counter() - start
     if not isinstance(report_graph, Graph):  # pySHACL reports shape errors as a ValidationFailure
-        raise ShapeLoadError(f"pySHACL cannot use the shapes: {report_graph}")
+        raise ShapeLoadError(f"the SHACL engine cannot use the shapes: {report_graph}")
     LOGGER.info("validated %d triples in %.3f s", len(merged), seconds)
     _bind(report_graph)
     results = _results(report_graph, merged)
