@@ -32,7 +32,7 @@ JINSHENG = ID + "project/210522/jin-sheng-jia-yuan-shou-fu"
 
 CONTRACT: dict[str, tuple[dict[str, tuple[str, bool]], tuple[str, ...]]] = {
     # name: ({param: (kind, required)}, columns)
-    "projects-by-initiative": ({"initiative": ("text", True)}, ("project", "name", "number", "city")),
+    "projects-by-initiative": ({"initiative": ("initiative", True)}, ("project", "name", "number", "city")),
     "projects-in-place": ({"place": ("place", True)}, ("project", "name", "city", "district")),
     "indicators": (
         {"project": ("project", False), "indicator": ("literal", False)},

@@ -59,6 +59,12 @@ def bind_prefixes(g: Graph) -> None:
         g.bind(prefix, ns, override=True, replace=True)
 
 
+def _fact_key(*parts: object) -> str:
+    """A short, stable key for a fact's content (the same statement gives the same key)."""
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
 def source_graph_iri(doc_id: str) -> URIRef:
     return ID[f"graph/source/{doc_id}"]
 
@@ -368,7 +374,10 @@ class _Builder:
             self.evidence(iri, f.evidence)
 
         for ob in p.observations:
-            iri = node("obs", scope, cslug, ob.indicator, f"{ob.evidence.doc_id}-{ob.evidence.start}")
+            # keyed by what is stated, not where: one fact stated by several sources is one
+            # node with evidence in each; a different figure is another node
+            iri = node("obs", scope, cslug, ob.indicator, _fact_key(
+                ob.value, ob.qualifier, ob.unit, ob.baseline, ob.date))
             g.add((iri, RDF.type, MH.IndicatorObservation))
             g.add((iri, SCHEMA.observationAbout, comp))
             g.add((iri, MH.indicator, CONCEPT[f"indicator/{ob.indicator}"]))
@@ -388,8 +397,9 @@ class _Builder:
 
         for evt in p.events:
             subject = comp if evt.subject == "compound" else orgs.get(evt.subject, comp)
-            # per source: two articles may date one event differently ("who said what")
-            iri = node("event", scope, cslug, evt.event, f"{evt.evidence.doc_id}-{evt.evidence.start}")
+            # keyed by what is stated: two articles dating one event differently give two
+            # events ("who said what"); the same date from several sources is one event
+            iri = node("event", scope, cslug, evt.event, _fact_key(evt.subject, evt.date))
             g.add((iri, RDF.type, MH.DatedEvent))
             g.add((iri, MH.eventType, CONCEPT[f"event/{evt.event}"]))
             g.add((iri, SCHEMA.about, subject))

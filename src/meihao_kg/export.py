@@ -57,7 +57,7 @@ def export_rdf(store: OxigraphStore, fmt: str = "turtle", *, inferred: bool = Tr
         if fmt == "nquads":
             lines = sorted(set(ds.serialize(format="nquads", encoding="utf-8").decode("utf-8").splitlines()))
             return ("\n".join(line for line in lines if line.strip()) + "\n").encode("utf-8")
-        return ds.serialize(format="trig", encoding="utf-8")
+        return _trig(ds)
     g = _union(ds)
     if fmt == "nt":
         lines = sorted(set(g.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()))
@@ -65,6 +65,30 @@ def export_rdf(store: OxigraphStore, fmt: str = "turtle", *, inferred: bool = Tr
     if fmt == "jsonld":
         return _canonical_jsonld(g.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1))
     return g.serialize(format="turtle", encoding="utf-8")
+
+
+def _trig(ds: Dataset) -> bytes:
+    """TriG with the named graphs in IRI order, each written by the (sorted) Turtle writer,
+    so that the bytes do not depend on the order rdflib holds the graphs in."""
+    prefixes: dict[str, str] = {}
+    blocks: list[str] = []
+    for graph in sorted(ds.graphs(), key=lambda g: str(g.identifier)):
+        if not len(graph) or str(graph.identifier) == "urn:x-rdflib:default":
+            continue
+        g = Graph()
+        bind_prefixes(g)
+        for triple in graph:
+            g.add(triple)
+        body = []
+        for line in g.serialize(format="turtle").splitlines():
+            if line.startswith("@prefix"):
+                prefixes[line] = line
+            elif line.strip():
+                body.append("    " + line)
+            else:
+                body.append("")
+        blocks.append(f"<{graph.identifier}> {{\n" + "\n".join(body).rstrip() + "\n}\n")
+    return ("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
 
 
 def _canonical_jsonld(data: bytes) -> bytes:

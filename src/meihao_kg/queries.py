@@ -10,7 +10,8 @@ Header format (comment lines at the top of the file)::
 Parameter kinds say how a user's value becomes an RDF term before it is bound:
 ``text`` (Simplified, half-width, lower case literal), ``place`` (as ``text``, with the
 administrative suffix removed: 沈阳市 → 沈阳), ``project`` (resolved to a project IRI from
-a name in Simplified or Traditional, with or without 小区, or an IRI), ``literal`` (as
+a name in Simplified or Traditional, with or without 小区, or an IRI), ``initiative`` (the
+initiative concepts whose label or notation contains the text), ``literal`` (as
 given) and ``iri``.  Values are bound with SPARQL substitution (SEP-0007), never spliced
 into the query text.
 """
@@ -42,7 +43,7 @@ __all__ = [
     "run_query",
 ]
 
-PARAM_KINDS = ("text", "place", "project", "literal", "iri")
+PARAM_KINDS = ("text", "place", "project", "initiative", "literal", "iri")
 _HEADER_RE = re.compile(r"^#\s*(?P<key>title|description|param|columns)\s*:\s*(?P<value>.*)$")
 _PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_][\w]*)\s*\((?P<kind>\w+)\s*,\s*(?P<req>required|optional)\)\s*(?P<help>.*)$")
 
@@ -226,6 +227,26 @@ def resolve_project(store: KGStore, value: str) -> Any:
     return pyoxigraph.NamedNode(iris[0])
 
 
+def resolve_initiatives(store: KGStore, value: str) -> list[Any]:
+    """The initiative concepts a user means: every concept of the initiative scheme whose
+    zh/en label, alternative label or notation contains ``value`` (normalised).  Several may
+    match (``党建`` → a facet and its types)."""
+    import pyoxigraph
+
+    key = _text_key(value)
+    q = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    SELECT DISTINCT ?c WHERE {
+      ?c skos:inScheme <https://w3id.org/meihao-kg/concept/initiative> .
+      { ?c skos:prefLabel ?l } UNION { ?c skos:altLabel ?l } UNION { ?c skos:notation ?l }
+      FILTER(CONTAINS(LCASE(STR(?l)), ?key))
+    } ORDER BY ?c"""
+    found = [r["c"] for r in store.query(q, {"key": pyoxigraph.Literal(key)})]
+    if not found:
+        raise QueryError(f"no initiative matches {value!r}",
+                         hint="see `meihao-kg query initiative-stats` for the initiatives in the graph")
+    return found
+
+
 def bind(store: KGStore, query: SavedQuery, values: dict[str, str]) -> dict[str, Any]:
     """Turn user values into RDF terms for the query's declared parameters."""
     import pyoxigraph
@@ -251,6 +272,8 @@ def bind(store: KGStore, query: SavedQuery, values: dict[str, str]) -> dict[str,
             out[p.name] = pyoxigraph.Literal(_place_key(v))
         elif p.kind == "project":
             out[p.name] = resolve_project(store, v)
+        elif p.kind == "initiative":
+            out[p.name] = resolve_initiatives(store, v)
         elif p.kind == "iri":
             if not re.match(r"^https?://\S+$", v):
                 raise QueryError(f"--param {p.name}: not an IRI: {v!r}")

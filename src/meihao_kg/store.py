@@ -225,7 +225,8 @@ def has_dataset_clause(text: str) -> bool:
 def with_values(text: str, bindings: Mapping[str, Any]) -> str:
     """Bind variables by a ``VALUES`` block right after the opening brace of the query body.
 
-    Each value is an RDF term object (pyoxigraph), written in its own N-Triples syntax, so
+    Each value is an RDF term object (pyoxigraph), or a list of them (several rows), written
+    in its own N-Triples syntax, so
     no user text is ever pasted into the query.  Binding up front lets the engine start from
     the bound terms (substitution does not narrow Oxigraph's plan: 25 s against 20 ms for
     ``indicators`` on 1,000 projects).
@@ -233,9 +234,11 @@ def with_values(text: str, bindings: Mapping[str, Any]) -> str:
     brace = bare_query(text).find("{")
     if brace < 0 or not bindings:
         return text
-    names = list(bindings)
-    terms = " ".join(str(bindings[n]) for n in names)
-    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }} "
+    blocks = []
+    for name, value in bindings.items():
+        terms = value if isinstance(value, (list, tuple)) else [value]
+        blocks.append(f"VALUES ?{name} {{ {' '.join(str(t) for t in terms)} }}")
+    block = " " + " ".join(blocks) + " "
     return text[: brace + 1] + block + text[brace + 1 :]
 
 
@@ -333,15 +336,21 @@ def checkpoint(name: str) -> None:
     """A named point of the build where a fault-injection test may stop the process.
 
     With ``$MEIHAO_KG_PAUSE_AT`` equal to ``name`` the process writes its pid to
-    ``$MEIHAO_KG_PAUSE_FILE`` and sleeps, so that the test can kill it exactly there.
-    Does nothing otherwise.
+    ``$MEIHAO_KG_PAUSE_FILE`` and waits there until that file is deleted (or
+    ``$MEIHAO_KG_PAUSE_SECONDS`` pass), so that a test can kill it exactly there or let it go
+    on.  Does nothing otherwise.
     """
     if os.environ.get(PAUSE_ENV) != name:
         return
     marker = os.environ.get("MEIHAO_KG_PAUSE_FILE")
-    if marker:
-        Path(marker).write_text(str(os.getpid()), encoding="ascii")
-    time.sleep(float(os.environ.get("MEIHAO_KG_PAUSE_SECONDS", "60")))
+    deadline = time.monotonic() + float(os.environ.get("MEIHAO_KG_PAUSE_SECONDS", "60"))
+    if not marker:
+        time.sleep(max(0.0, deadline - time.monotonic()))
+        return
+    path = Path(marker)
+    path.write_text(str(os.getpid()), encoding="ascii")
+    while path.exists() and time.monotonic() < deadline:  # the test deletes it to resume
+        time.sleep(0.05)
 
 
 def write_store(
