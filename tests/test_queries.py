@@ -102,11 +102,9 @@ def test_query_header_and_parameters(path: Path) -> None:
     assert select, "a SELECT query"
     projected = set(re.findall(r"\?(\w+)", select.group(1)))
     where = body[select.end():]
-    # each declared parameter is used in the body, and is projected (pyoxigraph binds
-    # substitutions only for projected variables)
+    # each declared parameter is used in the body (it is bound by a VALUES block there)
     for p in sq.params:
         assert re.search(rf"\?{p.name}\b", where), p.name
-        assert p.name in projected, p.name
     # each result column is a projected variable
     assert set(columns) <= projected
     # every variable compared in a FILTER but bound nowhere else is a declared parameter
@@ -148,7 +146,6 @@ def test_unknown_query_name() -> None:
         ("垃圾分类", ["和平之门上和府", "银河城都荟", "大华锦绣华城博雅园", "沿海鉴筑"]),
         ("waste sorting", ["和平之门上和府", "银河城都荟", "大华锦绣华城博雅园", "沿海鉴筑"]),
         ("Waste Sorting", ["和平之门上和府", "银河城都荟", "大华锦绣华城博雅园", "沿海鉴筑"]),
-        ("no such initiative at all", []),
     ],
 )
 def test_projects_by_initiative(seed_store, initiative: str, expected: list[str]) -> None:
@@ -162,6 +159,11 @@ def test_projects_by_initiative_row(seed_store) -> None:
     assert res.rows == ((BOYAYUAN, "大华锦绣华城博雅园", "17", "大连市"),)
     res = q(seed_store, "projects-by-initiative", initiative="最后一公里")
     assert res.rows == ((DUHUI, "银河城都荟", "16", "沈阳市"), (JINSHENG, "金盛佳园首府", "19", "本溪市"))
+
+
+def test_projects_by_initiative_unknown_initiative_is_an_error(seed_store) -> None:
+    with pytest.raises(QueryError, match="no initiative matches 'no such initiative at all'"):
+        q(seed_store, "projects-by-initiative", initiative="no such initiative at all")
 
 
 def test_projects_by_initiative_needs_its_parameter(seed_store) -> None:
@@ -399,7 +401,8 @@ def _fingerprint(store) -> tuple[int, int, list[str]]:
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_injection_is_data(seed_store, value: str) -> None:
     before = _fingerprint(seed_store)
-    assert q(seed_store, "projects-by-initiative", initiative=value).rows == ()
+    with pytest.raises(QueryError, match="no initiative matches"):
+        q(seed_store, "projects-by-initiative", initiative=value)
     assert q(seed_store, "projects-in-place", place=value).rows == ()
     assert q(seed_store, "indicators", indicator=value).rows == ()
     with pytest.raises(QueryError, match="no project named"):
@@ -413,7 +416,8 @@ def test_injection_via_cli(run_cli, seed_store_path, seed_store, value: str) -> 
     before = _fingerprint(seed_store)
     r = run_cli("query", "projects-by-initiative", "-p", f"initiative={value}", "--format", "csv",
                 store=seed_store_path)
-    assert r.exit_code == 0 and r.stdout == "project,name,number,city\n"
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.startswith("Error: no initiative matches") and r.stderr.count("\n") == 1
     r = run_cli("query", "project-dates", "-p", f"project={value}", store=seed_store_path)
     assert r.exit_code == 1
     assert "Traceback" not in r.output
