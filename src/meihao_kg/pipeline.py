@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,7 @@ def build_kg(
     validate: bool = True,
     keep_invalid: bool = False,
     curation: str | Path | None = None,
+    progress: Callable[[str, int, int, str], None] | None = None,
 ) -> BuildReport:
     """Build (or rebuild) sources into the store.
 
@@ -94,6 +95,9 @@ def build_kg(
         InputError: no source could be read.
         ValidationError: the result does not conform (``.report`` holds the report) and
             ``keep_invalid`` is false; the previous store is untouched.
+
+    ``progress(step, done, total, item)`` is called as sources are read and once before
+    the store is written and validated.
     """
     t0 = time.perf_counter()
     from .build import build_graph, read_meta, source_graph_iri
@@ -110,7 +114,9 @@ def build_kg(
     lexicon = load_lexicon()
     decisions = load_curation(curation)
     extracted: list[tuple[Path, Any]] = []
-    for f in files:
+    for i, f in enumerate(files):
+        if progress is not None:
+            progress("reading", i, len(files), str(f))
         try:
             src = read_source(f)
         except InputError as exc:
@@ -133,6 +139,9 @@ def build_kg(
         raise InputError("; ".join(errors + [w for w in warnings if "no project" in w])
                          or "nothing to build")
 
+    if progress is not None:
+        progress("reading", len(files), len(files), "")
+        progress("storing and validating" if validate else "storing", 0, 1, str(root))
     holder: dict[str, Any] = {}
 
     def check(new_store: Any) -> None:

@@ -128,6 +128,9 @@ def find_query(name_or_path: str) -> SavedQuery:
     p = Path(name_or_path)
     if p.suffix == ".rq" and p.exists():
         return load_query(p)
+    if p.suffix == ".rq" or len(p.parts) > 1:
+        raise QueryError(f"{name_or_path}: file not found",
+                         hint="saved queries are named without .rq: meihao-kg query --list")
     cand = queries_dir() / f"{name_or_path}.rq"
     if cand.exists():
         return load_query(cand)
@@ -222,7 +225,14 @@ def _plain(term: Any) -> str:
 def run_query(store: KGStore, query: SavedQuery, values: dict[str, str] | None = None) -> QueryResult:
     """Run a SELECT saved query with parameters; values come back as plain strings."""
     bindings = bind(store, query, values or {})
-    result = store.query(query.text, bindings)
+    try:
+        result = store.query(query.text, bindings)
+    except QueryError as exc:
+        if "syntax error" not in exc.message.lower():
+            raise
+        from .diagnostics import syntax_error
+
+        raise syntax_error(query.path, query.text, exc.message) from None
     if isinstance(result, bool):
         return QueryResult(("result",), (("true" if result else "false",),))
     variables = getattr(result, "variables", None)
