@@ -136,7 +136,7 @@ def unmatched_params(store: KGStore, values: Mapping[str, str]) -> list[QueryErr
             hint = "known: " + ", ".join(shown[:8]) + (" …" if len(shown) > 8 else "")
         if name in ("indicator", "event", "type", "initiative"):
             hint += "; all of them: meihao-kg ontology"
-        errors.append(QueryError(f"--param {name}={value}: no {what} {value!r} in the graph", hint=hint))
+        errors.append(QueryError(f"{name}={value}: no {what} {value!r} in the graph", hint=hint))
     return errors
 
 
