@@ -431,8 +431,16 @@ class KG:
         writes the offline HTML file."""
         from .visualise import render_html
 
+        from .viewdata import anchor_layout, attach_similar, enrich
+
         g = self.networkx(projection, focus=focus, depth=depth)
+        positions = None
+        if projection == "entities":
+            enrich(self.graph(inferred=False), g)
+            positions = anchor_layout(g) if g.number_of_nodes() <= 2000 else None
+        else:
+            attach_similar(g, g)
         if title is None:
             title = f"{focus} (depth {depth})" if focus else "美好家园知识图谱 | meihao-kg"
-        page = render_html(g, title=title, lang=lang, height="100vh")
+        page = render_html(g, title=title, lang=lang, height="100vh", positions=positions)
         return View(page, title=title, nodes=g.number_of_nodes(), edges=g.number_of_edges(), height=height)

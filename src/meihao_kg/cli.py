@@ -465,6 +465,11 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
         similarity: bool, lang: str, store: str | None) -> None:
     """Write an interactive network view as one HTML file that works offline.
 
+    The default view anchors the projects on a circle, their own organisations and places
+    outside them and the initiative types they share in between, grouped by facet.  Click a
+    node for its facts with quotes and sources and, for a project, the projects most like it;
+    filter by class or initiative facet; export PNG or SVG.
+
     \b
     Example:
       meihao-kg viz --out out/kg.html
@@ -488,16 +493,27 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
         G = projection.rows_to_graph([dict(zip(res.columns, r)) for r in res.rows], list(res.columns), g=ds)
         title = f"{q.title_zh} ({', '.join(params) or q.name})"
     elif similarity:
+        from .viewdata import attach_similar
+
         G = projection.similarity_graph(ds)
+        attach_similar(G, G)
         title = "项目相似度:共享举措 | Projects by shared initiatives"
     else:
+        from .viewdata import enrich
+
         G = projection.project_graph(ds)
         title = "美好家园知识图谱 | meihao-kg"
         if focus:
             G = projection.neighbourhood(G, focus, depth)
             title = f"{focus} (depth {depth})"
+        enrich(ds, G)
+    positions = None
+    if not query_name and not similarity:
+        from .viewdata import anchor_layout
+
+        positions = anchor_layout(G) if G.number_of_nodes() <= 2000 else None
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_html(render_html(G, title=title, lang=lang), out)
+    write_html(render_html(G, title=title, lang=lang, positions=positions), out)
     click.echo(f"wrote {out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges", err=True)
 
 
