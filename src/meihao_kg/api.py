@@ -429,9 +429,8 @@ class KG:
              title: str | None = None, lang: Literal["zh", "en"] = "zh", height: str = "640px") -> View:
         """The interactive view of a projection; displays inline in Jupyter, ``.save(path)``
         writes the offline HTML file."""
-        from .visualise import render_html
-
         from .viewdata import anchor_layout, attach_similar, enrich
+        from .visualise import render_html
 
         g = self.networkx(projection, focus=focus, depth=depth)
         positions = None

@@ -64,7 +64,7 @@ def evidence(g: Graph, node: Node) -> list[dict[str, Any]]:
             "quote": str(quote or ""),
             "source": str(doc or ""),
             "start": int(start) if start is not None else None,
-            "end": int(end) if end is not None else None,
+            "end": int(str(end)) if end is not None else None,
         })
     return out
 
