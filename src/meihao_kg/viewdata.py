@@ -63,7 +63,7 @@ def evidence(g: Graph, node: Node) -> list[dict[str, Any]]:
         out.append({
             "quote": str(quote or ""),
             "source": str(doc or ""),
-            "start": int(start) if start is not None else None,
+            "start": int(str(start)) if start is not None else None,
             "end": int(str(end)) if end is not None else None,
         })
     return out
