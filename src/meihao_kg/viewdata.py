@@ -262,7 +262,7 @@ def anchor_layout(graph: nx.Graph, *, radius: float | None = None) -> dict[Any, 
         fa = facet_angle.get(data[v].get("facet", ""), 0.0)
         norm = math.hypot(x, y) or 1.0
         bx, by = (x / norm, y / norm) if len(ps) < n else (0.0, 0.0)
-        pos[v] = (r_in * bx + 0.2 * R * math.cos(fa), r_in * by + 0.2 * R * math.sin(fa))
+        pos[v] = (r_in * bx + 0.1 * R * math.cos(fa), r_in * by + 0.1 * R * math.sin(fa))
         inner.append(v)
     for v in graph.nodes:  # anything left (unreachable): outer ring
         if v not in pos:

@@ -874,7 +874,7 @@ _TEMPLATE = r"""<!DOCTYPE html>
     var found = [];
     if (q) {
       for (var i = 0; i < NODES.length && found.length < 50; i++) {
-        if (NODES[i].s.indexOf(q) !== -1 && !hiddenClasses[NODES[i].c]) found.push(NODES[i]);
+        if (NODES[i].s.indexOf(q) !== -1 && !isHidden(NODES[i])) found.push(NODES[i]);
       }
       found.sort(function (a, b) { return a.nz.length - b.nz.length; });
     }
