@@ -181,6 +181,7 @@ _UNIT_LABELS = {
     "YR": "年",
     "DAY": "天",
     "NUM": "",
+    "CCY_CNY": "元",
 }
 _QUALIFIER_SIGNS = {
     "gt": ">",

@@ -846,7 +846,13 @@ _TEMPLATE = r"""<!DOCTYPE html>
   function highlight(id) {
     var keep = {};
     keep[id] = true;
-    network.getConnectedNodes(id).forEach(function (m) { keep[m] = true; });
+    network.getConnectedNodes(id).forEach(function (m) {
+      keep[m] = true;
+      // a project and its compound are one thing to a reader: show the compound's links too
+      if (NODES[id].c === "project" && NODES[m].c === "compound") {
+        network.getConnectedNodes(m).forEach(function (k) { keep[k] = true; });
+      }
+    });
     nodes.update(NODES.map(function (n) {
       return keep[n.id] ? {id: n.id, color: COLORS[n.c] || n.color, font: {color: "#222222"}}
                         : {id: n.id, color: DIM, font: {color: "#cccccc"}};
