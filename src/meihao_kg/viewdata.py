@@ -275,29 +275,42 @@ def anchor_layout(graph: nx.Graph, *, radius: float | None = None) -> dict[Any, 
 
 def _spread(pos: dict[Any, tuple[float, float]], nodes: list[Any], *, min_dist: float,
             fixed: set[Any] | None = None, rounds: int = 60) -> None:
-    """Push apart nodes closer than ``min_dist`` (deterministic; a few rounds)."""
+    """Push apart nodes closer than ``min_dist`` (deterministic; a few rounds).
+
+    Pairs are found through a grid of ``min_dist`` cells, so a round costs O(n) for spread-out
+    points rather than O(n²).
+    """
     fixed = fixed or set()
-    pts = {v: list(pos[v]) for v in nodes}
+    pts = {v: [pos[v][0], pos[v][1]] for v in nodes}
+    order = {v: i for i, v in enumerate(nodes)}
     for _ in range(rounds):
+        grid: dict[tuple[int, int], list[Any]] = defaultdict(list)
+        for v in nodes:
+            grid[(math.floor(pts[v][0] / min_dist), math.floor(pts[v][1] / min_dist))].append(v)
         moved = False
-        for i, a in enumerate(nodes):
-            for b in nodes[i + 1:]:
-                dx = pts[b][0] - pts[a][0]
-                dy = pts[b][1] - pts[a][1]
-                d = math.hypot(dx, dy)
-                if d >= min_dist:
-                    continue
-                if d < 1e-6:
-                    dx, dy, d = 1.0, 0.5, math.hypot(1.0, 0.5)
-                push = (min_dist - d) / 2
-                ux, uy = dx / d * push, dy / d * push
-                if a not in fixed:
-                    pts[a][0] -= ux
-                    pts[a][1] -= uy
-                if b not in fixed:
-                    pts[b][0] += ux
-                    pts[b][1] += uy
-                moved = True
+        for a in nodes:
+            cx, cy = math.floor(pts[a][0] / min_dist), math.floor(pts[a][1] / min_dist)
+            for gx in (cx - 1, cx, cx + 1):
+                for gy in (cy - 1, cy, cy + 1):
+                    for b in grid.get((gx, gy), ()):
+                        if order[b] <= order[a]:
+                            continue
+                        dx = pts[b][0] - pts[a][0]
+                        dy = pts[b][1] - pts[a][1]
+                        d = math.hypot(dx, dy)
+                        if d >= min_dist:
+                            continue
+                        if d < 1e-6:
+                            dx, dy, d = 1.0, 0.5, math.hypot(1.0, 0.5)
+                        push = (min_dist - d) / 2
+                        ux, uy = dx / d * push, dy / d * push
+                        if a not in fixed:
+                            pts[a][0] -= ux
+                            pts[a][1] -= uy
+                        if b not in fixed:
+                            pts[b][0] += ux
+                            pts[b][1] += uy
+                        moved = True
         if not moved:
             break
     for v in nodes:
