@@ -232,3 +232,58 @@ def test_every_command_help_has_an_example(run_cli) -> None:
     for name in cli.commands:
         r = run_cli(name, "--help")
         assert "Example:" in r.stdout and f"meihao-kg {name}" in r.stdout, name
+
+
+def test_unknown_project_lists_close_names(run_cli, seed_store_path: Path) -> None:
+    r = run_cli("query", "indicators", "-p", "project=沿海建筑", store=seed_store_path)
+    assert r.exit_code == 1
+    assert r.stderr == "Error: no project named '沿海建筑' (close: 沿海鉴筑)\n"
+
+
+# --------------------------------------------------------------------------- at a terminal
+
+
+def _run_in_pty(args: list[str], columns: int) -> tuple[int, str]:
+    """Run meihao-kg with stdout and stderr on a pseudo-terminal ``columns`` wide."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("MEIHAO_KG_STORE", "COLUMNS", "NO_COLOR")}
+    env["TERM"] = "xterm-256color"
+    p = subprocess.Popen([*EXE, *args], stdin=slave, stdout=slave, stderr=slave, cwd=REPO, env=env,
+                         close_fds=True)
+    os.close(slave)
+    chunks: list[bytes] = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    return p.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pty sizes as on Linux")
+def test_table_at_a_terminal_fits_it_and_has_colour(seed_store_path: Path) -> None:
+    rc, out = _run_in_pty(["query", "indicators", "--store", str(seed_store_path)], columns=100)
+    assert rc == 0, out
+    assert "\x1b[" in out  # bold header
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", out).replace("\r", "")
+    assert widest(plain) <= 100
+    assert "fee-collection-rate" in plain and "https://" not in plain
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pty sizes as on Linux")
+def test_build_at_a_terminal_shows_progress(seed_path: Path, tmp_path: Path) -> None:
+    rc, out = _run_in_pty(["build", str(seed_path), "--no-validate", "--store", str(tmp_path / "kg")], columns=100)
+    assert rc == 0, out
+    assert "reading" in out and "━" in out  # the progress bar (erased when done)
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out)
+    assert "warning: damaged text ×5" in plain and "5 projects," in plain

@@ -174,8 +174,13 @@ def resolve_project(store: KGStore, value: str) -> Any:
     rows = list(store.query(q, {"key": pyoxigraph.Literal(key)}))
     if not rows:
         qn = f"PREFIX mh: <{MH._NS}> PREFIX schema: <https://schema.org/> SELECT ?n WHERE {{ ?p a mh:ShowcaseProject ; schema:name ?n }} ORDER BY ?n"
-        known = "、".join(sorted({r["n"].value for r in store.query(qn)}))
-        raise QueryError(f"no project named {value!r}", hint=f"known projects: {known or 'none'}")
+        from .diagnostics import close_matches
+
+        names = sorted({r["n"].value for r in store.query(qn)})
+        close = close_matches(value, names)
+        known = "、".join(names[:12]) + (" …" if len(names) > 12 else "")
+        raise QueryError(f"no project named {value!r}",
+                         hint=f"close: {'、'.join(close)}" if close else f"known projects: {known or 'none'}")
     iris = sorted({r["p"].value for r in rows})
     exact = sorted({r["p"].value for r in rows if r["name"].value == key})
     if len(iris) > 1 and len(exact) == 1:
