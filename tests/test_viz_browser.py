@@ -454,3 +454,24 @@ def test_svg_and_png_export(seed_view: Page) -> None:
     assert dl.value.suggested_filename == "meihao-kg.png"
     assert Path(dl.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert seed_view.outside == [] and seed_view.errors == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--similarity",), ("--focus", "沿海鉴筑", "--depth", "1"),
+     ("--query", "projects-by-initiative", "-p", "initiative=垃圾分类")],
+)
+def test_other_views_open_the_panel(browser: Any, tmp_path: Path, seed_store_path: Path, args) -> None:
+    view = _cli_view(browser, tmp_path, seed_store_path, *args)
+    try:
+        view.page.wait_for_function("window.mhStabilized === true", timeout=30_000)
+        project = view.node_id("沿海鉴筑")
+        view.js("id => window.mhHighlight(id)", project)
+        assert view.page.inner_text("#mh-detail-name") == "沿海鉴筑"
+        if args[0] == "--similarity":
+            assert view.page.locator("#mh-detail .mh-similar-item").count() == 4
+        if args[0] == "--focus":
+            assert view.js("window.mhDetail.facts") > 5
+        assert view.errors == [] and view.outside == []
+    finally:
+        view.page.close()
