@@ -314,6 +314,18 @@ class KG:
     def __repr__(self) -> str:
         return f"KG({self.location!r})"
 
+    def close(self) -> None:
+        """Release the store (a build may then collect the database folder it was reading)."""
+        close = getattr(self.store, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> KG:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # ---- generic queries
 
     def result(self, name_or_path: str | os.PathLike[str], params: Mapping[str, str] | None = None) -> QueryResult:

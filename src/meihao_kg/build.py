@@ -25,6 +25,7 @@ from .iri import node, slugify, span_iri
 from .lexicon import ontology_path
 from .models import Evidence, Extraction, InitiativeType, OrgMention, PlaceRef, ProjectFacts
 from .namespaces import CONCEPT, ID, MH, OA, ORG, PREFIXES, QUDT, SCHEMA, UNIT, WD
+from .normalise import display_path
 
 __all__ = ["build_graph", "source_graph_iri", "TYPE_CLASSES", "bind_prefixes"]
 
@@ -140,6 +141,8 @@ class _Builder:
         g.add((doc, DCTERMS.language, Literal(lang)))
         g.add((doc, DCTERMS.format, Literal("text/plain")))
         g.add((doc, MH.sha256, Literal(ex.sha256)))
+        if ex.path:
+            g.add((doc, MH.sourcePath, Literal(display_path(Path(ex.path)))))
         g.add((doc, DCAT.byteSize, Literal(ex.byte_size, datatype=XSD.nonNegativeInteger)))
         g.add((doc, SCHEMA.encodingFormat, Literal(ex.encoding)))
         g.add((doc, SCHEMA.text, Literal(ex.raw)))

@@ -127,11 +127,17 @@ def cli() -> None:
               help="Swap in a build that has SHACL violations anyway (for inspection).")
 @click.option("--curation", type=click.Path(dir_okay=False), default=None,
               help="Curation decisions (default: data/curation.toml if present).")
+@click.option("--no-wait", is_flag=True,
+              help="Fail at once (exit 1) if another build is writing the store, instead of waiting.")
+@click.option("--max-source-size", type=click.FloatRange(min=0.001), default=None, metavar="MIB",
+              help="Refuse source files larger than this many MiB (default: 1).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-@click.option("-v", "--verbose", is_flag=True, help="Print every warning (by default folded by kind).")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Print every warning (by default folded by kind) and the peak memory of the build.")
 @_errors
 def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_invalid: bool,
-          curation: str | None, quiet: bool, verbose: bool) -> None:
+          curation: str | None, no_wait: bool, max_source_size: float | None, quiet: bool,
+          verbose: bool) -> None:
     """Build the knowledge graph from source articles.
 
     PATHS are files or folders of UTF-8 text articles (default: data/raw/).  Each source
@@ -139,6 +145,10 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
     the others.  The new graph is validated before it replaces the store: on violations
     the previous store is kept, the report is printed and the exit status is 1.  Warnings
     of one kind (damaged text, …) are folded into one line; -v prints each.
+
+    One build writes a store at a time: a second build waits for the first (or, with
+    --no-wait, exits 1 naming the first one's pid).  Queries are never blocked and see the
+    previous graph until the new one is swapped in.
 
     \b
     Example:
@@ -153,7 +163,9 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
     _WarningHandler.captured = []
     try:
         report = build_kg(list(paths) or None, store=store, validate=not no_validate,
-                          keep_invalid=keep_invalid, curation=curation, progress=progress)
+                          keep_invalid=keep_invalid, curation=curation, wait=not no_wait,
+                          on_wait=_say_waiting, progress=progress,
+                          max_source_bytes=int(max_source_size * 1048576) if max_source_size else None)
     except ValidationError as exc:
         from .validate import report_text
 
@@ -185,6 +197,8 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
         if report.kept_invalid:
             status = "INVALID, kept because of --keep-invalid"
         click.echo(f"store {report.store}: {report.triples} quads ({status}) in {report.seconds:.2f} s")
+        if verbose:
+            click.echo(f"peak memory {report.peak_memory_mib:.0f} MiB")
     if report.errors:
         sys.exit(1)
 
@@ -227,6 +241,11 @@ def _build_progress(*, quiet: bool, verbose: bool) -> _Progress | None:
     return _Progress(bar=tty and not verbose, lines=verbose)
 
 
+def _say_waiting(holder: int | None) -> None:
+    who = f"pid {holder}" if holder else "another process"
+    click.echo(f"waiting for the build of {who} to finish writing the store…", err=True)
+
+
 # ----------------------------------------------------------------------------- query
 
 @cli.command(short_help="Run a saved query or a .rq file.")
@@ -237,9 +256,11 @@ def _build_progress(*, quiet: bool, verbose: bool) -> _Progress | None:
 @click.option("--iri", "iris", is_flag=True,
               help="Table: keep full IRIs (by default names and short ids; csv/json always have IRIs).")
 @click.option("--list", "list_", is_flag=True, help="List the saved queries and their parameters.")
+@click.option("--allow-service", is_flag=True,
+              help="Let a query's SERVICE clause call another server (refused by default).")
 @_store_option
 @_errors
-def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_: bool,
+def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_: bool, allow_service: bool,
           store: str | None) -> None:
     """Run a saved query (queries/NAME.rq) or any .rq file.
 
@@ -248,6 +269,8 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_
     The table fits the terminal (long quotes wrap) and shows names instead of IRIs; use
     --format csv/json or --iri for IRIs.  A value that names nothing the graph knows
     (an indicator, type, initiative, place or project) is an error listing close values.
+    SELECT and ASK queries run; updates are refused, and so is SERVICE (a request to
+    another server) unless --allow-service is given.
 
     \b
     Example:
@@ -268,7 +291,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_
     q = find_query(name)
     values = _params(params)
     st = open_store(store)
-    result = run_query(st, q, values)
+    result = run_query(st, q, values, allow_service=allow_service)
     if not result.rows and values:
         from .diagnostics import unmatched_params
 

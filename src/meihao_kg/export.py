@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 
@@ -59,8 +60,28 @@ def export_rdf(store: OxigraphStore, fmt: str = "turtle", *, inferred: bool = Tr
         lines = sorted(set(g.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()))
         return ("\n".join(line for line in lines if line.strip()) + "\n").encode("utf-8")
     if fmt == "jsonld":
-        return g.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1)
+        return _canonical_jsonld(g.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1))
     return g.serialize(format="turtle", encoding="utf-8")
+
+
+def _canonical_jsonld(data: bytes) -> bytes:
+    """JSON-LD with nodes sorted by ``@id`` and every array of values sorted, so that the
+    bytes do not depend on the order rdflib happened to hold the triples in."""
+    import json
+
+    def key(v: Any) -> str:
+        return json.dumps(v, sort_keys=True, ensure_ascii=False)
+
+    def walk(v: Any, ordered: bool = False) -> Any:
+        if isinstance(v, dict):
+            return {k: walk(x, k == "@list") for k, x in v.items()}
+        if isinstance(v, list):  # an @list is an RDF collection: its order is meaning
+            items = [walk(x) for x in v]
+            return items if ordered else sorted(items, key=key)
+        return v
+
+    doc = walk(json.loads(data))
+    return (json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 @dataclass(frozen=True)

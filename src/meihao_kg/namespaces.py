@@ -114,6 +114,7 @@ class MH(DefinedNamespace):
     textQuality: URIRef
     damagedRange: URIRef
     sha256: URIRef
+    sourcePath: URIRef
     curated: URIRef
     lexicalKey: URIRef
 

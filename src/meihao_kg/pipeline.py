@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, ValidationError
-from .store import GraphData, store_path, write_store
+from .store import GraphData, build_lock, store_path, write_store
 
 __all__ = ["BuildReport", "build_kg", "collect_sources", "DEFAULT_SOURCES"]
 
@@ -42,6 +42,7 @@ class BuildReport:
     seconds: float
     validation: Any = field(default=None, repr=False)  # validate.ValidationReport or None
     kept_invalid: bool = False
+    peak_memory_mib: float = 0.0  # peak resident memory of the building process
 
 
 def collect_sources(paths: Sequence[str | Path]) -> tuple[list[Path], list[str]]:
@@ -83,6 +84,9 @@ def build_kg(
     validate: bool = True,
     keep_invalid: bool = False,
     curation: str | Path | None = None,
+    wait: bool = True,
+    on_wait: Callable[[int | None], None] | None = None,
+    max_source_bytes: int | None = None,
     progress: Callable[[str, int, int, str], None] | None = None,
 ) -> BuildReport:
     """Build (or rebuild) sources into the store.
@@ -91,8 +95,13 @@ def build_kg(
     other sources' graphs are kept.  With ``validate`` the new database is checked against
     ``ontology/shapes.ttl`` before it replaces the current one.
 
+    Only one build writes a store at a time: a second one waits for the store lock (calling
+    ``on_wait`` with the holder's pid), or with ``wait=False`` raises
+    :class:`StoreLockedError`.  Readers are never blocked.
+
     Raises:
-        InputError: no source could be read.
+        InputError: no source could be read, or two files would get the same source id.
+        StoreLockedError: ``wait`` is false and another build holds the lock.
         ValidationError: the result does not conform (``.report`` holds the report) and
             ``keep_invalid`` is false; the previous store is untouched.
 
@@ -100,17 +109,14 @@ def build_kg(
     the store is written and validated.
     """
     t0 = time.perf_counter()
-    from .build import build_graph, read_meta, source_graph_iri
     from .curation import load_curation
     from .extract import extract_source
     from .lexicon import load_lexicon
-    from .normalise import read_source
+    from .normalise import MAX_SOURCE_BYTES, read_source
 
     root = store_path(store)
     files, errors = collect_sources(paths or [DEFAULT_SOURCES])
     warnings: list[str] = []
-    graphs: list[GraphData] = []
-    summaries: list[SourceSummary] = []
     lexicon = load_lexicon()
     decisions = load_curation(curation)
     extracted: list[tuple[Path, Any]] = []
@@ -118,7 +124,7 @@ def build_kg(
         if progress is not None:
             progress("reading", i, len(files), str(f))
         try:
-            src = read_source(f)
+            src = read_source(f, max_bytes=max_source_bytes or MAX_SOURCE_BYTES)
         except InputError as exc:
             errors.append(str(exc))
             continue
@@ -126,8 +132,26 @@ def build_kg(
             warnings.append(f"{f}: read as {src.encoding}, not UTF-8")
         ex = extract_source(src, lexicon)
         warnings.extend(ex.warnings)
+        warnings.extend(_repeated_numbers(f, ex))
         if ex.projects:
             extracted.append((f, ex))
+    _refuse_duplicate_ids(extracted)
+    if progress is not None:
+        progress("reading", len(files), len(files), "")
+        progress("storing and validating" if validate else "storing", 0, 1, str(root))
+    with build_lock(root, wait=wait, on_wait=on_wait):
+        return _store_stage(root, extracted, decisions, errors, warnings, validate, keep_invalid, t0)
+
+
+def _store_stage(root: Path, extracted: list[tuple[Path, Any]], decisions: Any, errors: list[str],
+                 warnings: list[str], validate: bool, keep_invalid: bool, t0: float) -> BuildReport:
+    """Everything that reads or writes the store; runs under the build lock."""
+    from .build import build_graph, read_meta, source_graph_iri
+
+    graphs: list[GraphData] = []
+    summaries: list[SourceSummary] = []
+    drop, identity_warnings = _check_identities(root, extracted)
+    warnings.extend(identity_warnings)
     extracted = _resolve_across_sources(root, extracted)
     for f, ex in extracted:
         g = build_graph(ex, read_meta(f))
@@ -139,9 +163,6 @@ def build_kg(
         raise InputError("; ".join(errors + [w for w in warnings if "no project" in w])
                          or "nothing to build")
 
-    if progress is not None:
-        progress("reading", len(files), len(files), "")
-        progress("storing and validating" if validate else "storing", 0, 1, str(root))
     holder: dict[str, Any] = {}
 
     def check(new_store: Any) -> None:
@@ -159,19 +180,99 @@ def build_kg(
         _add_inferred(new_store)
 
     try:
-        write_store(root, _ontology_graphs() + graphs, check=check)
+        written = write_store(root, _ontology_graphs() + graphs, drop=drop, check=check)
     except ValidationError as exc:
         exc.report = holder.get("report")  # type: ignore[attr-defined]
         raise
-    from .store import open_store
-
-    triples = len(open_store(root))
+    triples = written.quads
     report = holder.get("report")
     return BuildReport(
         store=str(root), sources=tuple(summaries), errors=tuple(errors), warnings=tuple(warnings),
         triples=triples, seconds=time.perf_counter() - t0, validation=report,
         kept_invalid=bool(report is not None and not report.conforms),
+        peak_memory_mib=_peak_memory_mib(),
     )
+
+
+def _peak_memory_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _repeated_numbers(f: Path, ex: Any) -> list[str]:
+    """A showcase number given to more than one section of one file (an article pasted
+    twice, or two instalments in one file) double-counts facts: say so."""
+    seen: dict[int, int] = {}
+    for p in ex.projects:
+        if p.number is not None:
+            seen[p.number] = seen.get(p.number, 0) + 1
+    return [f"{f}: project number {n} appears in {k} sections (the same article twice?); "
+            "facts are kept from each" for n, k in sorted(seen.items()) if k > 1]
+
+
+def _refuse_duplicate_ids(extracted: list[tuple[Path, Any]]) -> None:
+    """Two different files of one build must not share a source id."""
+    seen: dict[str, Path] = {}
+    for f, ex in extracted:
+        other = seen.setdefault(ex.doc_id, f)
+        if other != f:
+            raise InputError(
+                f"{other} and {f} would both be source {ex.doc_id!r}; nothing was built",
+                hint="rename one of them (the source id comes from the file name)",
+            )
+
+
+def _check_identities(root: Path, extracted: list[tuple[Path, Any]]) -> tuple[list[str], list[str]]:
+    """Compare the sources being built with those already in the store.
+
+    Returns the source graphs to drop (renamed files) and warnings.  A different file that
+    would replace an existing source of the same id while that source's file still exists
+    is refused.
+    """
+    from .build import source_graph_iri
+    from .errors import StoreError
+    from .store import open_store
+
+    q = """PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?id ?path ?sha WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id .
+      OPTIONAL { ?s mh:sourcePath ?path } OPTIONAL { ?s mh:sha256 ?sha } }"""
+    try:
+        with open_store(root) as st:
+            known = {r["id"].value: (r["path"].value if r["path"] else None,
+                                     r["sha"].value if r["sha"] else None) for r in st.query(q)}
+    except StoreError:
+        return [], []
+    from .normalise import display_path
+
+    building = {ex.doc_id for _, ex in extracted}
+    drop: list[str] = []
+    warnings: list[str] = []
+    for f, ex in extracted:
+        here = display_path(f)
+        old = known.get(ex.doc_id)
+        if old is not None:
+            old_path, old_sha = old
+            if old_path and old_path != here and old_sha != ex.sha256 and Path(old_path).exists() \
+                    and Path(old_path).resolve() != f.resolve():
+                raise InputError(
+                    f"{f}: its source id {ex.doc_id!r} is already taken in the store by {old_path}, "
+                    "a different file that still exists; nothing was built",
+                    hint="rename the new file",
+                )
+            if old_path and old_path != here:
+                warnings.append(f"{f}: replaces source {ex.doc_id!r}, built before from {old_path}")
+        for other_id, (other_path, other_sha) in known.items():
+            if other_id in building or other_sha != ex.sha256:
+                continue
+            if other_path and not Path(other_path).exists():
+                drop.append(str(source_graph_iri(other_id)))
+                warnings.append(f"{f}: renamed from {other_path} (same content); source "
+                                f"{other_id!r} is now {ex.doc_id!r}")
+            else:
+                warnings.append(f"{f}: same content as source {other_id!r} ({other_path}); both kept")
+    return drop, warnings
 
 
 def _resolve_across_sources(root: Path, extracted: list[tuple[Path, Any]]) -> list[tuple[Path, Any]]:
@@ -181,7 +282,8 @@ def _resolve_across_sources(root: Path, extracted: list[tuple[Path, Any]]) -> li
     from .store import open_store
 
     try:
-        known = known_projects(open_store(root), [ex.doc_id for _, ex in extracted])
+        with open_store(root) as st:
+            known = known_projects(st, [ex.doc_id for _, ex in extracted])
     except StoreError:
         known = []
     resolved = resolve_projects([ex for _, ex in extracted], known)

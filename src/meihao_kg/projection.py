@@ -259,7 +259,7 @@ class _Labels:
         pinyin: list[str] = []
         others: list[str] = []
         for rank_p, pred in enumerate(_LABEL_PREDICATES):
-            for lit in self.g.objects(node, pred):
+            for lit in sorted(self.g.objects(node, pred)):  # sorted: same bytes in every process
                 if not isinstance(lit, Literal):
                     continue
                 text = str(lit).strip()
@@ -831,7 +831,7 @@ def _export_safe(graph: nx.Graph) -> nx.Graph:
 
     def clean(data: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for k, v in data.items():
+        for k, v in sorted(data.items()):
             if v is None or k in _VIEW_ONLY:
                 continue
             if isinstance(v, (list, tuple, set)):
@@ -843,17 +843,19 @@ def _export_safe(graph: nx.Graph) -> nx.Graph:
             out[k] = v
         return out
 
-    for n, data in graph.nodes(data=True):
+    # nodes, edges and attributes in sorted order: the same file in every process
+    for n, data in sorted(graph.nodes(data=True), key=lambda nd: str(nd[0])):
         attrs = clean(data)
         attrs.setdefault("label", data.get("label_zh", str(n)))
         out.add_node(n, **attrs)
     if graph.is_multigraph():
-        for u, v, k, data in graph.edges(keys=True, data=True):
+        edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
+        for u, v, k, data in edges:
             attrs = clean(data)
             attrs.setdefault("label", data.get("label_zh", ""))
             out.add_edge(u, v, key=k, **attrs)
     else:
-        for u, v, data in graph.edges(data=True):
+        for u, v, data in sorted(graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
             attrs = clean(data)
             attrs.setdefault("label", data.get("label_zh", ""))
             out.add_edge(u, v, **attrs)

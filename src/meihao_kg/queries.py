@@ -33,6 +33,7 @@ __all__ = [
     "Param",
     "QueryResult",
     "SavedQuery",
+    "check_query_text",
     "find_query",
     "format_result",
     "list_queries",
@@ -138,6 +139,53 @@ def find_query(name_or_path: str) -> SavedQuery:
     raise QueryError(f"no saved query named {name_or_path!r}", hint=f"available: {names}")
 
 
+# Strings, IRIs and comments, which may contain any word without it being a keyword.
+_SKIP_RE = re.compile(
+    r'"""[\s\S]*?"""' r"|'''[\s\S]*?'''"
+    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
+_UPDATE_RE = re.compile(
+    r"(?<![?$:\w])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)(?![:\w])", re.IGNORECASE
+)
+_SERVICE_RE = re.compile(r"(?<![?$:\w])SERVICE(?![:\w])", re.IGNORECASE)
+_FORM_RE = re.compile(r"(?<![?$:\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![:\w])", re.IGNORECASE)
+
+
+def check_query_text(text: str, *, name: str = "query", allow_service: bool = False) -> None:
+    """Refuse what a read-only, local query must not do, before it reaches any store.
+
+    Raises:
+        QueryError: an update form (INSERT, DELETE, LOAD, CLEAR, DROP…); a ``SERVICE`` clause
+            (an outbound request) unless ``allow_service``; a CONSTRUCT or DESCRIBE query.
+    """
+    bare = _SKIP_RE.sub(" ", text)
+    m = _UPDATE_RE.search(bare)
+    if m:
+        line = bare.count("\n", 0, m.start()) + 1
+        raise QueryError(f"{name}: line {line}: {m.group(1).upper()} is an update; "
+                         "meihao-kg only reads the graph", hint="rebuild from sources to change it")
+    m = _SERVICE_RE.search(bare)
+    if m and not allow_service:
+        line = bare.count("\n", 0, m.start()) + 1
+        raise QueryError(f"{name}: line {line}: SERVICE would send a request to another server",
+                         hint="pass --allow-service if you mean it")
+    m = _FORM_RE.search(bare)
+    if m and m.group(1).upper() in ("CONSTRUCT", "DESCRIBE"):
+        raise QueryError(f"{name}: {m.group(1).upper()} queries are not run by `query`",
+                         hint="use SELECT or ASK; `meihao-kg export` writes the graph")
+
+
+def _named_node(value: str, what: str) -> Any:
+    """A pyoxigraph IRI from user text, or a one-line :class:`QueryError`."""
+    import pyoxigraph
+
+    try:
+        return pyoxigraph.NamedNode(value)
+    except ValueError as exc:
+        raise QueryError(f"{what}: not a valid IRI: {value!r} ({exc})") from None
+
+
 def _text_key(value: str) -> str:
     from .normalise import to_simplified
 
@@ -158,8 +206,10 @@ def resolve_project(store: KGStore, value: str) -> Any:
     from .namespaces import MH
 
     if value.startswith(("http://", "https://")):
-        return pyoxigraph.NamedNode(value)
+        return _named_node(value, "project")
     key = _text_key(value)
+    if not key.strip():
+        raise QueryError(f"project: empty name {value!r}", hint="give part of a project's name or its IRI")
     for suffix in ("小区", "项目"):
         key = key.removesuffix(suffix)
     q = f"""
@@ -206,6 +256,9 @@ def bind(store: KGStore, query: SavedQuery, values: dict[str, str]) -> dict[str,
                 raise QueryError(f"query {query.name!r} needs --param {p.name}=VALUE", hint=p.help or None)
             continue
         v = values[p.name]
+        if not _text_key(v).strip() and p.kind != "literal":
+            raise QueryError(f"--param {p.name}: empty value {v!r}",
+                             hint=p.help or f"give a value or leave out --param {p.name}")
         if p.kind == "text":
             out[p.name] = pyoxigraph.Literal(_text_key(v))
         elif p.kind == "place":
@@ -215,7 +268,7 @@ def bind(store: KGStore, query: SavedQuery, values: dict[str, str]) -> dict[str,
         elif p.kind == "iri":
             if not re.match(r"^https?://\S+$", v):
                 raise QueryError(f"--param {p.name}: not an IRI: {v!r}")
-            out[p.name] = pyoxigraph.NamedNode(v)
+            out[p.name] = _named_node(v, f"--param {p.name}")
         else:
             out[p.name] = pyoxigraph.Literal(v)
     return out
@@ -227,8 +280,14 @@ def _plain(term: Any) -> str:
     return str(term.value)
 
 
-def run_query(store: KGStore, query: SavedQuery, values: dict[str, str] | None = None) -> QueryResult:
-    """Run a SELECT saved query with parameters; values come back as plain strings."""
+def run_query(store: KGStore, query: SavedQuery, values: dict[str, str] | None = None, *,
+              allow_service: bool = False) -> QueryResult:
+    """Run a SELECT or ASK saved query with parameters; values come back as plain strings.
+
+    An ASK query gives one column ``result`` with ``true`` or ``false``.  Update forms are
+    refused, and so is ``SERVICE`` unless ``allow_service`` (see :func:`check_query_text`).
+    """
+    check_query_text(query.text, name=str(query.path), allow_service=allow_service)
     bindings = bind(store, query, values or {})
     try:
         result = store.query(query.text, bindings)
@@ -238,11 +297,12 @@ def run_query(store: KGStore, query: SavedQuery, values: dict[str, str] | None =
         from .diagnostics import syntax_error
 
         raise syntax_error(query.path, query.text, exc.message) from None
-    if isinstance(result, bool):
-        return QueryResult(("result",), (("true" if result else "false",),))
+    if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
+        return QueryResult(("result",), (("true" if bool(result) else "false",),))
     variables = getattr(result, "variables", None)
     if variables is None:
-        raise QueryError(f"query {query.name!r} is not a SELECT or ASK query")
+        raise QueryError(f"query {query.name!r} is not a SELECT or ASK query",
+                         hint="use SELECT or ASK; `meihao-kg export` writes the graph")
     cols = query.columns or tuple(v.value for v in variables)
     rows = tuple(tuple(_plain(sol[c]) for c in cols) for sol in result)
     return QueryResult(cols, rows)

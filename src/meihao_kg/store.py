@@ -22,13 +22,24 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import StoreError
+from .errors import StoreError, StoreLockedError
 
-__all__ = ["DEFAULT_STORE", "KGStore", "OxigraphStore", "STORE_ENV", "open_store", "store_path"]
+__all__ = [
+    "DEFAULT_STORE",
+    "KGStore",
+    "OxigraphStore",
+    "STORE_ENV",
+    "build_lock",
+    "collect_orphans",
+    "open_store",
+    "store_path",
+    "write_store",
+]
 
 LOG = logging.getLogger(__name__)
 
@@ -64,21 +75,64 @@ class GraphData:
 
 
 class OxigraphStore:
-    """A read-only view of the current Oxigraph database of a store folder."""
+    """A read-only view of the current Oxigraph database of a store folder.
+
+    While it is open it holds a shared lock on its database folder, so that a build that
+    swaps in a newer database does not delete this one under it (the build leaves the
+    folder for a later build to collect).  Use it as a context manager, or call
+    :meth:`close`, to release the folder early.
+    """
 
     def __init__(self, root: Path) -> None:
         import pyoxigraph
 
         self.root = root
+        self._lock_fd: int | None = None
         current = root / "current"
-        if not current.exists():
-            raise StoreError(
-                f"{root}: no knowledge graph here yet", hint="run `meihao-kg build` first"
-            )
+        last: Exception | None = None
+        for _attempt in range(20):
+            if not current.exists():
+                raise StoreError(
+                    f"{root}: no knowledge graph here yet", hint="run `meihao-kg build` first"
+                )
+            target = current.resolve()
+            fd = _reader_lock(target)
+            # the folder may have been swapped out and collected between resolve and lock
+            if not target.is_dir() or current.resolve() != target:
+                _unlock(fd)
+                continue
+            try:
+                self._store = pyoxigraph.Store.read_only(str(target))
+            except OSError as exc:
+                _unlock(fd)
+                last = exc
+                if current.resolve() != target:
+                    continue  # swapped while opening: try the new one
+                raise StoreError(f"{root}: cannot open the store ({exc})") from None
+            self._lock_fd = fd
+            self.path = target
+            return
+        raise StoreError(f"{root}: the store kept changing while it was being opened ({last})",
+                         hint="try again")
+
+    def close(self) -> None:
+        """Release the database folder (the object must not be used afterwards)."""
+        self.__dict__.pop("_store", None)
+        if self._lock_fd is not None:
+            _unlock(self._lock_fd)
+            self._lock_fd = None
+
+    def __enter__(self) -> OxigraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
         try:
-            self._store = pyoxigraph.Store.read_only(str(current.resolve()))
-        except OSError as exc:
-            raise StoreError(f"{root}: cannot open the store ({exc})") from None
+            self.close()
+        except Exception:  # interpreter shutdown
+            pass
 
     def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
         import pyoxigraph
@@ -106,13 +160,123 @@ class OxigraphStore:
     def __len__(self) -> int:
         return len(self._store)
 
-    def quads(self) -> Iterator[Any]:
-        return iter(self._store)
-
 
 def open_store(path: str | os.PathLike[str] | None = None) -> OxigraphStore:
     """Open the store read-only.  Raises :class:`StoreError` if there is none."""
     return OxigraphStore(store_path(path))
+
+
+@dataclass(frozen=True)
+class WrittenStore:
+    """What :func:`write_store` swapped in."""
+
+    path: Path
+    quads: int
+
+
+READERS_FILE = "meihao-kg.readers"
+LOCK_FILE = ".build.lock"
+PAUSE_ENV = "MEIHAO_KG_PAUSE_AT"
+
+
+def _reader_lock(db: Path) -> int | None:
+    """Take a shared lock on a database folder's readers file (``None`` if it cannot be made,
+    e.g. on read-only media, where no build can delete the folder anyway)."""
+    import fcntl
+
+    try:
+        fd = os.open(db / READERS_FILE, os.O_RDONLY | os.O_CREAT, 0o644)
+    except OSError:
+        try:
+            fd = os.open(db / READERS_FILE, os.O_RDONLY)
+        except OSError:
+            return None
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return fd
+
+
+def _unlock(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)  # closing the descriptor releases its flock
+
+
+def _try_exclusive(db: Path) -> int | None:
+    """An exclusive lock on a database folder if no reader has it open, else ``None``."""
+    import fcntl
+
+    try:
+        fd = os.open(db / READERS_FILE, os.O_RDONLY | os.O_CREAT, 0o644)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def lock_holder(root: Path) -> int | None:
+    """The pid recorded by the build that holds (or last held) the store lock."""
+    try:
+        text = (root / LOCK_FILE).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return int(text) if text.isdigit() else None
+
+
+@contextmanager
+def build_lock(
+    root: Path, *, wait: bool = True, on_wait: Callable[[int | None], None] | None = None
+) -> Iterator[None]:
+    """Hold the store's build lock (an OS file lock on ``ROOT/.build.lock``).
+
+    Only builds take it; readers never do.  A second build waits for the first (calling
+    ``on_wait`` with the holder's pid once), or with ``wait=False`` raises
+    :class:`StoreLockedError` at once.  The lock dies with its process: a killed build
+    never leaves the store locked.
+    """
+    import fcntl
+
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(f"{root}: cannot create the store's lock file ({exc.strerror})") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = lock_holder(root)
+            if not wait:
+                who = f"pid {holder}" if holder else "another process"
+                raise StoreLockedError(
+                    f"{root}: another build ({who}) is writing this store",
+                    hint="wait for it to finish, or run without --no-wait to queue behind it",
+                ) from None
+            if on_wait is not None:
+                on_wait(holder)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def checkpoint(name: str) -> None:
+    """A named point of the build where a fault-injection test may stop the process.
+
+    With ``$MEIHAO_KG_PAUSE_AT`` equal to ``name`` the process writes its pid to
+    ``$MEIHAO_KG_PAUSE_FILE`` and sleeps, so that the test can kill it exactly there.
+    Does nothing otherwise.
+    """
+    if os.environ.get(PAUSE_ENV) != name:
+        return
+    marker = os.environ.get("MEIHAO_KG_PAUSE_FILE")
+    if marker:
+        Path(marker).write_text(str(os.getpid()), encoding="ascii")
+    time.sleep(float(os.environ.get("MEIHAO_KG_PAUSE_SECONDS", "60")))
 
 
 def write_store(
@@ -121,29 +285,42 @@ def write_store(
     *,
     drop: Iterable[str] = (),
     check: Callable[[Any], None] | None = None,
-) -> Path:
+) -> WrittenStore:
     """Write a new database: the current one minus ``drop`` and the replaced graphs, plus
-    ``new_graphs``; run ``check`` on the new pyoxigraph store; then swap it in atomically.
+    ``new_graphs``;
+    run ``check`` on the new pyoxigraph store; then swap it in atomically.
 
+    The caller must hold :func:`build_lock`.  The current database is copied by a RocksDB
+    checkpoint (hard links, not a copy through Python); replaced graphs are then dropped.
     ``check`` raises to abort: the new database is deleted and the current one stays.
-    Returns the new database folder.
+    Returns the new database folder and its number of quads.
     """
+    import gc
+
     import pyoxigraph
 
     root.mkdir(parents=True, exist_ok=True)
+    current = root / "current"
+    old_target = current.resolve() if current.exists() else None
+    collect_orphans(root, keep=old_target)
     new_graphs = list(new_graphs)
-    replaced = {g.iri for g in new_graphs} | set(drop)
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     new_dir = root / f"db-{stamp}-{os.getpid()}-{time.monotonic_ns() % 100000}"
-    current = root / "current"
     store = None
     try:
-        store = pyoxigraph.Store(str(new_dir))
-        if current.exists():
-            old = pyoxigraph.Store.read_only(str(current.resolve()))
-            keep = [q for q in old if q.graph_name.value not in replaced] if replaced else list(old)
-            store.bulk_extend(keep)
+        if old_target is not None:
+            old = pyoxigraph.Store.read_only(str(old_target))
+            old.backup(str(new_dir))
             del old
+            store = pyoxigraph.Store(str(new_dir))
+            present = set(store.named_graphs())
+            for iri in [g.iri for g in new_graphs] + list(drop):
+                node = pyoxigraph.NamedNode(iri)
+                if node in present:
+                    store.remove_graph(node)
+        else:
+            store = pyoxigraph.Store(str(new_dir))
+        checkpoint("copied")
         for g in new_graphs:
             store.bulk_load(
                 g.ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(g.iri)
@@ -152,25 +329,61 @@ def write_store(
         if check is not None:
             check(store)
         store.optimize()
+        checkpoint("written")
     except BaseException:
         del store
+        gc.collect()
         shutil.rmtree(new_dir, ignore_errors=True)
         raise
+    # Close the writer (RocksDB waits for its background compactions) before anyone reads the
+    # folder, then open it as a reader would and read every file once: a folder whose
+    # manifest names a file that is not there is never swapped in.
     del store
+    gc.collect()
+    try:
+        probe = pyoxigraph.Store.read_only(str(new_dir))
+        quads = len(probe)
+        del probe
+    except OSError as exc:
+        shutil.rmtree(new_dir, ignore_errors=True)
+        raise StoreError(f"{root}: the new database could not be read back ({exc}); "
+                         "the previous store is unchanged") from None
+    (new_dir / READERS_FILE).touch()
     tmp_link = root / f".current-{os.getpid()}"
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()
     tmp_link.symlink_to(new_dir.name)
-    old_target = current.resolve() if current.exists() else None
+    checkpoint("swap")
     os.replace(tmp_link, current)  # the atomic step
-    if old_target is not None and old_target != new_dir.resolve():
-        shutil.rmtree(old_target, ignore_errors=True)
-    _remove_orphans(root, keep=new_dir)
-    return new_dir
+    checkpoint("swapped")
+    collect_orphans(root, keep=new_dir)
+    return WrittenStore(new_dir, quads)
 
 
-def _remove_orphans(root: Path, keep: Path) -> None:
-    """Delete database folders left by builds that were killed before their swap."""
-    for d in root.glob("db-*"):
-        if d.resolve() != keep.resolve() and time.time() - d.stat().st_mtime > 3600:
+def collect_orphans(root: Path, keep: Path | None) -> list[Path]:
+    """Delete database folders that are not current and that no reader holds open: those
+    swapped out by earlier builds and those left by builds that were killed.
+
+    The caller holds the build lock, so no other build is writing any of them.  Returns
+    the folders removed.
+    """
+    removed: list[Path] = []
+    keep_r = keep.resolve() if keep is not None else None
+    current = root / "current"
+    cur = current.resolve() if current.exists() else None
+    for link in root.glob(".current-*"):
+        if link.is_symlink():
+            link.unlink(missing_ok=True)
+    for d in sorted(root.glob("db-*")):
+        r = d.resolve()
+        if r in (keep_r, cur) or not d.is_dir():
+            continue
+        fd = _try_exclusive(d)
+        if fd is None and (d / READERS_FILE).exists():
+            continue  # a reader still has it open: a later build collects it
+        try:
             shutil.rmtree(d, ignore_errors=True)
+            removed.append(d)
+        finally:
+            _unlock(fd)
+    return removed
