@@ -79,6 +79,12 @@ def test_graph_networkx_and_view(kg: KG, tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == view.html
 
 
+def test_kg_closes_its_store(seed_store_path: Path) -> None:
+    with KG.open(seed_store_path) as kg:
+        assert len(kg.initiative_stats()) > 10
+    assert getattr(kg.store, "_lock_fd", None) is None  # the database folder is released
+
+
 def test_signatures_are_typed() -> None:
     """No ``*args: Any -> Any``: every public method has annotated parameters and return."""
     import meihao_kg

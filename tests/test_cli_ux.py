@@ -22,8 +22,8 @@ EXE = [sys.executable, "-m", "meihao_kg"]
 
 
 def proc(*args: str, store: Path | None = None, cwd: Path | None = None, **env: str):
-    full_env = {**os.environ, **env}
-    full_env.pop("MEIHAO_KG_STORE", None)
+    full_env = {k: v for k, v in os.environ.items() if k != "MEIHAO_KG_STORE"}
+    full_env.update(env)
     argv = [*EXE, *args] + (["--store", str(store)] if store else [])
     return subprocess.run(argv, capture_output=True, text=True, cwd=cwd or REPO, env=full_env, timeout=120)
 
@@ -207,6 +207,9 @@ def test_ontology_takes_store(run_cli, seed_store_path: Path, tmp_path: Path) ->
     assert stored.stdout == packaged.stdout and "fee-collection-rate" in stored.stdout
     missing = run_cli("ontology", store=tmp_path / "none")
     assert missing.exit_code == 1 and "no knowledge graph here yet" in missing.stderr
+    # $MEIHAO_KG_STORE set before any build: the packaged ontology, not an error
+    r = proc("ontology", MEIHAO_KG_STORE=str(tmp_path / "none"))
+    assert r.returncode == 0 and r.stdout == packaged.stdout
 
 
 def test_every_graph_command_takes_store() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from .errors import MeihaoError
 from .store import DEFAULT_STORE, STORE_ENV
@@ -443,8 +444,8 @@ def ontology(out: Path | None, store: str | None) -> None:
     """Print a reference of the classes, properties and concepts (zh and en): indicator
     notations, organisation type codes, event types and initiative types with their facets.
 
-    Without --store (or $MEIHAO_KG_STORE) it describes the ontology shipped with meihao-kg;
-    with it, the ontology the store was built with.
+    Without --store it describes the ontology shipped with meihao-kg; with it (or with
+    $MEIHAO_KG_STORE naming a built store), the ontology the store was built with.
 
     \b
     Example:
@@ -455,11 +456,13 @@ def ontology(out: Path | None, store: str | None) -> None:
     from .ontology import reference_markdown
 
     graph = None
-    if store:
+    from_env = click.get_current_context().get_parameter_source("store") == ParameterSource.ENVIRONMENT
+    if store and not (from_env and not (Path(store) / "current").exists()):
         from .ontology_store import stored_ontology
         from .store import open_store
 
-        graph = stored_ontology(open_store(store))
+        with open_store(store) as st:
+            graph = stored_ontology(st)
     text = reference_markdown(graph)
     if out is None:
         click.echo(text)
