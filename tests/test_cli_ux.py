@@ -133,9 +133,11 @@ def test_value_matching_nothing_lists_close_values(run_cli, seed_store_path: Pat
 
 
 def test_valid_value_with_no_rows_is_not_an_error(run_cli, seed_store_path: Path) -> None:
-    # a real type no project of the seed has: an empty answer, exit 0
-    r = run_cli("query", "organisations", "-p", "type=fire-brigade", store=seed_store_path)
-    assert r.exit_code == 0 and r.stderr == ""
+    # real codes the seed has no row for: an empty answer, exit 0
+    r = run_cli("query", "organisations", "-p", "type=party-organization", store=seed_store_path)
+    assert r.exit_code == 0 and r.stderr == "" and r.stdout.endswith("(0 rows)\n")
+    r = run_cli("query", "indicators", "-p", "indicator=occupancy-rate", store=seed_store_path)
+    assert r.exit_code == 0 and r.stderr == "" and r.stdout.endswith("(0 rows)\n")
 
 
 def test_explain_fact_matching_nothing(run_cli, seed_store_path: Path) -> None:
