@@ -268,7 +268,10 @@ def anchor_layout(graph: nx.Graph, *, radius: float | None = None) -> dict[Any, 
         if v not in pos:
             a = (zlib.crc32(str(v).encode()) % 360) * math.pi / 180
             pos[v] = (outer * math.cos(a), outer * math.sin(a))
-    _spread(pos, inner, min_dist=50.0)
+    # types shown with a label at the first zoom level (three or more projects) need more room
+    labelled = [v for v in inner if data[v].get("shared_by", 0) >= 3]
+    _spread(pos, labelled, min_dist=120.0)
+    _spread(pos, inner, min_dist=50.0, fixed=set(labelled))
     _spread(pos, [v for v in graph.nodes if v not in inner and v not in projects], min_dist=42.0, fixed=set(projects))
     return {v: (round(x, 1), round(y, 1)) for v, (x, y) in pos.items()}
 
