@@ -87,6 +87,7 @@ def build_kg(
     wait: bool = True,
     on_wait: Callable[[int | None], None] | None = None,
     max_source_bytes: int | None = None,
+    progress: Callable[[str, int, int, str], None] | None = None,
 ) -> BuildReport:
     """Build (or rebuild) sources into the store.
 
@@ -103,6 +104,9 @@ def build_kg(
         StoreLockedError: ``wait`` is false and another build holds the lock.
         ValidationError: the result does not conform (``.report`` holds the report) and
             ``keep_invalid`` is false; the previous store is untouched.
+
+    ``progress(step, done, total, item)`` is called as sources are read and once before
+    the store is written and validated.
     """
     t0 = time.perf_counter()
     from .curation import load_curation
@@ -116,7 +120,9 @@ def build_kg(
     lexicon = load_lexicon()
     decisions = load_curation(curation)
     extracted: list[tuple[Path, Any]] = []
-    for f in files:
+    for i, f in enumerate(files):
+        if progress is not None:
+            progress("reading", i, len(files), str(f))
         try:
             src = read_source(f, max_bytes=max_source_bytes or MAX_SOURCE_BYTES)
         except InputError as exc:
@@ -130,6 +136,9 @@ def build_kg(
         if ex.projects:
             extracted.append((f, ex))
     _refuse_duplicate_ids(extracted)
+    if progress is not None:
+        progress("reading", len(files), len(files), "")
+        progress("storing and validating" if validate else "storing", 0, 1, str(root))
     with build_lock(root, wait=wait, on_wait=on_wait):
         return _store_stage(root, extracted, decisions, errors, warnings, validate, keep_invalid, t0)
 

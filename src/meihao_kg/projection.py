@@ -181,6 +181,7 @@ _UNIT_LABELS = {
     "YR": "年",
     "DAY": "天",
     "NUM": "",
+    "CCY_CNY": "元",
 }
 _QUALIFIER_SIGNS = {
     "gt": ">",
@@ -314,7 +315,7 @@ def _fmt_value(lit: Node) -> str:
             f = float(value)
             if f.is_integer() and abs(f) < 1e15:
                 return str(int(f))
-            return f"{f:g}"
+            return f"{f:.12g}"
         return str(lit)
     return _tail(lit)
 
@@ -820,6 +821,10 @@ def fast_layout(graph: nx.Graph, *, spacing: float = 60.0) -> dict[Any, tuple[fl
 # --------------------------------------------------------------------------- exports
 
 
+# node attributes for the view's side panel (lists of records), not for Gephi/Cytoscape
+_VIEW_ONLY = frozenset({"facts", "similar"})
+
+
 def _export_safe(graph: nx.Graph) -> nx.Graph:
     """Copy with list attributes joined and None dropped, plus ``label`` for Gephi/Cytoscape."""
     out = graph.__class__()
@@ -827,7 +832,7 @@ def _export_safe(graph: nx.Graph) -> nx.Graph:
     def clean(data: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for k, v in sorted(data.items()):
-            if v is None:
+            if v is None or k in _VIEW_ONLY:
                 continue
             if isinstance(v, (list, tuple, set)):
                 v = " | ".join(str(x) for x in v)

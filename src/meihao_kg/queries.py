@@ -130,6 +130,9 @@ def find_query(name_or_path: str) -> SavedQuery:
     p = Path(name_or_path)
     if p.suffix == ".rq" and p.exists():
         return load_query(p)
+    if p.suffix == ".rq" or len(p.parts) > 1:
+        raise QueryError(f"{name_or_path}: file not found",
+                         hint="saved queries are named without .rq: meihao-kg query --list")
     cand = queries_dir() / f"{name_or_path}.rq"
     if cand.exists():
         return load_query(cand)
@@ -216,8 +219,13 @@ def resolve_project(store: KGStore, value: str) -> Any:
     rows = list(store.query(q, {"key": pyoxigraph.Literal(key)}))
     if not rows:
         qn = f"PREFIX mh: <{MH._NS}> PREFIX schema: <https://schema.org/> SELECT ?n WHERE {{ ?p a mh:ShowcaseProject ; schema:name ?n }} ORDER BY ?n"
-        known = "、".join(sorted({r["n"].value for r in store.query(qn)}))
-        raise QueryError(f"no project named {value!r}", hint=f"known projects: {known or 'none'}")
+        from .diagnostics import close_matches
+
+        names = sorted({r["n"].value for r in store.query(qn)})
+        close = close_matches(value, names)
+        known = "、".join(names[:12]) + (" …" if len(names) > 12 else "")
+        raise QueryError(f"no project named {value!r}",
+                         hint=f"close: {'、'.join(close)}" if close else f"known projects: {known or 'none'}")
     iris = sorted({r["p"].value for r in rows})
     exact = sorted({r["p"].value for r in rows if r["name"].value == key})
     if len(iris) > 1 and len(exact) == 1:
@@ -242,8 +250,12 @@ def resolve_initiatives(store: KGStore, value: str) -> list[Any]:
     } ORDER BY ?c"""
     found = [r["c"] for r in store.query(q, {"key": pyoxigraph.Literal(key)})]
     if not found:
-        raise QueryError(f"no initiative matches {value!r}",
-                         hint="see `meihao-kg query initiative-stats` for the initiatives in the graph")
+        from .diagnostics import close_matches, vocabulary
+
+        shown = sorted({v for v, _ in vocabulary(store, "initiative")})
+        close = close_matches(value, shown)
+        hint = ("close: " + ", ".join(close)) if close else "all of them: meihao-kg ontology"
+        raise QueryError(f"no initiative matches {value!r}", hint=hint)
     return found
 
 
@@ -298,7 +310,14 @@ def run_query(store: KGStore, query: SavedQuery, values: dict[str, str] | None =
     """
     check_query_text(query.text, name=str(query.path), allow_service=allow_service)
     bindings = bind(store, query, values or {})
-    result = store.query(query.text, bindings)
+    try:
+        result = store.query(query.text, bindings)
+    except QueryError as exc:
+        if "syntax error" not in exc.message.lower():
+            raise
+        from .diagnostics import syntax_error
+
+        raise syntax_error(query.path, query.text, exc.message) from None
     if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
         return QueryResult(("result",), (("true" if bool(result) else "false",),))
     variables = getattr(result, "variables", None)
