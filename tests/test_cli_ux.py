@@ -178,11 +178,11 @@ def test_build_folds_warnings_and_verbose_lists_them(run_cli, seed_path: Path, t
     assert r.exit_code == 0, r.output
     warnings = [line for line in r.stderr.splitlines() if line.startswith("warning")]
     assert warnings == [f"warning: damaged text ×5 in {seed_path} (-v for each)"]
-    r = run_cli("build", str(seed_path), "--no-validate", "-v", store=tmp_path / "kg")
+    r = run_cli("build", str(seed_path), "--no-validate", "-v", "--force", store=tmp_path / "kg")
     warnings = [line for line in r.stderr.splitlines() if line.startswith("warning")]
     assert len(warnings) == 5 and all("damaged text at characters" in w for w in warnings)
     assert "reading 0/1" in r.stderr  # progress, one line per step with -v
-    r = run_cli("build", str(seed_path), "--no-validate", "-q", store=tmp_path / "kg")
+    r = run_cli("build", str(seed_path), "--no-validate", "-q", "--force", store=tmp_path / "kg")
     assert r.stderr == "" and r.stdout == ""
 
 

@@ -132,13 +132,16 @@ def cli() -> None:
               help="Fail at once (exit 1) if another build is writing the store, instead of waiting.")
 @click.option("--max-source-size", type=click.FloatRange(min=0.001), default=None, metavar="MIB",
               help="Refuse source files larger than this many MiB (default: 1).")
+@click.option("--force", is_flag=True, help="Rebuild sources even when they have not changed.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes for reading sources (default: the number of CPUs).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Print every warning (by default folded by kind) and the peak memory of the build.")
 @_errors
 def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_invalid: bool,
-          curation: str | None, no_wait: bool, max_source_size: float | None, quiet: bool,
-          verbose: bool) -> None:
+          curation: str | None, no_wait: bool, max_source_size: float | None, force: bool,
+          jobs: int | None, quiet: bool, verbose: bool) -> None:
     """Build the knowledge graph from source articles.
 
     PATHS are files or folders of UTF-8 text articles (default: data/raw/).  Each source
@@ -146,6 +149,10 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
     the others.  The new graph is validated before it replaces the store: on violations
     the previous store is kept, the report is printed and the exit status is 1.  Warnings
     of one kind (damaged text, …) are folded into one line; -v prints each.
+
+    A source whose bytes have not changed since it was built (by the same version, ontology
+    and curation) is skipped; --force rebuilds it.  Many sources are read in parallel
+    (--jobs, default: one process per CPU).
 
     One build writes a store at a time: a second build waits for the first (or, with
     --no-wait, exits 1 naming the first one's pid).  Queries are never blocked and see the
@@ -165,7 +172,7 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
     try:
         report = build_kg(list(paths) or None, store=store, validate=not no_validate,
                           keep_invalid=keep_invalid, curation=curation, wait=not no_wait,
-                          on_wait=_say_waiting, progress=progress,
+                          on_wait=_say_waiting, progress=progress, force=force, jobs=jobs,
                           max_source_bytes=int(max_source_size * 1048576) if max_source_size else None)
     except ValidationError as exc:
         from .validate import report_text
@@ -194,7 +201,12 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
     if not quiet:
         for s in report.sources:
             click.echo(f"{s.path}: {s.projects} projects, {s.triples} triples")
+        if report.unchanged:
+            click.echo(f"{len(report.unchanged)} source(s) unchanged since they were built, skipped"
+                       " (--force rebuilds them)")
         status = "validated" if report.validation is not None else "not validated"
+        if not report.sources:
+            status = "unchanged"
         if report.kept_invalid:
             status = "INVALID, kept because of --keep-invalid"
         click.echo(f"store {report.store}: {report.triples} quads ({status}) in {report.seconds:.2f} s")

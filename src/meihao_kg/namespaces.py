@@ -119,6 +119,7 @@ class MH(DefinedNamespace):
     damagedRange: URIRef
     sha256: URIRef
     sourcePath: URIRef
+    builtWith: URIRef
     curated: URIRef
     lexicalKey: URIRef
 

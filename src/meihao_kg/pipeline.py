@@ -42,6 +42,7 @@ class BuildReport:
     seconds: float
     validation: Any = field(default=None, repr=False)  # validate.ValidationReport or None
     kept_invalid: bool = False
+    unchanged: tuple[str, ...] = ()  # sources skipped: same bytes, same tool, ontology and curation
     peak_memory_mib: float = 0.0  # peak resident memory of the building process
 
 
@@ -88,12 +89,18 @@ def build_kg(
     on_wait: Callable[[int | None], None] | None = None,
     max_source_bytes: int | None = None,
     progress: Callable[[str, int, int, str], None] | None = None,
+    force: bool = False,
+    jobs: int | None = None,
 ) -> BuildReport:
     """Build (or rebuild) sources into the store.
 
     Each source goes into its own named graph, replacing whatever that source gave before;
-    other sources' graphs are kept.  With ``validate`` the new database is checked against
-    ``ontology/shapes.ttl`` before it replaces the current one.
+    other sources' graphs are kept.  A source whose bytes are unchanged since it was built,
+    by the same tool, ontology and curation, is skipped (``force`` rebuilds it anyway).
+    With ``validate`` the new facts are checked against ``ontology/shapes.ttl`` (in the
+    context of what the store already says about them) before the store is written.
+    Extraction and graph building run in ``jobs`` processes (default: the CPU count) when
+    there are enough sources to pay for it.
 
     Only one build writes a store at a time: a second one waits for the store lock (calling
     ``on_wait`` with the holder's pid), or with ``wait=False`` raises
@@ -110,72 +117,81 @@ def build_kg(
     """
     t0 = time.perf_counter()
     from .curation import load_curation
-    from .extract import extract_source
-    from .lexicon import load_lexicon
-    from .normalise import MAX_SOURCE_BYTES, read_source
 
     root = store_path(store)
     files, errors = collect_sources(paths or [DEFAULT_SOURCES])
     warnings: list[str] = []
-    lexicon = load_lexicon()
-    decisions = load_curation(curation)
+    load_curation(curation)  # a malformed curation file is reported before any work
+    fingerprint = build_fingerprint(curation)
+    known = {} if force else _built_sources(root)
+    todo: list[Path] = []
+    unchanged: list[str] = []
+    for f in files:
+        done = known.get(_doc_id(f))
+        if done is not None and done == (_sha256(f), fingerprint, _display(f)):
+            unchanged.append(str(f))
+        else:
+            todo.append(f)
+    limit = max_source_bytes or _max_bytes()
+    workers = _workers(jobs, len(todo))
     extracted: list[tuple[Path, Any]] = []
-    for i, f in enumerate(files):
+    if progress is not None:
+        progress("reading", 0, len(todo), "")
+    results = _map(_extract_job, [(f, limit) for f in todo], workers)
+    for i, (f, (ex, error, warns)) in enumerate(zip(todo, results)):
         if progress is not None:
-            progress("reading", i, len(files), str(f))
-        try:
-            src = read_source(f, max_bytes=max_source_bytes or MAX_SOURCE_BYTES)
-        except InputError as exc:
-            errors.append(str(exc))
+            progress("reading", i + 1, len(todo), str(f))
+        warnings.extend(warns)
+        if error is not None:
+            errors.append(error)
             continue
-        if src.encoding != "utf-8":
-            warnings.append(f"{f}: read as {src.encoding}, not UTF-8")
-        ex = extract_source(src, lexicon)
-        warnings.extend(ex.warnings)
         warnings.extend(_repeated_numbers(f, ex))
         if ex.projects:
             extracted.append((f, ex))
     _refuse_duplicate_ids(extracted)
+    if not extracted and unchanged:  # nothing new to write; errors (if any) are reported
+        return BuildReport(store=str(root), sources=(), errors=tuple(errors), warnings=tuple(warnings),
+                           triples=_count(root), seconds=time.perf_counter() - t0,
+                           unchanged=tuple(unchanged), peak_memory_mib=_peak_memory_mib())
     if progress is not None:
-        progress("reading", len(files), len(files), "")
         progress("storing and validating" if validate else "storing", 0, 1, str(root))
     with build_lock(root, wait=wait, on_wait=on_wait):
-        return _store_stage(root, extracted, decisions, errors, warnings, validate, keep_invalid, t0)
+        return _store_stage(root, extracted, curation, fingerprint, errors, warnings, validate,
+                            keep_invalid, t0, workers, tuple(unchanged))
 
 
-def _store_stage(root: Path, extracted: list[tuple[Path, Any]], decisions: Any, errors: list[str],
-                 warnings: list[str], validate: bool, keep_invalid: bool, t0: float) -> BuildReport:
+def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | Path | None,
+                 fingerprint: str, errors: list[str], warnings: list[str], validate: bool,
+                 keep_invalid: bool, t0: float, workers: int,
+                 unchanged: tuple[str, ...]) -> BuildReport:
     """Everything that reads or writes the store; runs under the build lock."""
-    from rdflib import Graph
-
-    from .build import build_graph, read_meta, source_graph_iri
+    from .build import source_graph_iri
     from .namespaces import GRAPH_ASSERTED, GRAPH_INFERRED
-    from .validate import inferred_graph
 
     graphs: list[GraphData] = []
+    inferred: list[bytes] = []
+    subjects: set[str] = set()
     summaries: list[SourceSummary] = []
     drop, identity_warnings = _check_identities(root, extracted)
     warnings.extend(identity_warnings)
     extracted = _resolve_across_sources(root, extracted)
-    incoming = Graph()  # the new sources' facts together: validated, inferred, added once
-    for f, ex in extracted:
-        g = build_graph(ex, read_meta(f))
-        if decisions is not None:
-            g = decisions.apply(g, ex.doc_id)
-        nt = g.serialize(format="nt", encoding="utf-8")
+    jobs = [(f, ex, str(curation) if curation else None, fingerprint) for f, ex in extracted]
+    for (f, ex), (nt, inf, subj, n) in zip(extracted, _map(_graph_job, jobs, workers)):
         graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), nt))
-        incoming += g
-        summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), len(g), ex.encoding))
+        inferred.append(inf)
+        subjects |= subj
+        summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), n, ex.encoding))
     if not graphs:
         raise InputError("; ".join(errors + [w for w in warnings if "no project" in w])
                          or "nothing to build")
 
     report = None
     if validate:  # the new data (with the ontology), in memory, before the store is touched
-        from .validate import validate_graph
+        from .validate import validate_ntriples
 
         outgoing = {g.iri for g in graphs} | set(drop)
-        report = validate_graph(incoming + _store_context(root, incoming, outgoing))
+        context = _store_context(root, subjects, outgoing)
+        report = validate_ntriples([g.ntriples for g in graphs] + [context])
         if not report.conforms and not keep_invalid:
             exc = ValidationError(
                 f"the new build does not conform to the shapes ({len(report.violations)} "
@@ -183,10 +199,9 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], decisions: Any, 
             )
             exc.report = report  # type: ignore[attr-defined]
             raise exc
-    inferred = inferred_graph(incoming)
     derived = [
         GraphData(str(GRAPH_ASSERTED), b"".join(g.ntriples for g in graphs), replace=False),
-        GraphData(str(GRAPH_INFERRED), inferred.serialize(format="nt", encoding="utf-8"), replace=False),
+        GraphData(str(GRAPH_INFERRED), b"".join(inferred), replace=False),
     ]
 
     def prepare(new_store: Any, outgoing: list[str]) -> None:
@@ -195,13 +210,150 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], decisions: Any, 
         retract_sources(new_store, outgoing)
 
     written = write_store(root, _ontology_graphs() + graphs + derived, drop=drop, prepare=prepare)
-    triples = written.quads
     return BuildReport(
         store=str(root), sources=tuple(summaries), errors=tuple(errors), warnings=tuple(warnings),
-        triples=triples, seconds=time.perf_counter() - t0, validation=report,
+        triples=written.quads, seconds=time.perf_counter() - t0, validation=report,
         kept_invalid=bool(report is not None and not report.conforms),
-        peak_memory_mib=_peak_memory_mib(),
+        unchanged=unchanged, peak_memory_mib=_peak_memory_mib(),
     )
+
+
+# --------------------------------------------------------------------------- incremental
+
+
+def build_fingerprint(curation: str | Path | None = None) -> str:
+    """What a source's graph depends on besides its bytes: the package's code and ontology
+    files, and the curation file.  A change to any of them rebuilds every source."""
+    import hashlib
+
+    from .curation import DEFAULT_CURATION
+    from .lexicon import ontology_path
+
+    h = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for f in sorted(package.rglob("*.py")):
+        h.update(f.relative_to(package).as_posix().encode())
+        h.update(f.read_bytes())
+    onto = ontology_path("vocabulary.ttl").parent
+    for f in sorted(onto.glob("*.ttl")):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    cur = Path(curation) if curation else DEFAULT_CURATION
+    if cur.exists():
+        h.update(cur.read_bytes())
+    from . import __version__
+
+    return f"meihao-kg {__version__} {h.hexdigest()[:16]}"
+
+
+def _built_sources(root: Path) -> dict[str, tuple[str, str, str]]:
+    """doc id → (sha256, fingerprint, path) of the sources in the store."""
+    from .errors import StoreError
+    from .store import open_store
+
+    q = """PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?id ?sha ?fp ?path WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id ;
+      mh:sha256 ?sha ; mh:builtWith ?fp ; mh:sourcePath ?path }"""
+    try:
+        with open_store(root) as st:
+            return {r["id"].value: (r["sha"].value, r["fp"].value, r["path"].value) for r in st.query(q)}
+    except StoreError:
+        return {}
+
+
+def _count(root: Path) -> int:
+    from .store import open_store
+
+    with open_store(root) as st:
+        return len(st)
+
+
+def _doc_id(f: Path) -> str:
+    from .normalise import doc_id_for
+
+    return doc_id_for(f)
+
+
+def _display(f: Path) -> str:
+    from .normalise import display_path
+
+    return display_path(f)
+
+
+def _sha256(f: Path) -> str:
+    import hashlib
+
+    try:
+        return hashlib.sha256(f.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _max_bytes() -> int:
+    from .normalise import MAX_SOURCE_BYTES
+
+    return MAX_SOURCE_BYTES
+
+
+# --------------------------------------------------------------------------- parallel jobs
+
+
+def _workers(jobs: int | None, items: int) -> int:
+    """Processes to use: one for a handful of sources (starting more costs more)."""
+    import os
+
+    n = jobs if jobs is not None else (os.cpu_count() or 1)
+    return max(1, min(n, items // 4))
+
+
+def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
+    if workers <= 1 or len(items) < 2:
+        return [fn(item) for item in items]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        return list(pool.map(fn, items, chunksize=max(1, len(items) // (workers * 8))))
+
+
+def _extract_job(args: tuple[Path, int]) -> tuple[Any, str | None, list[str]]:
+    """Read and extract one source: (extraction, error, warnings)."""
+    from .extract import extract_source
+    from .lexicon import load_lexicon
+    from .normalise import read_source
+
+    f, limit = args
+    try:
+        src = read_source(f, max_bytes=limit)
+    except InputError as exc:
+        return None, str(exc), []
+    warns = [f"{f}: read as {src.encoding}, not UTF-8"] if src.encoding != "utf-8" else []
+    ex = extract_source(src, load_lexicon())
+    return ex, None, warns + list(ex.warnings)
+
+
+def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, set[str], int]:
+    """One source's graph: (N-Triples, its inferences as N-Triples, its subjects, size)."""
+    from rdflib import Literal, URIRef
+
+    from .build import build_graph, read_meta
+    from .curation import load_curation
+    from .iri import node
+    from .namespaces import ID, MH
+    from .validate import inferred_graph
+
+    f, ex, curation, fingerprint = args
+    g = build_graph(ex, read_meta(f))
+    g.add((node("source", ex.doc_id), MH.builtWith, Literal(fingerprint)))
+    decisions = load_curation(curation)
+    if decisions is not None:
+        g = decisions.apply(g, ex.doc_id)
+    base = str(ID[""])
+    subjects = {str(s) for s in g.subjects() if isinstance(s, URIRef) and s.startswith(base)}
+    return (g.serialize(format="nt", encoding="utf-8"),
+            inferred_graph(g).serialize(format="nt", encoding="utf-8"), subjects, len(g))
 
 
 def _peak_memory_mib() -> float:
@@ -221,31 +373,29 @@ def _repeated_numbers(f: Path, ex: Any) -> list[str]:
             "facts are kept from each" for n, k in sorted(seen.items()) if k > 1]
 
 
-def _store_context(root: Path, incoming: Any, outgoing: set[str]) -> Any:
+def _store_context(root: Path, subjects: set[str], outgoing: set[str]) -> bytes:
     """What the store already says about the subjects of the incoming facts (a compound
     shared with an earlier source, say), leaving out what only outgoing sources say: the
     context the new facts are validated in."""
     import pyoxigraph
-    from rdflib import Graph, URIRef
 
     from .errors import StoreError
     from .namespaces import GRAPH_ASSERTED, ID
     from .store import open_store
 
-    out = Graph()
     try:
         st = open_store(root)
     except StoreError:
-        return out
+        return b""
     with st:
         db = st.raw
         asserted = pyoxigraph.NamedNode(str(GRAPH_ASSERTED))
         if not db.contains_named_graph(asserted):
-            return out
+            return b""
         base = str(ID[""])
         found = []
         seen: set[str] = set()
-        frontier = {str(s) for s in incoming.subjects() if isinstance(s, URIRef) and s.startswith(base)}
+        frontier = set(subjects)
         for _hop in range(6):  # a compound, its evidence spans, their selectors and source…
             nxt: set[str] = set()
             for iri in frontier - seen:
@@ -257,9 +407,9 @@ def _store_context(root: Path, incoming: Any, outgoing: set[str]) -> Any:
                         if isinstance(q.object, pyoxigraph.NamedNode) and q.object.value.startswith(base):
                             nxt.add(q.object.value)
             frontier = nxt
-        if found:
-            out.parse(data=pyoxigraph.serialize(found, format=pyoxigraph.RdfFormat.N_TRIPLES), format="nt")
-    return out
+    if not found:
+        return b""
+    return bytes(pyoxigraph.serialize(found, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"")
 
 
 def _refuse_duplicate_ids(extracted: list[tuple[Path, Any]]) -> None:

@@ -43,6 +43,7 @@ __all__ = [
     "report_turtle",
     "require_conforms",
     "validate_graph",
+    "validate_ntriples",
     "validation_graph",
 ]
 
@@ -319,6 +320,54 @@ def validate_graph(
     return ValidationReport(
         conforms=bool(conforms), results=results, report_graph=report_graph, seconds=seconds
     )
+
+
+def validate_ntriples(data: bytes | list[bytes], *, shapes: Graph | str | Path | None = None) -> ValidationReport:
+    """Validate N-Triples data (with the ontology) without building an rdflib graph.
+
+    The data is loaded into an in-memory Oxigraph store, which the SHACL engine reads
+    directly: several times faster than :func:`validate_graph` on the same triples.  Labels
+    and quotes for the report are looked up only when there are results.
+    """
+    import pyoxigraph
+    from pyshacl_turbo import validate as shacl_validate
+    from pyshacl_turbo.errors import ReportableRuntimeError
+
+    shapes_g = _load_shapes(shapes)
+    store = pyoxigraph.Store()
+    store.bulk_load(_ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    for chunk in data if isinstance(data, list) else [data]:
+        if chunk:
+            store.bulk_load(chunk, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    start = time.perf_counter()
+    try:
+        _, report_graph, _ = shacl_validate(
+            store, shacl_graph=shapes_g, inference="none", abort_on_first=False,
+            allow_warnings=True, advanced=True,
+        )
+    except ReportableRuntimeError as exc:
+        raise ShapeLoadError(f"the SHACL engine cannot use the shapes: {exc}") from exc
+    seconds = time.perf_counter() - start
+    if not isinstance(report_graph, Graph):
+        raise ShapeLoadError(f"the SHACL engine cannot use the shapes: {report_graph}")
+    _bind(report_graph)
+    results: tuple[ViolationResult, ...] = ()
+    if any(True for _ in report_graph.objects(None, SH.result)):
+        merged = _bind(Graph())
+        merged.parse(data=bytes(store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES,
+                                           from_graph=pyoxigraph.DefaultGraph())), format="nt")
+        results = _results(report_graph, merged)
+    conforms = not any(r.severity == "Violation" for r in results)
+    return ValidationReport(conforms=conforms, results=results, report_graph=report_graph, seconds=seconds)
+
+
+_ONTOLOGY_NT: list[bytes] = []
+
+
+def _ontology_ntriples() -> bytes:
+    if not _ONTOLOGY_NT:
+        _ONTOLOGY_NT.append(_shared_ontology().serialize(format="nt", encoding="utf-8"))
+    return _ONTOLOGY_NT[0]
 
 
 def require_conforms(report: ValidationReport) -> None:
