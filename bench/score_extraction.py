@@ -80,12 +80,13 @@ def norm_org(text: str) -> str:
 _PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "街道", "社区", "省", "市", "区", "县", "镇", "乡", "村")
 
 
-def norm_place(text: str) -> str:
+def split_place(text: str) -> tuple[str, str]:
+    """(stem, suffix): 和平区 → (和平, 区); 天津 → (天津, '')."""
     s = norm(text)
     for suf in _PLACE_SUFFIXES:
         if s.endswith(suf) and len(s) > len(suf) + 1:
-            return s[: -len(suf)]
-    return s
+            return s[: -len(suf)], suf
+    return s, ""
 
 
 def norm_project(text: str) -> str:
@@ -319,7 +320,13 @@ def date_ok(e: dict[str, Any], g: dict[str, str]) -> bool:
 
 
 def place_ok(e: dict[str, Any], g: str) -> bool:
-    return norm(e["name"]) == norm(g) or norm_place(e["name"]) == norm_place(g)
+    """Equal with or without the suffix; a label that prefixes its city (大连金普新区) also
+    matches the bare name (金普新区) when that has at least three characters."""
+    a, b = norm(e["name"]), norm(g)
+    (sa, xa), (sb, xb) = split_place(a), split_place(b)
+    if a == b or (sa == sb and (xa == xb or not xa or not xb)):
+        return True  # 和平区 never equals 和平街道
+    return len(a) >= 3 and len(b) >= 3 and (b.endswith(a) or a.endswith(b))
 
 
 def _initiative_items(p: dict[str, Any]) -> list[dict[str, Any]]:
@@ -355,6 +362,7 @@ def map_projects(expected: list[dict[str, Any]], tool: list[ToolProject]) -> dic
     out: dict[int, ToolProject] = {}
     used: set[str] = set()
     rules = (
+        lambda e, t: same_project(e, t) and str(e.get("number", "")) == str(t.number),
         lambda e, t: same_project(e, t),
         lambda e, t: len(norm_project(t.name)) >= 3 and (
             norm_project(e["name"]) in norm_project(t.name) or norm_project(t.name) in norm_project(e["name"])),
@@ -469,10 +477,11 @@ def score_article(art: Path) -> ArticleResult:
                 T[k].fp += len(items)
                 T[k].fps += [f"{where}: {k[:-1]} {x}" for x in items]
         # negatives
-        by_name = {norm_project(e["name"]): mapping.get(i) for i, e in enumerate(expected)}
         for neg in exp.get("negatives", []):
             res.negatives_checked += 1
-            t = by_name.get(norm_project(neg["project"]))
+            idx = [i for i, e in enumerate(expected) if norm_project(e["name"]) == norm_project(neg["project"])
+                   and ("number" not in neg or str(e.get("number")) == str(neg["number"]))]
+            t = mapping.get(idx[0]) if len(idx) == 1 else None
             if t is None or store is None:
                 continue
             bad = check_negative(store, neg, t)
