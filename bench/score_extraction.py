@@ -266,17 +266,21 @@ def _isnum(v: str) -> bool:
         return False
 
 
-_LABEL_CACHE: dict[tuple[int, str], list[str]] = {}
+_LABEL_CACHE: dict[tuple[int, str], dict[str, list[str]]] = {}
 
 
-def concept_labels(store: Any, iri: str) -> list[str]:
+def concept_labels(store: Any, iri: str) -> dict[str, list[str]]:
+    """Normalised labels (zh, zh-Hant, en prefLabel and altLabel) and notations (with the
+    IRI's last segment) of an initiative concept."""
     key = (id(store), iri)
     if key not in _LABEL_CACHE:
-        rows = _select_vars(store, f"""SELECT ?l WHERE {{
-            {{ <{iri}> skos:prefLabel ?l }} UNION {{ <{iri}> skos:altLabel ?l }} UNION {{ <{iri}> skos:notation ?l }} }}""",
-                            ("l",))
-        labels = [norm(r["l"]) for r in rows] + [norm(iri.rsplit("/", 1)[-1])]
-        _LABEL_CACHE[key] = labels
+        rows = _select_vars(store, f"""SELECT ?l ?n WHERE {{
+            {{ <{iri}> skos:prefLabel ?l }} UNION {{ <{iri}> skos:altLabel ?l }} UNION {{ <{iri}> skos:notation ?n }} }}""",
+                            ("l", "n"))
+        _LABEL_CACHE[key] = {
+            "labels": [norm(r["l"]) for r in rows if r["l"]],
+            "notations": [norm(r["n"]) for r in rows if r["n"]] + [norm(iri.rsplit("/", 1)[-1])],
+        }
     return _LABEL_CACHE[key]
 
 
@@ -295,10 +299,18 @@ def evidence_mismatches(store: Any, raw: str) -> list[str]:
 # --------------------------------------------------------------------------- expected facts
 
 
+_NOTATION = re.compile(r"^[A-Za-z]{1,4}(\.[A-Za-z0-9-]+)*$")
+
+
 def initiative_ok(e: dict[str, Any], g: dict[str, Any]) -> bool:
+    """A key like SV.PARK or FT must equal a notation; any other key must be contained in a
+    label (so 停车管理 finds 停车秩序治理's altLabel 停车管理)."""
     for key in as_list(e["keys"]):
         k = norm(key)
-        if any(k == lab or (k in lab) for lab in g["labels"]):
+        if _NOTATION.match(key):
+            if k in g["labels"]["notations"]:
+                return True
+        elif any(k in lab for lab in g["labels"]["labels"]):
             return True
     return False
 
