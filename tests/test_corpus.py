@@ -31,7 +31,7 @@ FLOORS: dict[str, tuple[float, float]] = {
     "overall": (0.81, 0.40),
 }
 
-UNITS = {"m2", "count", "percent", "CNY", "minute"}
+UNITS = {"m2", "m", "count", "percent", "CNY", "minute"}
 QUALIFIERS = {"eq", "gt", "ge", "lt", "le", "approx"}
 NEGATIVE_FIELDS = {
     "place": {"place"},
