@@ -615,11 +615,21 @@ def render(report: dict[str, Any], verbose: bool) -> str:
     return "\n".join(lines)
 
 
+def markdown_table(report: dict[str, Any]) -> str:
+    lines = ["| kind | P | R | F1 | TP | FP | FN |", "|---|---|---|---|---|---|---|"]
+    for k in (*KINDS, "overall"):
+        s = report["overall"] if k == "overall" else report["kinds"][k]
+        name = f"**{k}**" if k == "overall" else k
+        lines.append(f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['tp']} | {s['fp']} | {s['fn']} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS), help="corpus folder (default tests/corpus)")
     ap.add_argument("--json", action="store_true", help="machine-readable report on stdout")
     ap.add_argument("--verbose", "-v", action="store_true", help="list every false positive / negative")
+    ap.add_argument("--markdown", action="store_true", help="the per-kind table as Markdown (for the README)")
     ap.add_argument("--article", action="append", help="score only this article (repeatable)")
     args = ap.parse_args(argv)
     corpus = Path(args.corpus)
@@ -632,7 +642,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.disable(logging.WARNING)
     warnings.simplefilter("ignore")
     report = score_corpus(corpus, args.article)
-    if args.json:
+    if args.markdown:
+        print(markdown_table(report))
+    elif args.json:
         if not args.verbose:
             report.pop("false_positives")
             report.pop("false_negatives")
