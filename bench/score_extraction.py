@@ -138,7 +138,7 @@ class Tally:
     fps: list[str] = field(default_factory=list)
     fns: list[str] = field(default_factory=list)
 
-    def add(self, other: "Tally") -> None:
+    def add(self, other: Tally) -> None:
         self.tp += other.tp
         self.fp += other.fp
         self.fn += other.fn
@@ -245,15 +245,15 @@ def read_store(store: Any) -> list[ToolProject]:
                                   "labels": concept_labels(store, r["initiative"])})
         seen_i: set[tuple[str, str, str, str]] = set()
         for r in _rows(store, "indicators", project=p.iri):
-            k = (r["indicator"], str(float(r["value"])) if _isnum(r["value"]) else r["value"], r["unit"], r["qualifier"])
-            if k not in seen_i:
-                seen_i.add(k)
+            ki = (r["indicator"], str(float(r["value"])) if _isnum(r["value"]) else r["value"], r["unit"], r["qualifier"])
+            if ki not in seen_i:
+                seen_i.add(ki)
                 p.indicators.append(r)
         seen_d: set[tuple[str, str]] = set()
         for r in _rows(store, "project-dates", project=p.iri):
-            k = (r["event"], r["date"])
-            if k not in seen_d:
-                seen_d.add(k)
+            kd = (r["event"], r["date"])
+            if kd not in seen_d:
+                seen_d.add(kd)
                 p.dates.append(r)
     return list(projects.values())
 
@@ -343,7 +343,7 @@ def place_ok(e: dict[str, Any], g: str) -> bool:
 
 
 def _initiative_items(p: dict[str, Any]) -> list[dict[str, Any]]:
-    items = [{"keys": as_list(k)} for k in p.get("initiatives", [])]
+    items: list[dict[str, Any]] = [{"keys": as_list(k)} for k in p.get("initiatives", [])]
     items += [{"keys": as_list(k), "optional": True} for k in p.get("optional_initiatives", [])]
     return items
 
