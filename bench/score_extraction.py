@@ -348,6 +348,15 @@ def _initiative_items(p: dict[str, Any]) -> list[dict[str, Any]]:
     return items
 
 
+SHOW: dict[str, Any] = {
+    "places": lambda g: g,
+    "organisations": lambda g: f"{g['type']} {g['name']}",
+    "initiatives": lambda g: f"{g['label']} <{g['iri'].rsplit('/', 1)[-1]}>",
+    "indicators": lambda g: f"{g['indicator']}={g['value']} {g['unit']} {g['qualifier']} «{g.get('quote', '')[:40]}»",
+    "dates": lambda g: f"{g['event']} {g['date']} «{g.get('quote', '')[:40]}»",
+}
+
+
 def _organisation_items(p: dict[str, Any]) -> list[dict[str, Any]]:
     """The expected organisations, plus the residents' committee of each community the
     compound lies in as an optional item: the ontology mints a 社区 both as a place and as
@@ -463,22 +472,21 @@ def score_article(art: Path) -> ArticleResult:
             empty = ToolProject("", "", "")
             tp = t or empty
             T["places"].add(match_items(_place_items(e), tp.places, place_ok,
-                                        lambda x: x["name"], lambda g: g, where))
+                                        lambda x: x["name"], SHOW["places"], where))
             T["organisations"].add(match_items(
                 _organisation_items(e), tp.organisations, org_ok,
-                lambda x: f"{x['type']} {x['name']}", lambda g: f"{g['type']} {g['name']}", where))
+                lambda x: f"{x['type']} {x['name']}", SHOW["organisations"], where))
             T["initiatives"].add(match_items(
                 _initiative_items(e), tp.initiatives, initiative_ok,
-                lambda x: "/".join(x["keys"]), lambda g: f"{g['label']} <{g['iri'].rsplit('/', 1)[-1]}>", where))
+                lambda x: "/".join(x["keys"]), SHOW["initiatives"], where))
             T["indicators"].add(match_items(
                 [dict(x) for x in e.get("indicators", [])], tp.indicators, indicator_ok,
                 lambda x: f"{x['indicator']}={x['value']} {x['unit']} {x['qualifier']}",
-                lambda g: f"{g['indicator']}={g['value']} {g['unit']} {g['qualifier']} «{g.get('quote', '')[:40]}»",
-                where))
+                SHOW["indicators"], where))
             T["dates"].add(match_items(
                 [dict(x) for x in e.get("dates", [])], tp.dates, date_ok,
                 lambda x: f"{x['event']} {x['date']}",
-                lambda g: f"{g['event']} {g['date']} «{g.get('quote', '')[:40]}»", where))
+                SHOW["dates"], where))
         # projects the tool made that match nothing expected: they and all their facts are wrong
         for t in tool:
             if t.iri in mapped_iris:
@@ -489,7 +497,7 @@ def score_article(art: Path) -> ArticleResult:
             for k, items in (("places", t.places), ("organisations", t.organisations),
                              ("initiatives", t.initiatives), ("indicators", t.indicators), ("dates", t.dates)):
                 T[k].fp += len(items)
-                T[k].fps += [f"{where}: {k[:-1]} {x}" for x in items]
+                T[k].fps += [f"{where}: {SHOW[k](x)}" for x in items]
         # negatives
         for neg in exp.get("negatives", []):
             res.negatives_checked += 1
