@@ -518,7 +518,12 @@ def check_negative(store: Any, neg: dict[str, Any], t: ToolProject) -> str:
         if any(place_ok({"name": neg["place"]}, g) for g in t.places):
             return f"placed in {neg['place']}"
     elif k == "initiative":
-        rows = _rows(store, "projects-by-initiative", initiative=neg["initiative"])
+        from meihao_kg.errors import QueryError
+
+        try:
+            rows = _rows(store, "projects-by-initiative", initiative=neg["initiative"])
+        except QueryError:  # no concept of the scheme matches the key: nothing to violate
+            rows = []
         if any(r["project"] == t.iri for r in rows):
             return f"initiative {neg['initiative']}"
     elif k == "indicator":
