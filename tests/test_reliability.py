@@ -203,7 +203,7 @@ def test_cycles_of_builds_and_queries(store_copy: Path, articles: dict[str, Path
     try:
         for i in range(cycles):
             name = "liaoning.txt" if i % 2 else "jilin.txt"
-            build_kg([articles[name]], store=store_copy, validate=i % 4 == 0)
+            build_kg([articles[name]], store=store_copy, validate=i % 4 == 0, force=True)
             with open_store(store_copy) as st:
                 rows = run_query(st, find_query("projects-in-place"), {"place": "辽宁"}).rows
             assert len(rows) == 5
