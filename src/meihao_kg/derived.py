@@ -62,7 +62,7 @@ def _reinfer(store: Any, subjects: set[Any], asserted: Any, inferred: Any) -> No
 
     if not subjects:
         return
-    remaining = []
+    remaining: list[Any] = []
     for s in subjects:
         for q in list(store.quads_for_pattern(s, None, None, inferred)):
             store.remove(q)

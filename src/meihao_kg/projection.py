@@ -259,7 +259,8 @@ class _Labels:
         pinyin: list[str] = []
         others: list[str] = []
         for rank_p, pred in enumerate(_LABEL_PREDICATES):
-            for lit in sorted(self.g.objects(node, pred)):  # sorted: same bytes in every process
+            # sorted: the same bytes in every process
+            for lit in sorted(self.g.objects(node, pred), key=lambda t: (str(t), t.n3())):
                 if not isinstance(lit, Literal):
                     continue
                 text = str(lit).strip()

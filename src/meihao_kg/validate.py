@@ -354,8 +354,8 @@ def validate_ntriples(data: bytes | list[bytes], *, shapes: Graph | str | Path |
     results: tuple[ViolationResult, ...] = ()
     if any(True for _ in report_graph.objects(None, SH.result)):
         merged = _bind(Graph())
-        merged.parse(data=bytes(store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES,
-                                           from_graph=pyoxigraph.DefaultGraph())), format="nt")
+        dumped = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+        merged.parse(data=bytes(dumped or b""), format="nt")
         results = _results(report_graph, merged)
     conforms = not any(r.severity == "Violation" for r in results)
     return ValidationReport(conforms=conforms, results=results, report_graph=report_graph, seconds=seconds)
