@@ -454,6 +454,7 @@ def serve(store: str | None, bind: str, timeout_s: int) -> None:
     server.start()
     import signal
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     click.echo(f"serving {store_path(store)} (oxigraph {server.version}, read-only) at {server.url}", err=True)
     click.echo(f"  SPARQL endpoint: {server.url}query   front end: {server.url}   Ctrl-C stops", err=True)

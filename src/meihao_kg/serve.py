@@ -47,6 +47,7 @@ __all__ = ["ServeError", "Server", "check_versions", "is_loopback", "oxigraph_bi
 LOG = logging.getLogger(__name__)
 WEB = Path(__file__).resolve().parent / "web"
 DEFAULT_BIND = "127.0.0.1:7878"
+BINARY_ENV = "MEIHAO_KG_OXIGRAPH"
 
 
 class ServeError(MeihaoError):
@@ -56,7 +57,14 @@ class ServeError(MeihaoError):
 # ----------------------------------------------------------------------------- the binary
 
 def oxigraph_binary() -> str:
-    """The ``oxigraph`` server binary: next to this Python (the venv's bin/), else on PATH."""
+    """The ``oxigraph`` server binary: ``$MEIHAO_KG_OXIGRAPH``, else next to this Python (the
+    venv's bin/), else on PATH."""
+    given = os.environ.get(BINARY_ENV)
+    if given:
+        if not (os.path.isfile(given) and os.access(given, os.X_OK)):
+            raise ServeError(f"${BINARY_ENV}={given}: no such executable",
+                             hint="pip install 'oxigraph>=0.5,<0.6', or unset it")
+        return given
     here = Path(sys.executable).parent / "oxigraph"
     if here.is_file() and os.access(here, os.X_OK):
         return str(here)
