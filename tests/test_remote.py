@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sparql_servers import AuthProxy, basic, oxigraph_server
 
 from meihao_kg.queries import list_queries
 from meihao_kg.remote import EndpointStore, inject_values
+from sparql_servers import AuthProxy, basic, oxigraph_server
 
 SEED_PROJECT = "大华锦绣华城博雅园"
 PARAMS: dict[str, list[str]] = {
