@@ -39,6 +39,7 @@
     var count = document.getElementById("result-count");
     if (data.error) {
       err.hidden = false; err.textContent = data.error; count.textContent = "";
+      window.mhResultShown = (window.mhResultShown || 0) + 1;
       return;
     }
     err.hidden = true;
