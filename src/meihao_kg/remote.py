@@ -40,6 +40,7 @@ USER_ENV = "MEIHAO_KG_ENDPOINT_USER"
 PASSWORD_ENV = "MEIHAO_KG_ENDPOINT_PASSWORD"
 TOKEN_ENV = "MEIHAO_KG_ENDPOINT_TOKEN"
 TIMEOUT_ENV = "MEIHAO_KG_ENDPOINT_TIMEOUT"
+UNION_ENV = "MEIHAO_KG_ENDPOINT_UNION"
 
 RESULTS_JSON = "application/sparql-results+json"
 
@@ -187,7 +188,11 @@ def _query_form(sparql: str) -> str:
 class EndpointStore:
     """A read-only :class:`~meihao_kg.store.KGStore` over a SPARQL 1.1 query endpoint."""
 
-    def __init__(self, url: str, *, timeout: float | None = None) -> None:
+    def __init__(self, url: str, *, timeout: float | None = None, union: bool | None = None) -> None:
+        """``union``: the server's default graph already is the union of its named graphs
+        (``meihao-kg serve``, Oxigraph with ``--union-default-graph``, GraphDB, Fuseki with
+        ``unionDefaultGraph``), so queries need not name their dataset; default
+        ``$MEIHAO_KG_ENDPOINT_UNION`` (``1``/``true``), else false."""
         if not re.match(r"^https?://[^/\s]+", url):
             raise StoreError(f"not an http(s) endpoint URL: {url!r}")
         self.url = url
@@ -195,6 +200,9 @@ class EndpointStore:
         self.timeout = timeout or float(os.environ.get(TIMEOUT_ENV) or 60)
         self._client = _client(self.timeout)
         self._graphs: list[str] | None = None
+        if union is None:
+            union = os.environ.get(UNION_ENV, "").lower() in ("1", "true", "yes")
+        self.union = union
 
     def close(self) -> None:
         self._client.close()
@@ -210,7 +218,7 @@ class EndpointStore:
         import pyoxigraph
 
         data = [("query", sparql)]
-        if dataset:
+        if dataset and not self.union:
             graphs = self.graphs()
             data += [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
         body = self._post(data, RESULTS_JSON)
@@ -226,7 +234,7 @@ class EndpointStore:
 
         text = inject_values(sparql, bindings or {})
         if _query_form(text) in ("CONSTRUCT", "DESCRIBE"):
-            graphs = self.graphs()
+            graphs = [] if self.union else self.graphs()
             data = [("query", text)] + [("default-graph-uri", g) for g in graphs] + \
                 [("named-graph-uri", g) for g in graphs]
             body = self._post(data, "application/n-triples")

@@ -293,7 +293,7 @@ class Server:
         with self._lock:
             st = self._cache.get("store")
             if st is None or st.url != b.url:
-                st = self._cache["store"] = EndpointStore(b.url, timeout=self.timeout_s + 5)
+                st = self._cache["store"] = EndpointStore(b.url, timeout=self.timeout_s + 5, union=True)
             return st
 
     def projection(self) -> Any:
@@ -328,6 +328,12 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _HTTPServer
     server_version = "meihao-kg"
+
+    def setup(self) -> None:
+        super().setup()
+        # headers and body go out in separate writes: without this, Nagle's algorithm and
+        # the client's delayed ACK add ~40 ms to every answer
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         LOG.debug("%s %s", self.address_string(), format % args)
