@@ -48,6 +48,7 @@ def pushed(tmp_path_factory: pytest.TempPathFactory, seed_store_path: Path) -> I
 
 def test_push_reports_graphs_counted_on_server(pushed: str, seed_store, seed_store_path: Path, run_cli) -> None:
     remote = EndpointStore(pushed)
+    assert remote.union is False  # a plain `oxigraph serve`: each query names its dataset
     assert remote.graphs() == seed_store.graphs()
     assert len(remote) == len(seed_store)
     for g in seed_store.graphs():
@@ -200,15 +201,29 @@ def test_graph_store_url_guesses() -> None:
     assert graph_store_url("http://h/x", "http://h/gsp") == "http://h/gsp"
 
 
-def test_values_injection_skips_strings_iris_and_comments() -> None:
+def test_binding_substitutes_in_where_and_keeps_the_variable() -> None:
     import pyoxigraph
 
-    q = '# a { comment\nPREFIX x: <http://e/#where>\nSELECT ?a WHERE { ?a x:p "}{" . FILTER(?a != <http://e/#>) }'
+    q = '# a { ?a comment\nPREFIX x: <http://e/#where>\nSELECT ?a WHERE { ?a x:p "}{ ?a" . FILTER(?a != <http://e/#>) } GROUP BY ?a'
     out = inject_values(q, {"a": pyoxigraph.Literal('x"}{')})
-    assert 'WHERE { VALUES ?a { "x\\"}{" }  ?a x:p' in out
+    assert out == ('# a { ?a comment\nPREFIX x: <http://e/#where>\nSELECT ?a WHERE { VALUES ?a { "x\\"}{" }  '
+                   '"x\\"}{" x:p "}{ ?a" . FILTER("x\\"}{" != <http://e/#>) } GROUP BY ?a')
     c = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-    assert inject_values(c, {"s": pyoxigraph.NamedNode("http://e/s")}).startswith(
-        "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { <http://e/s> }")
+    assert inject_values(c, {"s": pyoxigraph.NamedNode("http://e/s")}) == (
+        "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { <http://e/s> }  <http://e/s> ?p ?o }")
+    # a sub-SELECT or an AS target: only the VALUES block
+    sub = "SELECT ?a WHERE { { SELECT ?a WHERE { ?a ?p ?o } } }"
+    assert inject_values(sub, {"a": pyoxigraph.NamedNode("http://e/s")}).endswith("{ SELECT ?a WHERE { ?a ?p ?o } } }")
+    # the answers are those of pyoxigraph's substitution
+    st = pyoxigraph.Store()
+    st.add(pyoxigraph.Quad(pyoxigraph.NamedNode("http://e/s"), pyoxigraph.NamedNode("http://e/p"),
+                           pyoxigraph.Literal("v")))
+    for text in ("SELECT ?s ?o WHERE { ?s <http://e/p> ?o }", "SELECT ?s ?o WHERE { OPTIONAL { ?s <http://e/p> ?o } }",
+                 "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s"):
+        b = {"s": pyoxigraph.NamedNode("http://e/s")}
+        want = [[str(x) for x in r] for r in st.query(text, substitutions={pyoxigraph.Variable(k): v for k, v in b.items()})]
+        got = [[str(x) for x in r] for r in st.query(inject_values(text, b))]
+        assert got == want
 
 
 def test_no_graphs_is_a_clear_error(tmp_path: Path, run_cli) -> None:

@@ -52,6 +52,16 @@ def test_saved_queries_same_csv_through_serve(served, seed_store_path: Path, run
     assert remote.stdout == local.stdout
 
 
+def test_union_default_graph_detected(served, monkeypatch) -> None:
+    from meihao_kg.remote import EndpointStore
+
+    url, _ = served
+    monkeypatch.delenv("MEIHAO_KG_ENDPOINT_UNION", raising=False)
+    assert EndpointStore(f"{url}/query").union is True
+    monkeypatch.setenv("MEIHAO_KG_ENDPOINT_UNION", "0")
+    assert EndpointStore(f"{url}/query").union is False
+
+
 def test_updates_are_refused_and_change_nothing(served) -> None:
     url, _ = served
     before = _count(url)

@@ -131,27 +131,31 @@ def send(client: Any, method: str, url: str, *, retries: int = 3, backoff: float
 
 _TOKEN_RE = re.compile(
     r'''(?P<skip>"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|\#[^\n]*)'''
-    r"|(?P<open>[{(])|(?P<close>[})])|(?P<word>[A-Za-z_]+)",
+    r"|(?P<var>[?$]\w+)|(?P<open>[{(])|(?P<close>[})])|(?P<word>[A-Za-z_]+)",
     re.S,
 )
 
 
 def inject_values(sparql: str, bindings: Mapping[str, Any]) -> str:
-    """``sparql`` with ``VALUES ?v { term }`` for each binding at the head of the query's
-    WHERE group.  Terms are pyoxigraph terms, written in their N-Triples form (escaped).
+    """``sparql`` with each binding's term in place of its variable inside the WHERE
+    group, and ``VALUES ?v { term }`` at the head of the group so that the variable keeps
+    its value in the results (projection, GROUP BY).  Terms are pyoxigraph terms, written
+    in their N-Triples form (escaped), never user text.
 
-    Strings, IRIs and comments are skipped while looking for the group, so a ``{`` inside
-    them does not count.  For a saved query whose parameters are used in its top-level
-    group (all of them) this is the same as substitution.
+    This is SEP-0007 substitution — what the local store does — in standard SPARQL 1.1.
+    Where the group holds a sub-SELECT, a VALUES block or ``AS ?v`` for a bound variable
+    (none of the saved queries do), only the VALUES block is added.  Strings, IRIs and
+    comments are skipped, so braces or ``?v`` inside them do not count.
     """
     if not bindings:
         return sparql
+    tokens = list(_TOKEN_RE.finditer(sparql))
     form = None
     depth = 0
-    pos = None
+    start = None
     seen_where = False
-    for m in _TOKEN_RE.finditer(sparql):
-        if m.group("skip"):
+    for i, m in enumerate(tokens):
+        if m.group("skip") or m.group("var"):
             continue
         word = m.group("word")
         if word:
@@ -163,15 +167,40 @@ def inject_values(sparql: str, bindings: Mapping[str, Any]) -> str:
             continue
         if m.group("open"):
             if m.group("open") == "{" and depth == 0 and (seen_where or form in ("SELECT", "ASK")):
-                pos = m.end()
+                start = i
                 break
             depth += 1
         else:
             depth -= 1
-    if pos is None:
+    if start is None:
         raise QueryError("cannot bind parameters: no WHERE group found in the query")
-    values = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in bindings.items())
-    return f"{sparql[:pos]} {values} {sparql[pos:]}"
+    depth, end = 0, len(tokens)
+    for j in range(start, len(tokens)):
+        g = tokens[j]
+        if g.group("open") == "{":
+            depth += 1
+        elif g.group("close") == "}":
+            depth -= 1
+            if depth == 0:
+                end = j
+                break
+    body = tokens[start + 1:end]
+    names = {f"?{n}" for n in bindings} | {f"${n}" for n in bindings}
+    words = [(t.group("word") or "").upper() for t in body]
+    unsafe = "SELECT" in words or "VALUES" in words or any(
+        words[k] == "AS" and k + 1 < len(body) and body[k + 1].group("var") in names for k in range(len(body)))
+    out = []
+    last = tokens[start].end()
+    out.append(sparql[:last])
+    out.append(" " + " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in bindings.items()) + " ")
+    if not unsafe:
+        for t in body:
+            if t.group("var") in names:
+                out.append(sparql[last:t.start()])
+                out.append(str(bindings[t.group("var")[1:]]))
+                last = t.end()
+    out.append(sparql[last:])
+    return "".join(out)
 
 
 _FORM_RE = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
@@ -189,10 +218,11 @@ class EndpointStore:
     """A read-only :class:`~meihao_kg.store.KGStore` over a SPARQL 1.1 query endpoint."""
 
     def __init__(self, url: str, *, timeout: float | None = None, union: bool | None = None) -> None:
-        """``union``: the server's default graph already is the union of its named graphs
-        (``meihao-kg serve``, Oxigraph with ``--union-default-graph``, GraphDB, Fuseki with
-        ``unionDefaultGraph``), so queries need not name their dataset; default
-        ``$MEIHAO_KG_ENDPOINT_UNION`` (``1``/``true``), else false."""
+        """``union``: whether the server's default graph is exactly the union of its named
+        graphs (``meihao-kg serve``, Oxigraph with ``--union-default-graph``, GraphDB with no
+        triples outside named graphs, Fuseki with ``unionDefaultGraph``), so that queries
+        need not name their dataset.  ``None``: ``$MEIHAO_KG_ENDPOINT_UNION`` (``1``/``0``)
+        if set, else asked of the server once (:meth:`_detect_union`)."""
         if not re.match(r"^https?://[^/\s]+", url):
             raise StoreError(f"not an http(s) endpoint URL: {url!r}")
         self.url = url
@@ -200,9 +230,10 @@ class EndpointStore:
         self.timeout = timeout or float(os.environ.get(TIMEOUT_ENV) or 60)
         self._client = _client(self.timeout)
         self._graphs: list[str] | None = None
-        if union is None:
-            union = os.environ.get(UNION_ENV, "").lower() in ("1", "true", "yes")
-        self.union = union
+        env = os.environ.get(UNION_ENV, "").lower()
+        if union is None and env:
+            union = env in ("1", "true", "yes")
+        self._union = union
 
     def close(self) -> None:
         self._client.close()
@@ -226,6 +257,20 @@ class EndpointStore:
             return pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as exc:
             raise QueryError(f"{self.url}: unreadable SPARQL results ({exc})") from None
+
+    @property
+    def union(self) -> bool:
+        if self._union is None:
+            self._union = self._detect_union()
+        return self._union
+
+    def _detect_union(self) -> bool:
+        """True if every triple of the named graphs is in the default graph and nothing
+        else is: two ASK queries over the server's own dataset (two scans; set
+        ``$MEIHAO_KG_ENDPOINT_UNION`` to skip them on a very large store)."""
+        missing = "ASK { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
+        extra = "ASK { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+        return not bool(self._select(missing, dataset=False)) and not bool(self._select(extra, dataset=False))
 
     def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
         """SELECT/ASK: pyoxigraph ``QuerySolutions``/``QueryBoolean``; CONSTRUCT/DESCRIBE:

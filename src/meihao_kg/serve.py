@@ -33,6 +33,8 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.client import HTTPConnection
@@ -119,6 +121,17 @@ def _free_port() -> int:
 
 # ----------------------------------------------------------------------------- backend
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the Oxigraph child gets SIGTERM if meihao-kg dies (even by SIGKILL)."""
+    import ctypes
+    import signal as _signal
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(_signal.SIGTERM))  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 @dataclass
 class Backend:
     """One ``oxigraph serve-read-only`` process on a private loopback port."""
@@ -128,6 +141,7 @@ class Backend:
     timeout_s: int
     port: int = 0
     proc: subprocess.Popen[bytes] | None = None
+    active: int = 0  # requests in flight (guarded by the server's lock)
 
     @property
     def url(self) -> str:
@@ -140,6 +154,7 @@ class Backend:
                 [self.binary, "serve-read-only", "--location", str(self.db), "--bind",
                  f"127.0.0.1:{self.port}", "--union-default-graph", "--timeout-s", str(self.timeout_s)],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
             if self._wait_ready(wait):
                 return
@@ -202,7 +217,7 @@ class Server:
         self._db: str | None = None
         self._stop = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
-        self._cache: dict[str, Any] = {}
+        self._cache: dict[Any, Any] = {}
 
     # -- lifecycle
     def start(self) -> None:
@@ -260,10 +275,21 @@ class Server:
         new.start()
         with self._lock:
             old, self._backend, self._db = self._backend, new, db
-            self._cache = {}
         if old is not None:
-            old.stop()
             self.swaps.append(time.perf_counter() - t0)
+            # requests already sent to the old process finish there before it stops
+            deadline = time.monotonic() + self.timeout_s + 10
+            while time.monotonic() < deadline:
+                with self._lock:
+                    if old.active == 0:
+                        break
+                time.sleep(0.01)
+            old.stop()
+            with self._lock:
+                st = self._cache.get("stores", {}).pop(old.port, None)
+                self._cache.pop(("graph", old.url), None)
+            if st is not None:
+                st.close()
             LOG.info("store swapped: now serving %s (restart took %.2f s)", db, self.swaps[-1])
 
     def _watch(self) -> None:
@@ -285,28 +311,45 @@ class Server:
                 raise ServeError("the server is shutting down")
             return self._backend
 
-    def endpoint_store(self) -> Any:
-        """An EndpointStore on the live backend (one per backend)."""
+    def acquire(self) -> Backend:
+        """The live backend, counted as busy until :meth:`release`."""
+        with self._lock:
+            if self._backend is None:
+                raise ServeError("the server is shutting down")
+            self._backend.active += 1
+            return self._backend
+
+    def release(self, backend: Backend) -> None:
+        with self._lock:
+            backend.active -= 1
+
+    @contextmanager
+    def using(self) -> Iterator[Any]:
+        """An EndpointStore on the live backend, which stays up until the block ends."""
         from .remote import EndpointStore
 
-        b = self.backend()
-        with self._lock:
-            st = self._cache.get("store")
-            if st is None or st.url != b.url:
-                st = self._cache["store"] = EndpointStore(b.url, timeout=self.timeout_s + 5, union=True)
-            return st
+        b = self.acquire()
+        try:
+            with self._lock:
+                stores = self._cache.setdefault("stores", {})
+                st = stores.get(b.port)
+                if st is None:
+                    st = stores[b.port] = EndpointStore(b.url, timeout=self.timeout_s + 5, union=True)
+            yield st
+        finally:
+            self.release(b)
 
-    def projection(self) -> Any:
+    def projection(self, store: Any) -> Any:
         """The network projection of the served store (built once per backend)."""
         from .export import store_dataset
         from .projection import project_graph
 
-        st = self.endpoint_store()
-        g = self._cache.get("graph")
-        if g is None or self._cache.get("graph_for") != st.url:
-            g = project_graph(store_dataset(st, inferred=False))
+        with self._lock:
+            g = self._cache.get(("graph", store.url))
+        if g is None:
+            g = project_graph(store_dataset(store, inferred=False))
             with self._lock:
-                self._cache["graph"], self._cache["graph_for"] = g, st.url
+                self._cache[("graph", store.url)] = g
         return g
 
 
@@ -314,6 +357,13 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     app: Server
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (BrokenPipeError, ConnectionResetError)):
+            LOG.debug("%s went away", client_address)  # a browser that stopped waiting
+            return
+        LOG.warning("error answering %s: %r", client_address, exc)
 
 
 # ----------------------------------------------------------------------------- handler
@@ -415,9 +465,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._text(400, str(exc))
 
     def _proxy(self, body: bytes) -> None:
-        backend = self.server.app.backend()
+        app = self.server.app
+        backend = app.acquire()
         headers = {k: v for k in ("Accept", "Content-Type") if (v := self.headers.get(k))}
-        conn = HTTPConnection("127.0.0.1", backend.port, timeout=self.server.app.timeout_s + 10)
+        conn = HTTPConnection("127.0.0.1", backend.port, timeout=app.timeout_s + 10)
         try:
             conn.request(self.command, self.path, body=body or None, headers=headers)
             resp = conn.getresponse()
@@ -427,6 +478,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         finally:
             conn.close()
+            app.release(backend)
         self._send(resp.status, data, resp.getheader("Content-Type") or "application/octet-stream",
                    {"Access-Control-Allow-Origin": "*"})
 
@@ -447,7 +499,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         q = find_query(name)
         values = {k: v[0] for k, v in qs.items() if v and v[0].strip()}
-        res = run_query(self.server.app.endpoint_store(), q, values)
+        with self.server.app.using() as st:
+            res = run_query(st, q, values)
         if fmt == "csv":
             self._send(200, format_result(res, "csv").encode("utf-8"), "text/csv; charset=utf-8",
                        {"Content-Disposition": f'attachment; filename="{name}.csv"'})
@@ -463,9 +516,9 @@ class _Handler(BaseHTTPRequestHandler):
         if not iri:
             self._text(400, "missing ?iri=")
             return
-        st = self.server.app.endpoint_store()
-        facts = explain_project(st, iri)
-        name = _project_name(st, iri)
+        with self.server.app.using() as st:
+            facts = explain_project(st, iri)
+            name = _project_name(st, iri)
         self._send(200, _project_page(iri, name, facts).encode("utf-8"), "text/html; charset=utf-8",
                    {"Content-Security-Policy": _CSP})
 
@@ -473,8 +526,9 @@ class _Handler(BaseHTTPRequestHandler):
         from .projection import neighbourhood
         from .visualise import render_html
 
-        G = neighbourhood(self.server.app.projection(), iri, 1)
-        name = _project_name(self.server.app.endpoint_store(), iri)
+        with self.server.app.using() as st:
+            G = neighbourhood(self.server.app.projection(st), iri, 1)
+            name = _project_name(st, iri)
         self._send(200, render_html(G, title=name).encode("utf-8"), "text/html; charset=utf-8")
 
 
