@@ -76,6 +76,17 @@ def test_updates_are_refused_and_change_nothing(served) -> None:
     assert _count(url) == before > 0
 
 
+def test_query_timeout(seed_store_path: Path, run_cli, tmp_path: Path) -> None:
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with meihao_serve(seed_store_path, "--timeout", "1") as (url, _):
+        rq = tmp_path / "heavy.rq"
+        rq.write_text(heavy, encoding="utf-8")
+        cli = run_cli("query", str(rq), "--endpoint", f"{url}/query")  # 503 from the front, not retried
+        assert cli.exit_code == 1 and "HTTP 503" in cli.stderr and "query timeout" in cli.stderr
+        assert cli.stderr.count("\n") == 1
+        assert _count(url) > 0  # the server goes on answering
+
+
 def test_binds_loopback_by_default(run_cli) -> None:
     from meihao_kg.serve import DEFAULT_BIND, Server, is_loopback
 

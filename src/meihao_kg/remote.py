@@ -121,6 +121,8 @@ def send(client: Any, method: str, url: str, *, retries: int = 3, backoff: float
             if resp.status_code < 500:
                 raise RemoteError(f"{url}: {_server_message(resp)}")
             last = f"{url}: {_server_message(resp)}"
+            if "timeout" in last.lower():
+                raise RemoteError(last)  # the query was too heavy: asking again will not help
         if attempt < retries:
             LOG.info("%s; retrying", last)
             sleep(backoff * 2 ** attempt)
@@ -241,7 +243,7 @@ class EndpointStore:
     def _post(self, data: list[tuple[str, str]], accept: str) -> bytes:
         from urllib.parse import urlencode
 
-        resp = send(self._client, "POST", self.url, content=urlencode(data).encode("ascii"),
+        resp = send(self._client, "POST", self.url, content=urlencode(data).encode("ascii"), retries=2,
                     headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
         return bytes(resp.content)
 

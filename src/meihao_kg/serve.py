@@ -368,6 +368,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
 # ----------------------------------------------------------------------------- handler
 
+_CANCELLED = b"The SPARQL operation has been cancelled"
 _STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                  ".css": "text/css; charset=utf-8", ".txt": "text/plain; charset=utf-8"}
 _CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -468,17 +469,27 @@ class _Handler(BaseHTTPRequestHandler):
         app = self.server.app
         backend = app.acquire()
         headers = {k: v for k in ("Accept", "Content-Type") if (v := self.headers.get(k))}
-        conn = HTTPConnection("127.0.0.1", backend.port, timeout=app.timeout_s + 10)
+        conn = HTTPConnection("127.0.0.1", backend.port, timeout=app.timeout_s + 30)
         try:
             conn.request(self.command, self.path, body=body or None, headers=headers)
             resp = conn.getresponse()
             data = resp.read()
+        except TimeoutError:
+            self._text(HTTPStatus.SERVICE_UNAVAILABLE,
+                       f"query timeout: no answer within the {app.timeout_s} s limit (meihao-kg serve --timeout)")
+            return
         except OSError as exc:
             self._text(HTTPStatus.BAD_GATEWAY, f"SPARQL backend unavailable ({exc})")
             return
         finally:
             conn.close()
             app.release(backend)
+        if resp.status == 200 and data.rstrip().endswith(_CANCELLED):
+            # Oxigraph streams results: a query stopped by --timeout-s ends a 200 answer
+            # with this sentence; the client gets a clear 503 instead of broken results
+            self._text(HTTPStatus.SERVICE_UNAVAILABLE,
+                       f"query timeout: stopped after the {app.timeout_s} s limit (meihao-kg serve --timeout)")
+            return
         self._send(resp.status, data, resp.getheader("Content-Type") or "application/octet-stream",
                    {"Access-Control-Allow-Origin": "*"})
 
