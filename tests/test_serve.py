@@ -97,6 +97,28 @@ def test_binds_loopback_by_default(run_cli) -> None:
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.2")
 
 
+def test_ipv6_loopback(seed_store_path: Path) -> None:
+    import socket
+
+    from meihao_kg.serve import Server
+
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+            port = s.getsockname()[1]
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    server = Server(seed_store_path, bind=f"[::1]:{port}")
+    server.start()
+    t = threading.Thread(target=server.serve_forever, daemon=True)
+    t.start()
+    try:
+        assert server.url == f"http://[::1]:{port}/"
+        assert _count(server.url.rstrip("/")) > 0
+    finally:
+        server.shutdown()
+
+
 def test_non_loopback_bind_warns(seed_store_path: Path) -> None:
     import subprocess
     import sys

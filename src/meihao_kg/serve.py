@@ -224,8 +224,9 @@ class Server:
         self.binary = self.binary or oxigraph_binary()
         self.version = check_versions(self.binary)
         db = self._current()
+        cls = _HTTPServer6 if ":" in self.host else _HTTPServer
         try:
-            httpd = _HTTPServer((self.host, self.port), _Handler)
+            httpd = cls((self.host, self.port), _Handler)
         except OSError as exc:
             if exc.errno in (98, 48, 10048):  # EADDRINUSE (Linux, macOS, Windows)
                 raise ServeError(f"{self.host}:{self.port} is already in use",
@@ -364,6 +365,10 @@ class _HTTPServer(ThreadingHTTPServer):
             LOG.debug("%s went away", client_address)  # a browser that stopped waiting
             return
         LOG.warning("error answering %s: %r", client_address, exc)
+
+
+class _HTTPServer6(_HTTPServer):
+    address_family = socket.AF_INET6
 
 
 # ----------------------------------------------------------------------------- handler
