@@ -46,6 +46,26 @@ def _error_line(exc: MeihaoError) -> str:
     return click.style("Error", fg="red", bold=True) + f": {exc}"
 
 
+ENDPOINT_HELP = ("Read from this SPARQL 1.1 query endpoint instead of the local store "
+                 "(or $MEIHAO_KG_ENDPOINT).")
+
+
+def _endpoint_option(f: F) -> F:
+    return click.option("--endpoint", "endpoint", envvar="MEIHAO_KG_ENDPOINT", default=None,
+                        metavar="URL", help=ENDPOINT_HELP)(f)  # type: ignore[return-value]
+
+
+def _open(store: str | None, endpoint: str | None) -> Any:
+    """The local store, or the remote one when an endpoint is given."""
+    if endpoint:
+        from .remote import EndpointStore
+
+        return EndpointStore(endpoint)
+    from .store import open_store
+
+    return open_store(store)
+
+
 def _errors(f: F) -> F:
     """Turn library errors into one-line messages (no tracebacks); a closed pipe ends quietly."""
 
@@ -272,9 +292,10 @@ def _say_waiting(holder: int | None) -> None:
 @click.option("--allow-service", is_flag=True,
               help="Let a query's SERVICE clause call another server (refused by default).")
 @_store_option
+@_endpoint_option
 @_errors
 def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_: bool, allow_service: bool,
-          store: str | None) -> None:
+          store: str | None, endpoint: str | None = None) -> None:
     """Run a saved query (queries/NAME.rq) or any .rq file.
 
     Parameter values are bound as RDF terms, never pasted into the query.  Names of
@@ -294,7 +315,6 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_
       meihao-kg query my-question.rq -p project=沿海鉴筑
     """
     from .queries import find_query, format_result, list_queries, run_query
-    from .store import open_store
 
     if list_ or not name:
         for q in list_queries():
@@ -303,7 +323,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_
         return
     q = find_query(name)
     values = _params(params)
-    st = open_store(store)
+    st = _open(store, endpoint)
     result = run_query(st, q, values, allow_service=allow_service)
     if not result.rows and values:
         from .diagnostics import unmatched_params
@@ -332,8 +352,9 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_
 @click.option("--no-inferred", is_flag=True, help="Leave out the inferred graph.")
 @click.option("--no-ontology", is_flag=True, help="Leave out the ontology graph.")
 @_store_option
+@_endpoint_option
 @_errors
-def export(fmt: str, out: Path | None, no_inferred: bool, no_ontology: bool, store: str | None) -> None:
+def export(fmt: str, out: Path | None, no_inferred: bool, no_ontology: bool, store: str | None, endpoint: str | None = None) -> None:
     """Export the graph as Turtle, N-Triples, JSON-LD, TriG or N-Quads (deterministic),
     or its network projection as GraphML/GEXF for Gephi and Cytoscape.
 
@@ -342,9 +363,8 @@ def export(fmt: str, out: Path | None, no_inferred: bool, no_ontology: bool, sto
       meihao-kg export --format turtle --out out/kg.ttl
       meihao-kg export --format graphml --out out/kg.graphml
     """
-    from .store import open_store
 
-    st = open_store(store)
+    st = _open(store, endpoint)
     if fmt in ("graphml", "gexf"):
         if out is None:
             raise click.UsageError(f"--format {fmt} needs --out FILE")
@@ -375,8 +395,9 @@ def export(fmt: str, out: Path | None, no_inferred: bool, no_ontology: bool, sto
 @cli.command(short_help="Sources, projects, triples and counts by class.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_store_option
+@_endpoint_option
 @_errors
-def info(fmt: str, store: str | None) -> None:
+def info(fmt: str, store: str | None, endpoint: str | None = None) -> None:
     """Sources, projects, triples and counts by class.
 
     \b
@@ -388,9 +409,8 @@ def info(fmt: str, store: str | None) -> None:
     import json
 
     from .export import store_info
-    from .store import open_store
 
-    i = store_info(open_store(store))
+    i = store_info(_open(store, endpoint))
     if fmt == "json":
         click.echo(json.dumps(dataclasses.asdict(i), ensure_ascii=False, indent=2))
         return
@@ -411,7 +431,8 @@ def info(fmt: str, store: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
               show_default=True)
 @_store_option
-def validate(fmt: str, store: str | None) -> None:
+@_endpoint_option
+def validate(fmt: str, store: str | None, endpoint: str | None = None) -> None:
     """Check the store against the SHACL shapes (ontology/shapes.ttl).
 
     \b
@@ -427,10 +448,9 @@ def validate(fmt: str, store: str | None) -> None:
     """
     try:
         from .export import store_dataset
-        from .store import open_store
         from .validate import report_json, report_text, report_turtle, validate_graph
 
-        report = validate_graph(store_dataset(open_store(store), inferred=False))
+        report = validate_graph(store_dataset(_open(store, endpoint), inferred=False))
     except MeihaoError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
@@ -498,9 +518,10 @@ def ontology(out: Path | None, store: str | None) -> None:
 @click.option("--similarity", is_flag=True, help="Projects linked by the initiatives they share.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @_store_option
+@_endpoint_option
 @_errors
 def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params: tuple[str, ...],
-        similarity: bool, lang: str, store: str | None) -> None:
+        similarity: bool, lang: str, store: str | None, endpoint: str | None = None) -> None:
     """Write an interactive network view as one HTML file that works offline.
 
     The default view anchors the projects on a circle, their own organisations and places
@@ -516,10 +537,9 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
       meihao-kg viz --query projects-by-initiative -p initiative=垃圾分类 --out ws.html
     """
     from .export import store_dataset
-    from .store import open_store
     from .visualise import render_html, write_html
 
-    st = open_store(store)
+    st = _open(store, endpoint)
     ds = store_dataset(st, inferred=False)
     from . import projection
 
@@ -561,8 +581,9 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
 @click.argument("project")
 @click.option("--fact", default=None, help="Only facts whose label, value or quote contains this text.")
 @_store_option
+@_endpoint_option
 @_errors
-def explain(project: str, fact: str | None, store: str | None) -> None:
+def explain(project: str, fact: str | None, store: str | None, endpoint: str | None = None) -> None:
     """Show a project's facts with the quote and its sentence, to check them at the source.
 
     \b
@@ -571,9 +592,8 @@ def explain(project: str, fact: str | None, store: str | None) -> None:
       meihao-kg explain 金盛佳園首府 --fact 满意度
     """
     from .explain import explain_project
-    from .store import open_store
 
-    st = open_store(store)
+    st = _open(store, endpoint)
     items = explain_project(st, project, fact)
     if fact and not items:
         import re
@@ -618,6 +638,90 @@ def resolve(show_report: bool, store: str | None) -> None:
         click.echo(f"  {a[1]}  ~  {b[1]}  ({why})\n    {a[0]}\n    {b[0]}")
     if not r.near_misses:
         click.echo("  none")
+
+
+# ----------------------------------------------------------------------------- serve
+
+@cli.command()
+@_store_option
+@click.option("--bind", default="127.0.0.1:7878", show_default=True, metavar="HOST:PORT",
+              help="Address to listen on (loopback unless you say otherwise).")
+@click.option("--timeout", "timeout_s", default=30, show_default=True, type=click.IntRange(1, 3600),
+              help="Query timeout in seconds.")
+@_errors
+def serve(store: str | None, bind: str, timeout_s: int) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint, with a browser front end.
+
+    The endpoint is the Oxigraph server (the `oxigraph` binary, same version as
+    pyoxigraph) on the current database, read-only, default graph = union of the named
+    graphs.  Same address: / (saved queries as forms, no SPARQL needed), /project?iri=…,
+    /sparql (SPARQL editor), /query (the endpoint).  A build while serving is picked up:
+    Oxigraph is restarted on the new database without the address going down.
+    Ctrl-C stops it.
+
+    \b
+    Example:
+      meihao-kg serve                      # http://127.0.0.1:7878/
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' \\
+           http://127.0.0.1:7878/query
+    """
+    from .serve import Server, is_loopback
+    from .store import store_path
+
+    server = Server(store_path(store), bind=bind, timeout_s=timeout_s)
+    if not is_loopback(server.host):
+        click.echo(f"warning: listening on {server.host}, not loopback: anyone who can reach this "
+                   "machine can read the graph", err=True)
+    server.start()
+    import signal
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    click.echo(f"serving {store_path(store)} (oxigraph {server.version}, read-only) at {server.url}", err=True)
+    click.echo(f"  SPARQL endpoint: {server.url}query   front end: {server.url}   Ctrl-C stops", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        click.echo("stopped", err=True)
+
+
+# ----------------------------------------------------------------------------- push
+
+@cli.command()
+@_store_option
+@click.option("--endpoint", required=True, envvar="MEIHAO_KG_ENDPOINT", metavar="URL",
+              help="The server's SPARQL query endpoint (used to count what was pushed).")
+@click.option("--graph-store", default=None, metavar="URL",
+              help="The server's Graph Store Protocol URL (default: guessed for Oxigraph, Fuseki, GraphDB).")
+@click.option("--source", "sources", multiple=True, metavar="DOC_ID", help="Push only this source's graph.")
+@click.option("--graph", "graphs", multiple=True, metavar="IRI", help="Push only this named graph.")
+@_errors
+def push(store: str | None, endpoint: str, graph_store: str | None, sources: tuple[str, ...],
+         graphs: tuple[str, ...]) -> None:
+    """Write the store to a SPARQL server (SPARQL 1.1 Graph Store HTTP Protocol).
+
+    One PUT per named graph (each source, the ontology, the inferred graph), so a re-push of
+    one source replaces exactly that graph.  Credentials come from the environment
+    ($MEIHAO_KG_ENDPOINT_USER and $MEIHAO_KG_ENDPOINT_PASSWORD, or $MEIHAO_KG_ENDPOINT_TOKEN
+    for a bearer token) or a netrc file, never from the command line.  Each graph is
+    counted on the server afterwards.
+
+    \b
+    Example:
+      meihao-kg push --endpoint http://localhost:3030/kg/sparql            # Fuseki
+      meihao-kg push --endpoint http://localhost:7200/repositories/kg      # GraphDB
+    """
+    from .push import push_store
+    from .store import open_store
+
+    report = push_store(open_store(store), endpoint, graph_store=graph_store, graphs=graphs, sources=sources)
+    for g in report.graphs:
+        click.echo(f"{g.iri}: {g.triples} triples (server: {g.on_server})")
+    click.echo(f"pushed {len(report.graphs)} graphs, {report.triples} triples to {report.graph_store} "
+               f"in {report.seconds:.2f} s", err=True)
 
 
 def main() -> None:  # pragma: no cover
