@@ -52,11 +52,11 @@ INTRO = ("自“加强物业管理 共建美好家园”活动开展以来，全
 
 
 def compound_name(rng: random.Random, used: set[str]) -> str:
-    while True:
-        name = rng.choice(HEAD) + rng.choice(HEAD) + rng.choice(MID) + rng.choice(TAIL)
-        if name not in used:
-            used.add(name)
-            return name
+    while True:  # the stem is unique: names differing only in 小区/花园 would be one compound
+        stem = rng.choice(HEAD) + rng.choice(HEAD) + rng.choice(HEAD) + rng.choice(MID)
+        if stem not in used:
+            used.add(stem)
+            return stem + rng.choice(TAIL)
 
 
 def project_text(rng: random.Random, number: int, name: str, place: tuple[str, str, str, str]) -> str:

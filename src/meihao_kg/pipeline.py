@@ -307,12 +307,25 @@ def _workers(jobs: int | None, items: int) -> int:
     return max(1, min(n, items // 4))
 
 
+def _warm() -> None:
+    """Load what every job needs (lexicon, gazetteer, ontology) once, before the workers are
+    forked, so that they inherit it instead of each loading it again."""
+    from .gazetteer import provinces
+    from .lexicon import load_lexicon
+    from .ontology import _shared_ontology
+
+    load_lexicon()
+    provinces()
+    _shared_ontology()
+
+
 def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
     if workers <= 1 or len(items) < 2:
         return [fn(item) for item in items]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    _warm()
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         return list(pool.map(fn, items, chunksize=max(1, len(items) // (workers * 8))))

@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -461,6 +462,27 @@ def _edges(triples: Iterable[Triple], predicate: URIRef) -> dict[Node, set[Node]
     return out
 
 
+def _broader_transitive(broader: dict[Node, set[Node]]) -> set[Triple]:
+    return {(concept, SKOS.broaderTransitive, ancestor)
+            for concept, ancestors in broader.items() for ancestor in ancestors}
+
+
+_SHARED: list[Any] = []
+
+
+def _shared_closures() -> tuple[set[Triple], dict[Node, set[Node]], dict[Node, set[Node]],
+                                dict[Node, set[Node]], set[Triple]]:
+    """The shared ontology's triples, its class / property / broader closures and its
+    ``skos:broaderTransitive`` triples, computed once per process."""
+    if not _SHARED:
+        schema_triples = set(_shared_ontology().triples((None, None, None)))
+        broader = _closure(_edges(schema_triples, SKOS.broader))
+        _SHARED.extend([schema_triples, _closure(_edges(schema_triples, RDFS.subClassOf)),
+                        _closure(_edges(schema_triples, RDFS.subPropertyOf)), broader,
+                        _broader_transitive(broader)])
+    return _SHARED[0], _SHARED[1], _SHARED[2], _SHARED[3], _SHARED[4]
+
+
 def inferred_graph(data: Graph | Dataset, *, ontology: Graph | None = None) -> Graph:
     """Materialise the inferences queries rely on, returning *only* the new triples.
 
@@ -479,19 +501,21 @@ def inferred_graph(data: Graph | Dataset, *, ontology: Graph | None = None) -> G
         data: a Graph, or a Dataset (all its graphs).
         ontology: the schema to reason with; the meihao-kg ontology by default.
     """
-    schema = ontology if ontology is not None else _shared_ontology()
     data_triples = set(_triples(data))
-    schema_triples = set(schema.triples((None, None, None)))
-    every = data_triples | schema_triples
-
-    super_classes = _closure(_edges(every, RDFS.subClassOf))
-    super_props = _closure(_edges(every, RDFS.subPropertyOf))
-    broader = _closure(_edges(every, SKOS.broader))
-
-    new: set[Triple] = set()
-    for concept, ancestors in broader.items():
-        for ancestor in ancestors:
-            new.add((concept, SKOS.broaderTransitive, ancestor))
+    schema_edges = (RDFS.subClassOf, RDFS.subPropertyOf, SKOS.broader)
+    if ontology is None and not any(p in schema_edges for _, p, _ in data_triples):
+        # the usual case (a source adds no schema edges): the ontology's closures, cached
+        schema_triples, super_classes, super_props, broader, new = _shared_closures()
+        new = set(new)
+        every = data_triples | schema_triples
+    else:
+        schema = ontology if ontology is not None else _shared_ontology()
+        schema_triples = set(schema.triples((None, None, None)))
+        every = data_triples | schema_triples
+        super_classes = _closure(_edges(every, RDFS.subClassOf))
+        super_props = _closure(_edges(every, RDFS.subPropertyOf))
+        broader = _closure(_edges(every, SKOS.broader))
+        new = _broader_transitive(broader)
 
     derived: set[Triple] = set(data_triples)
     for s, p, o in data_triples:
