@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from meihao_kg.cli import cli
 
-COMMANDS = ["build", "query", "export", "info", "validate", "ontology", "viz", "explain", "resolve"]
+COMMANDS = ["build", "query", "export", "info", "validate", "ontology", "viz", "explain", "resolve", "serve", "push"]
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
