@@ -220,6 +220,16 @@ def main(argv: list[str] | None = None) -> int:
             f" {lp / 1e6:9.2f} {lo / 1e6:8.2f}"
         )
 
+    # the default view's anchored layout (meihao-kg viz uses it up to 2,000 nodes)
+    from meihao_kg.viewdata import anchor_layout
+
+    print(f"{'nodes':>7} {'anchor_layout':>14} {'vs render_html':>15}")
+    for n, nn, _, _, to, *_ in rows:
+        if nn > 2100:
+            continue
+        t_anchor, _ = timed(anchor_layout, synthetic_graph(n))
+        print(f"{nn:7d} {t_anchor:13.3f}s {t_anchor / to:14.2f}x")
+
     if not args.no_browser:
         if not Path(CHROMIUM).exists():
             print(f"Chromium draw time: skipped ({CHROMIUM} not found)")

@@ -157,8 +157,11 @@ def test_rebuild_replaces_one_source(two_sources, tmp_path: Path) -> None:
     n_ind = len(q(before, "indicators", project="万科城").rows)
     n_ini = len(q(before, "project-initiatives", project="万科城").rows)
     del before
-    edited = tmp_path / "jilin.txt"  # same doc id, new text
-    edited.write_text(JILIN.replace("达到95%", "达到97%"), encoding="utf-8")
+    edited = tmp_path / "jilin.txt"  # same doc id; first the same text from a private path
+    edited.write_text(JILIN, encoding="utf-8")
+    moved = build_kg([edited], store=root)
+    assert any("replaces source 'jilin'" in w for w in moved.warnings), moved.warnings
+    edited.write_text(JILIN.replace("达到95%", "达到97%"), encoding="utf-8")  # then edited in place
     report = build_kg([edited], store=root)
     assert report.errors == ()
     st = open_store(root)
@@ -222,7 +225,7 @@ def test_store_missing(run_cli, tmp_path: Path) -> None:
 def test_failed_validation_keeps_previous_store(run_cli, two_sources, tmp_path: Path) -> None:
     root, _, _ = two_sources
     before = fingerprint(root)
-    bad = tmp_path / "jilin.txt"  # a percentage above 100 violates the shapes
+    bad = tmp_path / "jilin-edit.txt"  # a percentage above 100 violates the shapes
     bad.write_text(JILIN.replace("达到95%", "达到120%"), encoding="utf-8")
     with pytest.raises(ValidationError) as ei:
         build_kg([bad], store=root)

@@ -240,3 +240,12 @@ def test_build_while_serving_is_picked_up(store_copy: Path, tmp_path: Path) -> N
         assert len(server.swaps) == 1
     finally:
         server.shutdown()
+
+
+def test_served_endpoint_refuses_service(served) -> None:
+    url, _ = served
+    q = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    for r in (httpx.post(f"{url}/query", data={"query": q}),
+              httpx.get(f"{url}/query", params={"query": q}),
+              httpx.post(f"{url}/query", content=q.encode(), headers={"Content-Type": "application/sparql-query"})):
+        assert r.status_code == 403 and "SERVICE is refused" in r.text

@@ -287,3 +287,191 @@ def test_injected_project_name_runs_no_script(browser: Any, tmp_path: Path) -> N
         assert view.outside == [] and view.failed == []
     finally:
         view.page.close()
+
+
+# --------------------------------------------------------------------------- panel, facets, export
+
+
+@pytest.fixture(scope="module")
+def seed_view(browser: Any, tmp_path_factory: pytest.TempPathFactory, seed_store_path: Path) -> Iterator[Page]:
+    view = _cli_view(browser, tmp_path_factory.mktemp("seed-view"), seed_store_path)
+    yield view
+    view.page.close()
+
+
+def _reset(view: Page) -> None:
+    view.js("() => { if (window.mhHighlighted) window.mhHighlight(window.mhHighlighted.id); }")
+
+
+def test_side_panel_shows_facts_quotes_sources_and_similar_projects(seed_view: Page) -> None:
+    _reset(seed_view)
+    assert seed_view.page.locator("#mh-detail").is_hidden()
+    project = seed_view.node_id("沿海鉴筑")
+    seed_view.click_node(project)
+    panel = seed_view.page.locator("#mh-detail")
+    panel.wait_for(state="visible", timeout=5_000)
+    assert seed_view.page.inner_text("#mh-detail-name") == "沿海鉴筑"
+    assert seed_view.page.inner_text("#mh-detail-type") == "示范项目"
+    kinds = seed_view.page.locator("#mh-detail .mh-fact-kind").all_inner_texts()
+    assert kinds[:3] == ["指标", "时间", "举措"], kinds  # grouped by kind, in this order
+    facts = seed_view.page.locator("#mh-detail .mh-fact").all_inner_texts()
+    fee = [f for f in facts if f.startswith("物业费收缴率 96.3%")]
+    assert fee, facts
+    assert "物業(yè)費收繳率達到96.3%" in fee[0]  # the raw quote
+    assert "000_c1cc9ca213bfcef2 [7097–7114]" in fee[0]  # source and character span
+    assert any(f.startswith("垃圾分类") for f in facts)  # initiatives carried out by its compound
+    # projects like this one: the other four, each with what they share
+    similar = seed_view.page.locator("#mh-detail .mh-similar-item")
+    assert similar.count() == 4
+    first = similar.first.inner_text()
+    assert "共享" in first and "、" in first
+    target = int(similar.first.get_attribute("data-id") or -1)
+    similar.first.click()
+    assert seed_view.js("window.mhDetail.id") == target
+    assert seed_view.page.inner_text("#mh-detail-name") == first.split("·")[0].strip()
+    # the tooltip keeps a summary and points to the panel
+    assert "点击节点查看全部事实与出处" in seed_view.js("id => window.mhNodes.get(id).title", project)
+    # clicking the selected node again clears the highlight and the panel
+    seed_view.click_node(target)
+    assert seed_view.js("window.mhHighlighted") is None
+    assert seed_view.page.locator("#mh-detail").is_hidden()
+
+
+def test_panel_follows_language(seed_view: Page) -> None:
+    _reset(seed_view)
+    seed_view.js("id => window.mhHighlight(id)", seed_view.node_id("沿海鉴筑"))
+    seed_view.page.click("#mh-lang")
+    try:
+        assert seed_view.page.inner_text("#mh-detail-type") == "Showcase project"
+        kinds = seed_view.page.locator("#mh-detail .mh-fact-kind").all_inner_texts()
+        assert kinds[:2] == ["indicator", "date"]
+        assert "Projects like this one" in seed_view.page.inner_text("#mh-detail-similar")
+    finally:
+        seed_view.page.click("#mh-lang")
+        _reset(seed_view)
+
+
+def test_facet_filter_hides_initiative_types_of_a_facet(seed_view: Page) -> None:
+    facets = seed_view.page.locator("#mh-facets .mh-facet-item")
+    names = [facets.nth(i).get_attribute("data-facet") for i in range(facets.count())]
+    assert "党建引领" in names and "垃圾分类" in names
+    in_facet = seed_view.js("window.mhNodes.get({filter: n => n.fc === '党建引领'}).map(n => n.nz)")
+    assert "红色物业" in in_facet and "党建引领" in in_facet
+    assert all(seed_view.js(f"window.mhNodes.get({{filter: n => n.fc === '{f}'}}).length") > 0 for f in names)
+    box = seed_view.page.locator('#mh-facets [data-facet="党建引领"] input')
+    box.uncheck()
+    hidden = seed_view.js("window.mhNodes.get({filter: n => n.hidden === true})")
+    assert {n["fc"] for n in hidden} == {"党建引领"} and len(hidden) == len(in_facet)
+    # the class filter and the facet filter combine: re-showing the class keeps the facet hidden
+    cls = seed_view.page.locator('#mh-legend [data-class="initiative_type"] input')
+    cls.uncheck()
+    cls.check()
+    assert seed_view.js("window.mhNodes.get({filter: n => n.hidden === true}).length") == len(in_facet)
+    # a search does not offer hidden nodes
+    seed_view.page.fill("#mh-search", "红色物业")
+    assert "红色物业" not in seed_view.page.locator("#mh-results li").all_inner_texts()
+    box.check()
+    seed_view.page.fill("#mh-search", "")
+    assert seed_view.js("window.mhNodes.get({filter: n => n.hidden === true}).length") == 0
+
+
+def test_legend_swatches_have_the_graph_shapes(seed_view: Page) -> None:
+    rows = seed_view.js(
+        """() => Array.from(document.querySelectorAll('#mh-legend .mh-legend-item')).map(r => {
+             const svg = r.querySelector('svg.mh-swatch'); const shape = svg.firstChild;
+             const pts = shape.getAttribute('points');
+             return {cls: r.getAttribute('data-class'), shape: svg.getAttribute('data-shape'),
+                     tag: shape.tagName, points: pts ? pts.trim().split(/\\s+/).length : 0,
+                     fill: shape.getAttribute('fill')}; })"""
+    )
+    drawn = seed_view.js(
+        "() => { const m = {}; window.mhNodes.get().forEach(n => { m[n.c] = [n.shape, n.color]; }); return m; }"
+    )
+    expected = {"star": ("polygon", 10), "hexagon": ("polygon", 6), "triangle": ("polygon", 3),
+                "triangleDown": ("polygon", 3), "diamond": ("polygon", 4), "square": ("rect", 0),
+                "dot": ("circle", 0)}
+    assert rows
+    for r in rows:
+        shape, colour = drawn[r["cls"]]
+        assert r["shape"] == shape, r
+        assert (r["tag"], r["points"]) == expected[shape], r
+        assert r["fill"] == colour
+    assert {r["shape"] for r in rows} >= {"star", "hexagon", "triangle", "diamond", "square", "dot"}
+
+
+def test_edge_captions_off_by_default(seed_view: Page) -> None:
+    assert seed_view.js("window.mhNetwork.body.data.edges.get({filter: e => !!e.label}).length") == 0
+    seed_view.page.click("#mh-edges")
+    assert seed_view.js("window.mhEdgeLabels") is True
+    assert seed_view.js("window.mhNetwork.body.data.edges.get({filter: e => e.label === '实施'}).length") > 0
+    seed_view.page.click("#mh-edges")
+    assert seed_view.js("window.mhNetwork.body.data.edges.get({filter: e => !!e.label}).length") == 0
+
+
+def test_first_view_labels_projects_not_every_node(seed_view: Page) -> None:
+    seed_view.js("window.mhNetwork.fit({animation: false})")
+    scale = seed_view.js("window.mhNetwork.getScale()")
+    threshold = seed_view.js("window.mhNetwork.body.nodes[0].options.scaling.label.drawThreshold")
+    project = seed_view.js("id => window.mhNetwork.body.nodes[id].options.font.size", seed_view.node_id("沿海鉴筑"))
+    branch = seed_view.js("id => window.mhNetwork.body.nodes[id].options.font.size",
+                          seed_view.node_id("沿海鉴筑党支部"))
+    assert project * scale >= threshold > branch * scale, (scale, project, branch, threshold)
+    # projects sit on a circle around the centre of the drawing
+    pos = seed_view.js(
+        """() => { const ids = window.mhNodes.get({filter: n => n.c === 'project'}).map(n => n.id);
+                   const p = window.mhNetwork.getPositions(ids);
+                   return ids.map(i => Math.hypot(p[i].x, p[i].y)); }"""
+    )
+    assert len(pos) == 5 and max(pos) - min(pos) < 1
+
+
+def test_svg_and_png_export(seed_view: Page) -> None:
+    import xml.etree.ElementTree as ET
+
+    _reset(seed_view)
+    with seed_view.page.expect_download() as dl:
+        seed_view.page.click("#mh-svg")
+    download = dl.value
+    assert download.suggested_filename == "meihao-kg.svg"
+    svg = ET.parse(download.path()).getroot()
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    assert len(svg.findall("s:g[@class='nodes']/s:g", ns)) == 108
+    assert len(svg.findall("s:g[@class='edges']/s:line", ns)) == 191
+    texts = "".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}tspan"))
+    assert "沿海鉴筑" in texts
+    stars = svg.findall(".//s:polygon[@data-shape='star']", ns)
+    assert len(stars) >= 5
+    # the current view: hidden classes are left out
+    seed_view.page.locator('#mh-legend [data-class="division"] input').uncheck()
+    try:
+        fewer = ET.fromstring(seed_view.js("window.mhSVG()"))
+        assert len(fewer.findall("s:g[@class='nodes']/s:g", ns)) == 108 - 12
+    finally:
+        seed_view.page.locator('#mh-legend [data-class="division"] input').check()
+    with seed_view.page.expect_download() as dl:
+        seed_view.page.click("#mh-png")
+    assert dl.value.suggested_filename == "meihao-kg.png"
+    assert Path(dl.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert seed_view.outside == [] and seed_view.errors == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--similarity",), ("--focus", "沿海鉴筑", "--depth", "1"),
+     ("--query", "projects-by-initiative", "-p", "initiative=垃圾分类")],
+)
+def test_other_views_open_the_panel(browser: Any, tmp_path: Path, seed_store_path: Path, args) -> None:
+    view = _cli_view(browser, tmp_path, seed_store_path, *args)
+    try:
+        view.page.wait_for_function("window.mhStabilized === true", timeout=30_000)
+        project = view.node_id("沿海鉴筑")
+        view.js("id => window.mhHighlight(id)", project)
+        assert view.page.inner_text("#mh-detail-name") == "沿海鉴筑"
+        if args[0] == "--similarity":
+            assert view.page.locator("#mh-detail .mh-similar-item").count() == 4
+        if args[0] == "--focus":
+            assert view.js("window.mhDetail.facts") > 5
+        assert view.errors == [] and view.outside == []
+    finally:
+        view.page.close()

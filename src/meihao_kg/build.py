@@ -25,6 +25,7 @@ from .iri import node, slugify, span_iri
 from .lexicon import ontology_path
 from .models import Evidence, Extraction, InitiativeType, OrgMention, PlaceRef, ProjectFacts
 from .namespaces import CONCEPT, ID, MH, OA, ORG, PREFIXES, QUDT, SCHEMA, UNIT, WD
+from .normalise import display_path
 
 __all__ = ["build_graph", "source_graph_iri", "TYPE_CLASSES", "bind_prefixes"]
 
@@ -56,6 +57,12 @@ _LEVEL_SUFFIX = {"county": ("县", "区", "市"), "prefecture": ("市",), "provi
 def bind_prefixes(g: Graph) -> None:
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True, replace=True)
+
+
+def _fact_key(*parts: object) -> str:
+    """A short, stable key for a fact's content (the same statement gives the same key)."""
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
 def source_graph_iri(doc_id: str) -> URIRef:
@@ -140,6 +147,8 @@ class _Builder:
         g.add((doc, DCTERMS.language, Literal(lang)))
         g.add((doc, DCTERMS.format, Literal("text/plain")))
         g.add((doc, MH.sha256, Literal(ex.sha256)))
+        if ex.path:
+            g.add((doc, MH.sourcePath, Literal(display_path(Path(ex.path)))))
         g.add((doc, DCAT.byteSize, Literal(ex.byte_size, datatype=XSD.nonNegativeInteger)))
         g.add((doc, SCHEMA.encodingFormat, Literal(ex.encoding)))
         g.add((doc, SCHEMA.text, Literal(ex.raw)))
@@ -365,7 +374,10 @@ class _Builder:
             self.evidence(iri, f.evidence)
 
         for ob in p.observations:
-            iri = node("obs", scope, cslug, ob.indicator, f"{ob.evidence.doc_id}-{ob.evidence.start}")
+            # keyed by what is stated, not where: one fact stated by several sources is one
+            # node with evidence in each; a different figure is another node
+            iri = node("obs", scope, cslug, ob.indicator, _fact_key(
+                ob.value, ob.qualifier, ob.unit, ob.baseline, ob.date))
             g.add((iri, RDF.type, MH.IndicatorObservation))
             g.add((iri, SCHEMA.observationAbout, comp))
             g.add((iri, MH.indicator, CONCEPT[f"indicator/{ob.indicator}"]))
@@ -385,8 +397,9 @@ class _Builder:
 
         for evt in p.events:
             subject = comp if evt.subject == "compound" else orgs.get(evt.subject, comp)
-            # per source: two articles may date one event differently ("who said what")
-            iri = node("event", scope, cslug, evt.event, f"{evt.evidence.doc_id}-{evt.evidence.start}")
+            # keyed by what is stated: two articles dating one event differently give two
+            # events ("who said what"); the same date from several sources is one event
+            iri = node("event", scope, cslug, evt.event, _fact_key(evt.subject, evt.date))
             g.add((iri, RDF.type, MH.DatedEvent))
             g.add((iri, MH.eventType, CONCEPT[f"event/{evt.event}"]))
             g.add((iri, SCHEMA.about, subject))

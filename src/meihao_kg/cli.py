@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from .errors import MeihaoError
 from .store import DEFAULT_STORE, STORE_ENV
@@ -26,6 +27,23 @@ STORE_HELP = f"Store folder (default: ./{DEFAULT_STORE}, or ${STORE_ENV})."
 def _store_option(f: F) -> F:
     return click.option("--store", "store", envvar=STORE_ENV, type=click.Path(file_okay=False),
                         default=None, help=STORE_HELP)(f)  # type: ignore[return-value]
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader went away (``| head``): stop quietly with status 0."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (e.g. a test runner's buffer)
+        pass
+    sys.exit(0)
+
+
+def _error_line(exc: MeihaoError) -> str:
+    """``Error: message (hint)`` on one line; "Error" in red at a terminal."""
+    return click.style("Error", fg="red", bold=True) + f": {exc}"
 
 
 ENDPOINT_HELP = ("Read from this SPARQL 1.1 query endpoint instead of the local store "
@@ -49,14 +67,17 @@ def _open(store: str | None, endpoint: str | None) -> Any:
 
 
 def _errors(f: F) -> F:
-    """Turn library errors into one-line messages (no tracebacks)."""
+    """Turn library errors into one-line messages (no tracebacks); a closed pipe ends quietly."""
 
     @wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return f(*args, **kwargs)
+        except BrokenPipeError:
+            _quiet_broken_pipe()
         except MeihaoError as exc:
-            raise click.ClickException(str(exc)) from None
+            click.echo(_error_line(exc), err=True)
+            sys.exit(1)
         except OSError as exc:  # e.g. an --out file that cannot be written
             name = f"{exc.filename}: " if exc.filename else ""
             raise click.ClickException(f"{name}{exc.strerror or exc}") from None
@@ -75,11 +96,29 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 
 
 class _WarningHandler(logging.Handler):
+    """Library warnings on stderr; while ``captured`` is a list they are kept there instead
+    (a build folds them with its own warnings)."""
+
+    captured: list[str] | None = None
+
     def emit(self, record: logging.LogRecord) -> None:
+        if _WarningHandler.captured is not None:
+            _WarningHandler.captured.append(record.getMessage())
+            return
         click.echo(f"warning: {record.getMessage()}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """Every command: a reader that closes the pipe early (``| head``) ends it quietly."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="meihao-kg")
 def cli() -> None:
     """meihao-kg: a knowledge graph of the 美好家园 showcase residential compounds.
@@ -89,7 +128,9 @@ def cli() -> None:
       meihao-kg build                      # data/raw/ → ./.meihao-kg
       meihao-kg query projects-by-initiative --param initiative=1+1+1
       meihao-kg explain 沿海鉴筑 --fact 收缴率
-      meihao-kg viz --out kg.html          # one offline HTML file
+      meihao-kg viz --out out/kg.html      # one offline HTML file
+
+    Every command that reads the graph takes --store DIR (or $MEIHAO_KG_STORE).
     """
     handler = _WarningHandler()
     handler.setLevel(logging.WARNING)
@@ -99,7 +140,7 @@ def cli() -> None:
 
 # ----------------------------------------------------------------------------- build
 
-@cli.command()
+@cli.command(short_help="Build the graph from source articles.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_store_option
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation (not recommended).")
@@ -107,28 +148,52 @@ def cli() -> None:
               help="Swap in a build that has SHACL violations anyway (for inspection).")
 @click.option("--curation", type=click.Path(dir_okay=False), default=None,
               help="Curation decisions (default: data/curation.toml if present).")
+@click.option("--no-wait", is_flag=True,
+              help="Fail at once (exit 1) if another build is writing the store, instead of waiting.")
+@click.option("--max-source-size", type=click.FloatRange(min=0.001), default=None, metavar="MIB",
+              help="Refuse source files larger than this many MiB (default: 1).")
+@click.option("--force", is_flag=True, help="Rebuild sources even when they have not changed.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes for reading sources (default: the number of CPUs).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Print every warning (by default folded by kind) and the peak memory of the build.")
 @_errors
 def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_invalid: bool,
-          curation: str | None, quiet: bool) -> None:
+          curation: str | None, no_wait: bool, max_source_size: float | None, force: bool,
+          jobs: int | None, quiet: bool, verbose: bool) -> None:
     """Build the knowledge graph from source articles.
 
     PATHS are files or folders of UTF-8 text articles (default: data/raw/).  Each source
     goes into its own named graph; rebuilding a source replaces exactly its facts and keeps
     the others.  The new graph is validated before it replaces the store: on violations
-    the previous store is kept, the report is printed and the exit status is 1.
+    the previous store is kept, the report is printed and the exit status is 1.  Warnings
+    of one kind (damaged text, …) are folded into one line; -v prints each.
+
+    A source whose bytes have not changed since it was built (by the same version, ontology
+    and curation) is skipped; --force rebuilds it.  Many sources are read in parallel
+    (--jobs, default: one process per CPU).
+
+    One build writes a store at a time: a second build waits for the first (or, with
+    --no-wait, exits 1 naming the first one's pid).  Queries are never blocked and see the
+    previous graph until the new one is swapped in.
 
     \b
     Example:
       meihao-kg build
       meihao-kg build data/raw/000_c1cc9ca213bfcef2.txt --store /tmp/kg
+      meihao-kg build my-articles/ -v
     """
     from .errors import ValidationError
     from .pipeline import build_kg
 
+    progress = _build_progress(quiet=quiet, verbose=verbose)
+    _WarningHandler.captured = []
     try:
         report = build_kg(list(paths) or None, store=store, validate=not no_validate,
-                          keep_invalid=keep_invalid, curation=curation)
+                          keep_invalid=keep_invalid, curation=curation, wait=not no_wait,
+                          on_wait=_say_waiting, progress=progress, force=force, jobs=jobs,
+                          max_source_bytes=int(max_source_size * 1048576) if max_source_size else None)
     except ValidationError as exc:
         from .validate import report_text
 
@@ -136,44 +201,118 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
         if vr is not None:
             click.echo(report_text(vr), err=True)
         raise click.ClickException(str(exc)) from None
-    for w in report.warnings:
-        if not quiet:
-            click.echo(f"warning: {w}", err=True)
+    finally:
+        if progress is not None:
+            progress.close()
+        logged, _WarningHandler.captured = _WarningHandler.captured or [], None
+    warnings = list(dict.fromkeys([*logged, *report.warnings]))
+    if not quiet:
+        from .diagnostics import fold_warnings
+
+        if verbose:
+            for w in warnings:
+                click.echo(click.style("warning", fg="yellow") + f": {w}", err=True)
+        else:
+            for fw in fold_warnings(warnings):
+                more = " (-v for each)" if fw.count > 1 else ""
+                click.echo(click.style("warning", fg="yellow") + f": {fw.summary()}{more}", err=True)
     for e in report.errors:
         click.echo(f"error: {e}", err=True)
     if not quiet:
         for s in report.sources:
             click.echo(f"{s.path}: {s.projects} projects, {s.triples} triples")
+        if report.unchanged:
+            click.echo(f"{len(report.unchanged)} source(s) unchanged since they were built, skipped"
+                       " (--force rebuilds them)")
         status = "validated" if report.validation is not None else "not validated"
+        if not report.sources:
+            status = "unchanged"
         if report.kept_invalid:
             status = "INVALID, kept because of --keep-invalid"
         click.echo(f"store {report.store}: {report.triples} quads ({status}) in {report.seconds:.2f} s")
+        if verbose:
+            click.echo(f"peak memory {report.peak_memory_mib:.0f} MiB")
     if report.errors:
         sys.exit(1)
 
 
+class _Progress:
+    """Build progress on stderr: a transient bar at a terminal, one line per step with -v."""
+
+    def __init__(self, *, bar: bool, lines: bool) -> None:
+        self._lines = lines
+        self._bar: Any = None
+        self._task: Any = None
+        if bar:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("{task.fields[item]}"), console=Console(stderr=True),
+                                 transient=True)
+            self._bar.start()
+
+    def __call__(self, step: str, done: int, total: int, item: str = "") -> None:
+        if self._lines:
+            click.echo(f"{step} {done}/{total} {item}".rstrip(), err=True)
+        if self._bar is not None:
+            if self._task is None or self._bar.tasks[self._task].description != step:
+                if self._task is not None:
+                    self._bar.remove_task(self._task)
+                self._task = self._bar.add_task(step, total=total, item=item)
+            self._bar.update(self._task, completed=done, total=total, item=item)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _build_progress(*, quiet: bool, verbose: bool) -> _Progress | None:
+    if quiet:
+        return None
+    tty = sys.stderr.isatty()
+    return _Progress(bar=tty and not verbose, lines=verbose)
+
+
+def _say_waiting(holder: int | None) -> None:
+    who = f"pid {holder}" if holder else "another process"
+    click.echo(f"waiting for the build of {who} to finish writing the store…", err=True)
+
+
 # ----------------------------------------------------------------------------- query
 
-@cli.command()
+@cli.command(short_help="Run a saved query or a .rq file.")
 @click.argument("name", required=False)
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
               show_default=True)
+@click.option("--iri", "iris", is_flag=True,
+              help="Table: keep full IRIs (by default names and short ids; csv/json always have IRIs).")
 @click.option("--list", "list_", is_flag=True, help="List the saved queries and their parameters.")
+@click.option("--allow-service", is_flag=True,
+              help="Let a query's SERVICE clause call another server (refused by default).")
 @_store_option
 @_endpoint_option
 @_errors
-def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, store: str | None, endpoint: str | None = None) -> None:
+def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_: bool, allow_service: bool,
+          store: str | None, endpoint: str | None = None) -> None:
     """Run a saved query (queries/NAME.rq) or any .rq file.
 
     Parameter values are bound as RDF terms, never pasted into the query.  Names of
     projects and places may be Simplified or Traditional, with or without 小区/市/区.
+    The table fits the terminal (long quotes wrap) and shows names instead of IRIs; use
+    --format csv/json or --iri for IRIs.  A value that names nothing the graph knows
+    (an indicator, type, initiative, place or project) is an error listing close values.
+    SELECT and ASK queries run; updates are refused, and so is SERVICE (a request to
+    another server) unless --allow-service is given.
 
     \b
     Example:
+      meihao-kg query --list
       meihao-kg query projects-by-initiative --param initiative=吹哨报到
       meihao-kg query projects-in-place -p place=沈阳 --format csv
       meihao-kg query indicators -p project=沿海鑒筑 -p indicator=households
+      meihao-kg query my-question.rq -p project=沿海鉴筑
     """
     from .queries import find_query, format_result, list_queries, run_query
 
@@ -183,13 +322,29 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, stor
             click.echo(f"{q.name:<24} {q.title_zh} | {q.title_en}" + (f"\n{'':<24} params: {ps}" if ps else ""))
         return
     q = find_query(name)
-    result = run_query(_open(store, endpoint), q, _params(params))
+    values = _params(params)
+    st = _open(store, endpoint)
+    result = run_query(st, q, values, allow_service=allow_service)
+    if not result.rows and values:
+        from .diagnostics import unmatched_params
+
+        problems = unmatched_params(st, values)
+        if problems:
+            for exc in problems:
+                click.echo(_error_line(exc), err=True)
+            sys.exit(1)
+    if fmt == "table":
+        from .tables import render_table, terminal_width
+
+        tty = sys.stdout.isatty()
+        click.echo(render_table(result, width=terminal_width(tty), color=tty, iris=iris), nl=False)
+        return
     click.echo(format_result(result, fmt), nl=False)
 
 
 # ----------------------------------------------------------------------------- export
 
-@cli.command()
+@cli.command(short_help="Export as Turtle, JSON-LD, N-Quads and more, GraphML or GEXF.")
 @click.option("--format", "fmt", default="turtle", show_default=True,
               type=click.Choice(["turtle", "nt", "jsonld", "trig", "nquads", "graphml", "gexf"]))
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -205,8 +360,8 @@ def export(fmt: str, out: Path | None, no_inferred: bool, no_ontology: bool, sto
 
     \b
     Example:
-      meihao-kg export --format turtle --out kg.ttl
-      meihao-kg export --format graphml --out kg.graphml
+      meihao-kg export --format turtle --out out/kg.ttl
+      meihao-kg export --format graphml --out out/kg.graphml
     """
 
     st = _open(store, endpoint)
@@ -237,13 +392,19 @@ def export(fmt: str, out: Path | None, no_inferred: bool, no_ontology: bool, sto
 
 # ----------------------------------------------------------------------------- info
 
-@cli.command()
+@cli.command(short_help="Sources, projects, triples and counts by class.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_store_option
 @_endpoint_option
 @_errors
 def info(fmt: str, store: str | None, endpoint: str | None = None) -> None:
-    """Sources, projects, triples and counts by class."""
+    """Sources, projects, triples and counts by class.
+
+    \b
+    Example:
+      meihao-kg info
+      meihao-kg info --format json --store /tmp/kg
+    """
     import dataclasses
     import json
 
@@ -266,7 +427,7 @@ def info(fmt: str, store: str | None, endpoint: str | None = None) -> None:
 
 # ----------------------------------------------------------------------------- validate
 
-@cli.command()
+@cli.command(short_help="Check the store against the SHACL shapes.")
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
               show_default=True)
 @_store_option
@@ -279,6 +440,11 @@ def validate(fmt: str, store: str | None, endpoint: str | None = None) -> None:
       0  the data conforms
       1  there are violations (listed with the node's label, the message and the quote)
       2  the data or the shapes could not be loaded
+
+    \b
+    Example:
+      meihao-kg validate
+      meihao-kg validate --format json > report.json
     """
     try:
         from .export import store_dataset
@@ -301,26 +467,47 @@ def validate(fmt: str, store: str | None, endpoint: str | None = None) -> None:
 
 # ----------------------------------------------------------------------------- ontology
 
-@cli.command()
+@cli.command(short_help="Reference of classes, properties and concepts (zh/en).")
 @click.option("--markdown", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the reference as Markdown to this file.")
+@_store_option
 @_errors
-def ontology(out: Path | None) -> None:
-    """Print a reference of the classes, properties and concepts (zh and en)."""
+def ontology(out: Path | None, store: str | None) -> None:
+    """Print a reference of the classes, properties and concepts (zh and en): indicator
+    notations, organisation type codes, event types and initiative types with their facets.
+
+    Without --store it describes the ontology shipped with meihao-kg; with it (or with
+    $MEIHAO_KG_STORE naming a built store), the ontology the store was built with.
+
+    \b
+    Example:
+      meihao-kg ontology | less
+      meihao-kg ontology --markdown out/ontology.md
+      meihao-kg ontology --store /tmp/kg
+    """
     from .ontology import reference_markdown
 
-    text = reference_markdown()
+    graph = None
+    from_env = click.get_current_context().get_parameter_source("store") == ParameterSource.ENVIRONMENT
+    if store and not (from_env and not (Path(store) / "current").exists()):
+        from .ontology_store import stored_ontology
+        from .store import open_store
+
+        with open_store(store) as st:
+            graph = stored_ontology(st)
+    text = reference_markdown(graph)
     if out is None:
         click.echo(text)
     else:
+        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
         click.echo(f"wrote {out}", err=True)
 
 
 # ----------------------------------------------------------------------------- viz
 
-@cli.command()
-@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("kg.html"),
+@cli.command(short_help="Write an offline interactive network view (one HTML file).")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("out/kg.html"),
               show_default=True, help="HTML file to write (UTF-8, self-contained).")
 @click.option("--focus", default=None, help="Show the neighbourhood of this project, place, "
               "organisation or initiative (name or IRI).")
@@ -337,9 +524,14 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
         similarity: bool, lang: str, store: str | None, endpoint: str | None = None) -> None:
     """Write an interactive network view as one HTML file that works offline.
 
+    The default view anchors the projects on a circle, their own organisations and places
+    outside them and the initiative types they share in between, grouped by facet.  Click a
+    node for its facts with quotes and sources and, for a project, the projects most like it;
+    filter by class or initiative facet; export PNG or SVG.
+
     \b
     Example:
-      meihao-kg viz --out kg.html
+      meihao-kg viz --out out/kg.html
       meihao-kg viz --focus 沿海鉴筑 --depth 2 --out yhjz.html
       meihao-kg viz --similarity --out similar.html
       meihao-kg viz --query projects-by-initiative -p initiative=垃圾分类 --out ws.html
@@ -359,22 +551,33 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
         G = projection.rows_to_graph([dict(zip(res.columns, r)) for r in res.rows], list(res.columns), g=ds)
         title = f"{q.title_zh} ({', '.join(params) or q.name})"
     elif similarity:
+        from .viewdata import attach_similar
+
         G = projection.similarity_graph(ds)
+        attach_similar(G, G)
         title = "项目相似度:共享举措 | Projects by shared initiatives"
     else:
+        from .viewdata import enrich
+
         G = projection.project_graph(ds)
         title = "美好家园知识图谱 | meihao-kg"
         if focus:
             G = projection.neighbourhood(G, focus, depth)
             title = f"{focus} (depth {depth})"
+        enrich(ds, G)
+    positions = None
+    if not query_name and not similarity:
+        from .viewdata import anchor_layout
+
+        positions = anchor_layout(G) if G.number_of_nodes() <= 2000 else None
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_html(render_html(G, title=title, lang=lang), out)
+    write_html(render_html(G, title=title, lang=lang, positions=positions), out)
     click.echo(f"wrote {out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges", err=True)
 
 
 # ----------------------------------------------------------------------------- explain
 
-@cli.command()
+@cli.command(short_help="A project's facts with their quotes and sentences.")
 @click.argument("project")
 @click.option("--fact", default=None, help="Only facts whose label, value or quote contains this text.")
 @_store_option
@@ -390,7 +593,19 @@ def explain(project: str, fact: str | None, store: str | None, endpoint: str | N
     """
     from .explain import explain_project
 
-    for item in explain_project(_open(store, endpoint), project, fact):
+    st = _open(store, endpoint)
+    items = explain_project(st, project, fact)
+    if fact and not items:
+        import re
+
+        from .diagnostics import close_matches
+        from .errors import QueryError
+
+        labels = sorted({re.split(r" = | \d|：", i.summary)[0].strip() for i in explain_project(st, project)})
+        close = close_matches(fact, labels)
+        hint = ("close: " + "、".join(close)) if close else ("its facts: " + "、".join(labels[:12]))
+        raise QueryError(f"no fact of {project} mentions {fact!r}", hint=hint)
+    for item in items:
         click.echo(f"■ {item.kind}: {item.summary}")
         click.echo(f"  原文 quote  [{item.doc_id} {item.start}-{item.end}]: {item.quote}")
         click.echo(f"  句子 sentence: {item.sentence}")
@@ -398,13 +613,19 @@ def explain(project: str, fact: str | None, store: str | None, endpoint: str | N
 
 # ----------------------------------------------------------------------------- resolve
 
-@cli.command()
+@cli.command(short_help="Entity merges and near-misses.")
 @click.option("--report", "show_report", is_flag=True, default=True, help="List merges and near-misses.")
 @_store_option
 @_errors
 def resolve(show_report: bool, store: str | None) -> None:
     """Entity resolution report: entities merged under one IRI (with their aliases) and
-    near-misses that may be the same entity (to merge in data/curation.toml)."""
+    near-misses that may be the same entity (to merge in data/curation.toml).
+
+    \b
+    Example:
+      meihao-kg resolve --report
+      meihao-kg resolve --store /tmp/kg
+    """
     from .resolve import resolution_report
     from .store import open_store
 

@@ -11,6 +11,7 @@ __all__ = [
     "QueryError",
     "ShapeLoadError",
     "StoreError",
+    "StoreLockedError",
     "ValidationError",
 ]
 
@@ -37,6 +38,10 @@ class ExtractionError(MeihaoError):
 
 class StoreError(MeihaoError):
     """The store is missing, locked or damaged."""
+
+
+class StoreLockedError(StoreError):
+    """Another build holds the store's lock (raised only when not waiting for it)."""
 
 
 class QueryError(MeihaoError):

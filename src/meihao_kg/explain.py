@@ -24,8 +24,7 @@ SELECT ?fact ?kind ?summary ?doc ?start ?end ?quote ?sentence ?project WHERE {
     ?i skos:prefLabel ?il . FILTER(LANG(?il) = "zh")
     BIND("指标 indicator" AS ?kind) BIND(CONCAT(STR(?il), " = ", STR(?v), "  (", STR(?expr), ")") AS ?summary)
   } UNION {
-    GRAPH ?g { ?fact mh:initiativeType ?t ; mh:implementedAt ?compound . }
-    FILTER(STRSTARTS(STR(?g), "https://w3id.org/meihao-kg/id/graph/source/"))
+    GRAPH <https://w3id.org/meihao-kg/id/graph/asserted> { ?fact mh:initiativeType ?t ; mh:implementedAt ?compound . }
     ?t skos:prefLabel ?tl . FILTER(LANG(?tl) = "zh")
     BIND("举措 initiative" AS ?kind) BIND(STR(?tl) AS ?summary)
   } UNION {
@@ -34,8 +33,7 @@ SELECT ?fact ?kind ?summary ?doc ?start ?end ?quote ?sentence ?project WHERE {
     ?et skos:prefLabel ?el . FILTER(LANG(?el) = "zh")
     BIND("时间 date" AS ?kind) BIND(CONCAT(STR(?el), " ", STR(?d)) AS ?summary)
   } UNION {
-    GRAPH ?g2 { ?fact a ?cls ; mh:servesCompound ?compound ; rdfs:label ?ol . }
-    FILTER(STRSTARTS(STR(?g2), "https://w3id.org/meihao-kg/id/graph/source/"))
+    GRAPH <https://w3id.org/meihao-kg/id/graph/asserted> { ?fact a ?cls ; mh:servesCompound ?compound ; rdfs:label ?ol . }
     BIND("组织 organisation" AS ?kind) BIND(STR(?ol) AS ?summary)
   } UNION {
     ?fact a mh:Recognition ; mh:recipient ?compound ; rdfs:label ?rl .

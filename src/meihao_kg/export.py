@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 
 from .build import bind_prefixes
 from .errors import MeihaoError
-from .namespaces import GRAPH_ONTOLOGY, ID
+from .namespaces import GRAPH_ASSERTED, GRAPH_ONTOLOGY, ID
 from .store import OxigraphStore
 
 __all__ = ["EXPORT_FORMATS", "StoreInfo", "export_rdf", "store_dataset", "store_info"]
@@ -24,10 +25,13 @@ INFERRED = URIRef(str(ID["graph/inferred"]))
 
 
 def store_dataset(store: OxigraphStore, *, inferred: bool = True, ontology: bool = True) -> Dataset:
-    """The store's named graphs as an rdflib Dataset (optionally without inferred/ontology)."""
+    """The store's named graphs as an rdflib Dataset (optionally without inferred/ontology).
+
+    The asserted graph is left out: it is the union of the source graphs, kept for queries.
+    """
     ds = Dataset()
     ds.parse(data=store.dump_nquads(), format="nquads")
-    for skip, iri in ((not inferred, INFERRED), (not ontology, GRAPH_ONTOLOGY)):
+    for skip, iri in ((True, GRAPH_ASSERTED), (not inferred, INFERRED), (not ontology, GRAPH_ONTOLOGY)):
         if skip:
             ds.remove_graph(ds.graph(iri))
     bind_prefixes(ds)
@@ -53,14 +57,58 @@ def export_rdf(store: OxigraphStore, fmt: str = "turtle", *, inferred: bool = Tr
         if fmt == "nquads":
             lines = sorted(set(ds.serialize(format="nquads", encoding="utf-8").decode("utf-8").splitlines()))
             return ("\n".join(line for line in lines if line.strip()) + "\n").encode("utf-8")
-        return ds.serialize(format="trig", encoding="utf-8")
+        return _trig(ds)
     g = _union(ds)
     if fmt == "nt":
         lines = sorted(set(g.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()))
         return ("\n".join(line for line in lines if line.strip()) + "\n").encode("utf-8")
     if fmt == "jsonld":
-        return g.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1)
+        return _canonical_jsonld(g.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1))
     return g.serialize(format="turtle", encoding="utf-8")
+
+
+def _trig(ds: Dataset) -> bytes:
+    """TriG with the named graphs in IRI order, each written by the (sorted) Turtle writer,
+    so that the bytes do not depend on the order rdflib holds the graphs in."""
+    prefixes: dict[str, str] = {}
+    blocks: list[str] = []
+    for graph in sorted(ds.graphs(), key=lambda g: str(g.identifier)):
+        if not len(graph) or str(graph.identifier) == "urn:x-rdflib:default":
+            continue
+        g = Graph()
+        bind_prefixes(g)
+        for triple in graph:
+            g.add(triple)
+        body = []
+        for line in g.serialize(format="turtle").splitlines():
+            if line.startswith("@prefix"):
+                prefixes[line] = line
+            elif line.strip():
+                body.append("    " + line)
+            else:
+                body.append("")
+        blocks.append(f"<{graph.identifier}> {{\n" + "\n".join(body).rstrip() + "\n}\n")
+    return ("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
+
+
+def _canonical_jsonld(data: bytes) -> bytes:
+    """JSON-LD with nodes sorted by ``@id`` and every array of values sorted, so that the
+    bytes do not depend on the order rdflib happened to hold the triples in."""
+    import json
+
+    def key(v: Any) -> str:
+        return json.dumps(v, sort_keys=True, ensure_ascii=False)
+
+    def walk(v: Any, ordered: bool = False) -> Any:
+        if isinstance(v, dict):
+            return {k: walk(x, k == "@list") for k, x in v.items()}
+        if isinstance(v, list):  # an @list is an RDF collection: its order is meaning
+            items = [walk(x) for x in v]
+            return items if ordered else sorted(items, key=key)
+        return v
+
+    doc = walk(json.loads(data))
+    return (json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -88,8 +136,7 @@ def store_info(store: OxigraphStore) -> StoreInfo:
                     for r in store.query(q_sources))
     q_classes = """
     SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {
-      GRAPH ?g { ?s a ?c }
-      FILTER(STRSTARTS(STR(?g), "https://w3id.org/meihao-kg/id/graph/source/"))
+      GRAPH <https://w3id.org/meihao-kg/id/graph/asserted> { ?s a ?c }
     } GROUP BY ?c ORDER BY DESC(?n) ?c"""
     counts: Counter[str] = Counter()
     for r in store.query(q_classes):

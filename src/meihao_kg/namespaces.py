@@ -15,7 +15,11 @@ __all__ = [
     "CONCEPT",
     "DCAT",
     "DCTERMS",
+    "GRAPH_ASSERTED",
+    "GRAPH_INFERRED",
     "GRAPH_ONTOLOGY",
+    "QUERY_GRAPHS",
+    "SOURCE_GRAPH_PREFIX",
     "ID",
     "MH",
     "OA",
@@ -114,6 +118,8 @@ class MH(DefinedNamespace):
     textQuality: URIRef
     damagedRange: URIRef
     sha256: URIRef
+    sourcePath: URIRef
+    builtWith: URIRef
     curated: URIRef
     lexicalKey: URIRef
 
@@ -130,6 +136,14 @@ MHS = Namespace(BASE + "shapes#")
 
 GRAPH_ONTOLOGY = URIRef(BASE + "id/graph/ontology")
 """Named graph holding the ontology, the concept schemes and the place reference data."""
+GRAPH_ASSERTED = URIRef(BASE + "id/graph/asserted")
+"""Every source's facts once: the de-duplicated union of the source graphs, kept at build time."""
+GRAPH_INFERRED = URIRef(BASE + "id/graph/inferred")
+"""Materialised subclass / subproperty / broader closure of the asserted facts."""
+SOURCE_GRAPH_PREFIX = BASE + "id/graph/source/"
+"""Each source's own named graph is ``SOURCE_GRAPH_PREFIX + doc id``."""
+QUERY_GRAPHS: tuple[URIRef, ...] = (GRAPH_ASSERTED, GRAPH_ONTOLOGY, GRAPH_INFERRED)
+"""The default graph of every query: facts once each, the ontology, the inferences."""
 
 PREFIXES: dict[str, str] = {
     "mh": str(MH._NS),

@@ -146,23 +146,65 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     )
 
 
+_PLAIN_ID = re.compile(r"[A-Za-z0-9._-]+")
+
+
 def doc_id_for(path: Path) -> str:
-    """The stable identifier of a source: its file name without extension, IRI-safe."""
-    stem = path.stem
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-") or "source"
+    """The stable identifier of a source, from its file name without extension.
+
+    A name of ASCII letters, digits, ``.``, ``_`` and ``-`` is its own id.  Any other name
+    (``辽宁.txt``, ``report (2).txt``) becomes an ASCII slug (pinyin for Chinese) plus the
+    first 8 hex digits of the SHA-1 of the name, so that two different names never share
+    an id: ``辽宁`` → ``liao-ning-6f3ac2b1``.
+    """
+    stem = unicodedata.normalize("NFC", path.stem)
+    if _PLAIN_ID.fullmatch(stem):
+        return stem
+    from .iri import slugify
+
+    digest = hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
+    base = slugify(stem)
+    if base.startswith("h") and len(base) == 11 and not stem.isascii():
+        base = "source"  # slugify's own hash fallback: nothing readable in the name
+    return f"{base}-{digest}"
 
 
-def read_source(path: str | Path) -> SourceText:
+def display_path(path: Path) -> str:
+    """``path`` relative to the working folder when it lies inside it, else absolute."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+MAX_SOURCE_BYTES = 1 << 20
+"""Largest source file read by default (1 MiB, about fifty instalments; the seed is 19 KB).
+Time and memory of a build grow with a file's size, so a larger file is refused unless the
+limit is raised (``build --max-source-size``)."""
+
+
+def read_source(path: str | Path, *, max_bytes: int = MAX_SOURCE_BYTES) -> SourceText:
     """Read and decode one source file.
 
     Raises:
-        InputError: missing, unreadable, empty, binary or undecodable file.
+        InputError: missing, unreadable, too large, empty, binary or undecodable file.
     """
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file or folder")
     if p.is_dir():
         raise InputError(f"{p}: is a folder, not a file")
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror})") from None
+    if max_bytes and size > max_bytes:
+        raise InputError(
+            f"{p}: {size / 1048576:.1f} MiB is larger than the {max_bytes / 1048576:g} MiB limit "
+            "for one source",
+            hint="split it into one file per article, or raise the limit with --max-source-size",
+        )
     try:
         data = p.read_bytes()
     except OSError as exc:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError, ValidationError
-from .store import GraphData, store_path, write_store
+from .store import GraphData, build_lock, store_path, write_store
 
 __all__ = ["BuildReport", "build_kg", "collect_sources", "DEFAULT_SOURCES"]
 
@@ -42,6 +42,8 @@ class BuildReport:
     seconds: float
     validation: Any = field(default=None, repr=False)  # validate.ValidationReport or None
     kept_invalid: bool = False
+    unchanged: tuple[str, ...] = ()  # sources skipped: same bytes, same tool, ontology and curation
+    peak_memory_mib: float = 0.0  # peak resident memory of the building process
 
 
 def collect_sources(paths: Sequence[str | Path]) -> tuple[list[Path], list[str]]:
@@ -83,86 +85,408 @@ def build_kg(
     validate: bool = True,
     keep_invalid: bool = False,
     curation: str | Path | None = None,
+    wait: bool = True,
+    on_wait: Callable[[int | None], None] | None = None,
+    max_source_bytes: int | None = None,
+    progress: Callable[[str, int, int, str], None] | None = None,
+    force: bool = False,
+    jobs: int | None = None,
 ) -> BuildReport:
     """Build (or rebuild) sources into the store.
 
     Each source goes into its own named graph, replacing whatever that source gave before;
-    other sources' graphs are kept.  With ``validate`` the new database is checked against
-    ``ontology/shapes.ttl`` before it replaces the current one.
+    other sources' graphs are kept.  A source whose bytes are unchanged since it was built,
+    by the same tool, ontology and curation, is skipped (``force`` rebuilds it anyway).
+    With ``validate`` the new facts are checked against ``ontology/shapes.ttl`` (in the
+    context of what the store already says about them) before the store is written.
+    Extraction and graph building run in ``jobs`` processes (default: the CPU count) when
+    there are enough sources to pay for it.
+
+    Only one build writes a store at a time: a second one waits for the store lock (calling
+    ``on_wait`` with the holder's pid), or with ``wait=False`` raises
+    :class:`StoreLockedError`.  Readers are never blocked.
 
     Raises:
-        InputError: no source could be read.
+        InputError: no source could be read, or two files would get the same source id.
+        StoreLockedError: ``wait`` is false and another build holds the lock.
         ValidationError: the result does not conform (``.report`` holds the report) and
             ``keep_invalid`` is false; the previous store is untouched.
+
+    ``progress(step, done, total, item)`` is called as sources are read and once before
+    the store is written and validated.
     """
     t0 = time.perf_counter()
-    from .build import build_graph, read_meta, source_graph_iri
     from .curation import load_curation
-    from .extract import extract_source
-    from .lexicon import load_lexicon
-    from .normalise import read_source
 
     root = store_path(store)
     files, errors = collect_sources(paths or [DEFAULT_SOURCES])
     warnings: list[str] = []
-    graphs: list[GraphData] = []
-    summaries: list[SourceSummary] = []
-    lexicon = load_lexicon()
-    decisions = load_curation(curation)
-    extracted: list[tuple[Path, Any]] = []
+    load_curation(curation)  # a malformed curation file is reported before any work
+    fingerprint = build_fingerprint(curation)
+    known = {} if force else _built_sources(root)
+    todo: list[Path] = []
+    unchanged: list[str] = []
     for f in files:
-        try:
-            src = read_source(f)
-        except InputError as exc:
-            errors.append(str(exc))
+        done = known.get(_doc_id(f))
+        if done is not None and done == (_sha256(f), fingerprint, _display(f)):
+            unchanged.append(str(f))
+        else:
+            todo.append(f)
+    limit = max_source_bytes or _max_bytes()
+    workers = _workers(jobs, len(todo))
+    extracted: list[tuple[Path, Any]] = []
+    if progress is not None:
+        progress("reading", 0, len(todo), "")
+    results = _map(_extract_job, [(f, limit) for f in todo], workers)
+    for i, (f, (ex, error, warns)) in enumerate(zip(todo, results)):
+        if progress is not None:
+            progress("reading", i + 1, len(todo), str(f))
+        warnings.extend(warns)
+        if error is not None:
+            errors.append(error)
             continue
-        if src.encoding != "utf-8":
-            warnings.append(f"{f}: read as {src.encoding}, not UTF-8")
-        ex = extract_source(src, lexicon)
-        warnings.extend(ex.warnings)
+        warnings.extend(_repeated_numbers(f, ex))
         if ex.projects:
             extracted.append((f, ex))
+    _refuse_duplicate_ids(extracted)
+    if not extracted and unchanged:  # nothing new to write; errors (if any) are reported
+        return BuildReport(store=str(root), sources=(), errors=tuple(errors), warnings=tuple(warnings),
+                           triples=_count(root), seconds=time.perf_counter() - t0,
+                           unchanged=tuple(unchanged), peak_memory_mib=_peak_memory_mib())
+    if progress is not None:
+        progress("storing and validating" if validate else "storing", 0, 1, str(root))
+    with build_lock(root, wait=wait, on_wait=on_wait):
+        return _store_stage(root, extracted, curation, fingerprint, errors, warnings, validate,
+                            keep_invalid, t0, workers, tuple(unchanged))
+
+
+def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | Path | None,
+                 fingerprint: str, errors: list[str], warnings: list[str], validate: bool,
+                 keep_invalid: bool, t0: float, workers: int,
+                 unchanged: tuple[str, ...]) -> BuildReport:
+    """Everything that reads or writes the store; runs under the build lock."""
+    from .build import source_graph_iri
+    from .namespaces import GRAPH_ASSERTED, GRAPH_INFERRED
+
+    graphs: list[GraphData] = []
+    inferred: list[bytes] = []
+    subjects: set[str] = set()
+    summaries: list[SourceSummary] = []
+    drop, identity_warnings = _check_identities(root, extracted)
+    warnings.extend(identity_warnings)
     extracted = _resolve_across_sources(root, extracted)
-    for f, ex in extracted:
-        g = build_graph(ex, read_meta(f))
-        if decisions is not None:
-            g = decisions.apply(g, ex.doc_id)
-        graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), g.serialize(format="nt", encoding="utf-8")))
-        summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), len(g), ex.encoding))
+    jobs = [(f, ex, str(curation) if curation else None, fingerprint) for f, ex in extracted]
+    for (f, ex), (nt, inf, subj, n) in zip(extracted, _map(_graph_job, jobs, workers)):
+        graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), nt))
+        inferred.append(inf)
+        subjects |= subj
+        summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), n, ex.encoding))
     if not graphs:
         raise InputError("; ".join(errors + [w for w in warnings if "no project" in w])
                          or "nothing to build")
 
-    holder: dict[str, Any] = {}
+    report = None
+    if validate:  # the new data (with the ontology), in memory, before the store is touched
+        from .validate import validate_ntriples
 
-    def check(new_store: Any) -> None:
-        # the asserted data is validated; the inferred graph is derived from it afterwards
-        if validate:
-            from .validate import validate_graph
+        outgoing = {g.iri for g in graphs} | set(drop)
+        context = _store_context(root, subjects, outgoing)
+        report = validate_ntriples([g.ntriples for g in graphs] + [context])
+        if not report.conforms and not keep_invalid:
+            exc = ValidationError(
+                f"the new build does not conform to the shapes ({len(report.violations)} "
+                "violations); the previous store is unchanged", hint="see the report"
+            )
+            exc.report = report  # type: ignore[attr-defined]
+            raise exc
+    derived = [
+        GraphData(str(GRAPH_ASSERTED), b"".join(g.ntriples for g in graphs), replace=False),
+        GraphData(str(GRAPH_INFERRED), b"".join(inferred), replace=False),
+    ]
 
-            report = validate_graph(store_graph(new_store, skip_inferred=True))
-            holder["report"] = report
-            if not report.conforms and not keep_invalid:
-                raise ValidationError(
-                    f"the new build does not conform to the shapes ({len(report.violations)} "
-                    "violations); the previous store is unchanged", hint="see the report"
-                )
-        _add_inferred(new_store)
+    def prepare(new_store: Any, outgoing: list[str]) -> None:
+        from .derived import retract_sources
 
-    try:
-        write_store(root, _ontology_graphs() + graphs, check=check)
-    except ValidationError as exc:
-        exc.report = holder.get("report")  # type: ignore[attr-defined]
-        raise
-    from .store import open_store
+        retract_sources(new_store, outgoing)
 
-    triples = len(open_store(root))
-    report = holder.get("report")
+    written = write_store(root, _ontology_graphs() + graphs + derived, drop=drop, prepare=prepare)
     return BuildReport(
         store=str(root), sources=tuple(summaries), errors=tuple(errors), warnings=tuple(warnings),
-        triples=triples, seconds=time.perf_counter() - t0, validation=report,
+        triples=written.quads, seconds=time.perf_counter() - t0, validation=report,
         kept_invalid=bool(report is not None and not report.conforms),
+        unchanged=unchanged, peak_memory_mib=_peak_memory_mib(),
     )
+
+
+# --------------------------------------------------------------------------- incremental
+
+
+def build_fingerprint(curation: str | Path | None = None) -> str:
+    """What a source's graph depends on besides its bytes: the package's code and ontology
+    files, and the curation file.  A change to any of them rebuilds every source."""
+    import hashlib
+
+    from .curation import DEFAULT_CURATION
+    from .lexicon import ontology_path
+
+    h = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for f in sorted(package.rglob("*.py")):
+        h.update(f.relative_to(package).as_posix().encode())
+        h.update(f.read_bytes())
+    onto = ontology_path("vocabulary.ttl").parent
+    for f in sorted(onto.glob("*.ttl")):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    cur = Path(curation) if curation else DEFAULT_CURATION
+    if cur.exists():
+        h.update(cur.read_bytes())
+    from . import __version__
+
+    return f"meihao-kg {__version__} {h.hexdigest()[:16]}"
+
+
+def _built_sources(root: Path) -> dict[str, tuple[str, str, str]]:
+    """doc id → (sha256, fingerprint, path) of the sources in the store."""
+    from .errors import StoreError
+    from .store import open_store
+
+    q = """PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?id ?sha ?fp ?path WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id ;
+      mh:sha256 ?sha ; mh:builtWith ?fp ; mh:sourcePath ?path }"""
+    try:
+        with open_store(root) as st:
+            return {r["id"].value: (r["sha"].value, r["fp"].value, r["path"].value) for r in st.query(q)}
+    except StoreError:
+        return {}
+
+
+def _count(root: Path) -> int:
+    from .store import open_store
+
+    with open_store(root) as st:
+        return len(st)
+
+
+def _doc_id(f: Path) -> str:
+    from .normalise import doc_id_for
+
+    return doc_id_for(f)
+
+
+def _display(f: Path) -> str:
+    from .normalise import display_path
+
+    return display_path(f)
+
+
+def _sha256(f: Path) -> str:
+    import hashlib
+
+    try:
+        return hashlib.sha256(f.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _max_bytes() -> int:
+    from .normalise import MAX_SOURCE_BYTES
+
+    return MAX_SOURCE_BYTES
+
+
+# --------------------------------------------------------------------------- parallel jobs
+
+
+def _workers(jobs: int | None, items: int) -> int:
+    """Processes to use: one for a handful of sources (starting more costs more)."""
+    import os
+
+    n = jobs if jobs is not None else (os.cpu_count() or 1)
+    return max(1, min(n, items // 4))
+
+
+def _warm() -> None:
+    """Load what every job needs (lexicon, gazetteer, ontology) once, before the workers are
+    forked, so that they inherit it instead of each loading it again."""
+    from .gazetteer import provinces
+    from .lexicon import load_lexicon
+    from .ontology import _shared_ontology
+
+    load_lexicon()
+    provinces()
+    _shared_ontology()
+
+
+def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
+    if workers <= 1 or len(items) < 2:
+        return [fn(item) for item in items]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _warm()
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        return list(pool.map(fn, items, chunksize=max(1, len(items) // (workers * 8))))
+
+
+def _extract_job(args: tuple[Path, int]) -> tuple[Any, str | None, list[str]]:
+    """Read and extract one source: (extraction, error, warnings)."""
+    from .extract import extract_source
+    from .lexicon import load_lexicon
+    from .normalise import read_source
+
+    f, limit = args
+    try:
+        src = read_source(f, max_bytes=limit)
+    except InputError as exc:
+        return None, str(exc), []
+    warns = [f"{f}: read as {src.encoding}, not UTF-8"] if src.encoding != "utf-8" else []
+    ex = extract_source(src, load_lexicon())
+    return ex, None, warns + list(ex.warnings)
+
+
+def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, set[str], int]:
+    """One source's graph: (N-Triples, its inferences as N-Triples, its subjects, size)."""
+    from rdflib import Literal, URIRef
+
+    from .build import build_graph, read_meta
+    from .curation import load_curation
+    from .iri import node
+    from .namespaces import ID, MH
+    from .validate import inferred_graph
+
+    f, ex, curation, fingerprint = args
+    g = build_graph(ex, read_meta(f))
+    g.add((node("source", ex.doc_id), MH.builtWith, Literal(fingerprint)))
+    decisions = load_curation(curation)
+    if decisions is not None:
+        g = decisions.apply(g, ex.doc_id)
+    base = str(ID[""])
+    subjects = {str(s) for s in g.subjects() if isinstance(s, URIRef) and s.startswith(base)}
+    return (g.serialize(format="nt", encoding="utf-8"),
+            inferred_graph(g).serialize(format="nt", encoding="utf-8"), subjects, len(g))
+
+
+def _peak_memory_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _repeated_numbers(f: Path, ex: Any) -> list[str]:
+    """A showcase number given to more than one section of one file (an article pasted
+    twice, or two instalments in one file) double-counts facts: say so."""
+    seen: dict[int, int] = {}
+    for p in ex.projects:
+        if p.number is not None:
+            seen[p.number] = seen.get(p.number, 0) + 1
+    return [f"{f}: project number {n} appears in {k} sections (the same article twice?); "
+            "facts are kept from each" for n, k in sorted(seen.items()) if k > 1]
+
+
+def _store_context(root: Path, subjects: set[str], outgoing: set[str]) -> bytes:
+    """What the store already says about the subjects of the incoming facts (a compound
+    shared with an earlier source, say), leaving out what only outgoing sources say: the
+    context the new facts are validated in."""
+    import pyoxigraph
+
+    from .errors import StoreError
+    from .namespaces import GRAPH_ASSERTED, ID
+    from .store import open_store
+
+    try:
+        st = open_store(root)
+    except StoreError:
+        return b""
+    with st:
+        db = st.raw
+        asserted = pyoxigraph.NamedNode(str(GRAPH_ASSERTED))
+        if not db.contains_named_graph(asserted):
+            return b""
+        base = str(ID[""])
+        found = []
+        seen: set[str] = set()
+        frontier = set(subjects)
+        for _hop in range(6):  # a compound, its evidence spans, their selectors and source…
+            nxt: set[str] = set()
+            for iri in frontier - seen:
+                seen.add(iri)
+                for q in db.quads_for_pattern(pyoxigraph.NamedNode(iri), None, None, asserted):
+                    if any(o.graph_name.value not in outgoing and o.graph_name != asserted
+                           for o in db.quads_for_pattern(q.subject, q.predicate, q.object, None)):
+                        found.append(q.triple)
+                        if isinstance(q.object, pyoxigraph.NamedNode) and q.object.value.startswith(base):
+                            nxt.add(q.object.value)
+            frontier = nxt
+    if not found:
+        return b""
+    return bytes(pyoxigraph.serialize(found, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"")
+
+
+def _refuse_duplicate_ids(extracted: list[tuple[Path, Any]]) -> None:
+    """Two different files of one build must not share a source id."""
+    seen: dict[str, Path] = {}
+    for f, ex in extracted:
+        other = seen.setdefault(ex.doc_id, f)
+        if other != f:
+            raise InputError(
+                f"{other} and {f} would both be source {ex.doc_id!r}; nothing was built",
+                hint="rename one of them (the source id comes from the file name)",
+            )
+
+
+def _check_identities(root: Path, extracted: list[tuple[Path, Any]]) -> tuple[list[str], list[str]]:
+    """Compare the sources being built with those already in the store.
+
+    Returns the source graphs to drop (renamed files) and warnings.  A different file that
+    would replace an existing source of the same id while that source's file still exists
+    is refused.
+    """
+    from .build import source_graph_iri
+    from .errors import StoreError
+    from .store import open_store
+
+    q = """PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?id ?path ?sha WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id .
+      OPTIONAL { ?s mh:sourcePath ?path } OPTIONAL { ?s mh:sha256 ?sha } }"""
+    try:
+        with open_store(root) as st:
+            known = {r["id"].value: (r["path"].value if r["path"] else None,
+                                     r["sha"].value if r["sha"] else None) for r in st.query(q)}
+    except StoreError:
+        return [], []
+    from .normalise import display_path
+
+    building = {ex.doc_id for _, ex in extracted}
+    drop: list[str] = []
+    warnings: list[str] = []
+    for f, ex in extracted:
+        here = display_path(f)
+        old = known.get(ex.doc_id)
+        if old is not None:
+            old_path, old_sha = old
+            if old_path and old_path != here and old_sha != ex.sha256 and Path(old_path).exists() \
+                    and Path(old_path).resolve() != f.resolve():
+                raise InputError(
+                    f"{f}: its source id {ex.doc_id!r} is already taken in the store by {old_path}, "
+                    "a different file that still exists; nothing was built",
+                    hint="rename the new file",
+                )
+            if old_path and old_path != here:
+                warnings.append(f"{f}: replaces source {ex.doc_id!r}, built before from {old_path}")
+        for other_id, (other_path, other_sha) in known.items():
+            if other_id in building or other_sha != ex.sha256:
+                continue
+            if other_path and not Path(other_path).exists():
+                drop.append(str(source_graph_iri(other_id)))
+                warnings.append(f"{f}: renamed from {other_path} (same content); source "
+                                f"{other_id!r} is now {ex.doc_id!r}")
+            else:
+                warnings.append(f"{f}: same content as source {other_id!r} ({other_path}); both kept")
+    return drop, warnings
 
 
 def _resolve_across_sources(root: Path, extracted: list[tuple[Path, Any]]) -> list[tuple[Path, Any]]:
@@ -172,45 +496,9 @@ def _resolve_across_sources(root: Path, extracted: list[tuple[Path, Any]]) -> li
     from .store import open_store
 
     try:
-        known = known_projects(open_store(root), [ex.doc_id for _, ex in extracted])
+        with open_store(root) as st:
+            known = known_projects(st, [ex.doc_id for _, ex in extracted])
     except StoreError:
         known = []
     resolved = resolve_projects([ex for _, ex in extracted], known)
     return [(f, ex) for (f, _), ex in zip(extracted, resolved)]
-
-
-def store_graph(new_store: Any, *, skip_inferred: bool = False) -> Any:
-    """All triples of a pyoxigraph store (every named graph) as one rdflib Graph."""
-    import pyoxigraph
-    from rdflib import Dataset, Graph
-
-    from .namespaces import ID
-
-    ds = Dataset()
-    ds.parse(data=bytes(new_store.dump(format=pyoxigraph.RdfFormat.N_QUADS)), format="nquads")
-    inferred = str(ID["graph/inferred"])
-    g = Graph()
-    for s, p, o, c in ds.quads((None, None, None, None)):
-        if skip_inferred and str(getattr(c, "identifier", c)) == inferred:
-            continue
-        g.add((s, p, o))
-    return g
-
-
-def _add_inferred(new_store: Any) -> None:
-    """Materialise the RDFS / SKOS-broader closure into its own named graph."""
-    import pyoxigraph
-
-    from .namespaces import ID
-    from .validate import inferred_graph
-
-    inferred = pyoxigraph.NamedNode(str(ID["graph/inferred"]))
-    if inferred in set(new_store.named_graphs()):
-        new_store.remove_graph(inferred)
-    inf = inferred_graph(store_graph(new_store))
-    if len(inf):
-        new_store.bulk_load(inf.serialize(format="nt", encoding="utf-8"),
-                            format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=inferred)
-        new_store.flush()
-
-

@@ -181,6 +181,7 @@ _UNIT_LABELS = {
     "YR": "年",
     "DAY": "天",
     "NUM": "",
+    "CCY_CNY": "元",
 }
 _QUALIFIER_SIGNS = {
     "gt": ">",
@@ -258,7 +259,8 @@ class _Labels:
         pinyin: list[str] = []
         others: list[str] = []
         for rank_p, pred in enumerate(_LABEL_PREDICATES):
-            for lit in self.g.objects(node, pred):
+            # sorted: the same bytes in every process
+            for lit in sorted(self.g.objects(node, pred), key=lambda t: (str(t), t.n3())):
                 if not isinstance(lit, Literal):
                     continue
                 text = str(lit).strip()
@@ -314,7 +316,7 @@ def _fmt_value(lit: Node) -> str:
             f = float(value)
             if f.is_integer() and abs(f) < 1e15:
                 return str(int(f))
-            return f"{f:g}"
+            return f"{f:.12g}"
         return str(lit)
     return _tail(lit)
 
@@ -820,14 +822,18 @@ def fast_layout(graph: nx.Graph, *, spacing: float = 60.0) -> dict[Any, tuple[fl
 # --------------------------------------------------------------------------- exports
 
 
+# node attributes for the view's side panel (lists of records), not for Gephi/Cytoscape
+_VIEW_ONLY = frozenset({"facts", "similar"})
+
+
 def _export_safe(graph: nx.Graph) -> nx.Graph:
     """Copy with list attributes joined and None dropped, plus ``label`` for Gephi/Cytoscape."""
     out = graph.__class__()
 
     def clean(data: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for k, v in data.items():
-            if v is None:
+        for k, v in sorted(data.items()):
+            if v is None or k in _VIEW_ONLY:
                 continue
             if isinstance(v, (list, tuple, set)):
                 v = " | ".join(str(x) for x in v)
@@ -838,17 +844,19 @@ def _export_safe(graph: nx.Graph) -> nx.Graph:
             out[k] = v
         return out
 
-    for n, data in graph.nodes(data=True):
+    # nodes, edges and attributes in sorted order: the same file in every process
+    for n, data in sorted(graph.nodes(data=True), key=lambda nd: str(nd[0])):
         attrs = clean(data)
         attrs.setdefault("label", data.get("label_zh", str(n)))
         out.add_node(n, **attrs)
     if graph.is_multigraph():
-        for u, v, k, data in graph.edges(keys=True, data=True):
+        edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
+        for u, v, k, data in edges:
             attrs = clean(data)
             attrs.setdefault("label", data.get("label_zh", ""))
             out.add_edge(u, v, key=k, **attrs)
     else:
-        for u, v, data in graph.edges(data=True):
+        for u, v, data in sorted(graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
             attrs = clean(data)
             attrs.setdefault("label", data.get("label_zh", ""))
             out.add_edge(u, v, **attrs)

@@ -10,7 +10,8 @@ Header format (comment lines at the top of the file)::
 Parameter kinds say how a user's value becomes an RDF term before it is bound:
 ``text`` (Simplified, half-width, lower case literal), ``place`` (as ``text``, with the
 administrative suffix removed: 沈阳市 → 沈阳), ``project`` (resolved to a project IRI from
-a name in Simplified or Traditional, with or without 小区, or an IRI), ``literal`` (as
+a name in Simplified or Traditional, with or without 小区, or an IRI), ``initiative`` (the
+initiative concepts whose label or notation contains the text), ``literal`` (as
 given) and ``iri``.  Values are bound with SPARQL substitution (SEP-0007), never spliced
 into the query text.
 """
@@ -27,12 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from .errors import QueryError
-from .store import KGStore
+from .store import KGStore, bare_query
 
 __all__ = [
     "Param",
     "QueryResult",
     "SavedQuery",
+    "check_query_text",
     "find_query",
     "format_result",
     "list_queries",
@@ -41,7 +43,7 @@ __all__ = [
     "run_query",
 ]
 
-PARAM_KINDS = ("text", "place", "project", "literal", "iri")
+PARAM_KINDS = ("text", "place", "project", "initiative", "literal", "iri")
 _HEADER_RE = re.compile(r"^#\s*(?P<key>title|description|param|columns)\s*:\s*(?P<value>.*)$")
 _PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_][\w]*)\s*\((?P<kind>\w+)\s*,\s*(?P<req>required|optional)\)\s*(?P<help>.*)$")
 
@@ -128,11 +130,55 @@ def find_query(name_or_path: str) -> SavedQuery:
     p = Path(name_or_path)
     if p.suffix == ".rq" and p.exists():
         return load_query(p)
+    if p.suffix == ".rq" or len(p.parts) > 1:
+        raise QueryError(f"{name_or_path}: file not found",
+                         hint="saved queries are named without .rq: meihao-kg query --list")
     cand = queries_dir() / f"{name_or_path}.rq"
     if cand.exists():
         return load_query(cand)
     names = ", ".join(q.name for q in list_queries())
     raise QueryError(f"no saved query named {name_or_path!r}", hint=f"available: {names}")
+
+
+_UPDATE_RE = re.compile(
+    r"(?<![?$:\w])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)(?![:\w])", re.IGNORECASE
+)
+_SERVICE_RE = re.compile(r"(?<![?$:\w])SERVICE(?![:\w])", re.IGNORECASE)
+_FORM_RE = re.compile(r"(?<![?$:\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![:\w])", re.IGNORECASE)
+
+
+def check_query_text(text: str, *, name: str = "query", allow_service: bool = False) -> None:
+    """Refuse what a read-only, local query must not do, before it reaches any store.
+
+    Raises:
+        QueryError: an update form (INSERT, DELETE, LOAD, CLEAR, DROP…); a ``SERVICE`` clause
+            (an outbound request) unless ``allow_service``; a CONSTRUCT or DESCRIBE query.
+    """
+    bare = bare_query(text)
+    m = _UPDATE_RE.search(bare)
+    if m:
+        line = bare.count("\n", 0, m.start()) + 1
+        raise QueryError(f"{name}: line {line}: {m.group(1).upper()} is an update; "
+                         "meihao-kg only reads the graph", hint="rebuild from sources to change it")
+    m = _SERVICE_RE.search(bare)
+    if m and not allow_service:
+        line = bare.count("\n", 0, m.start()) + 1
+        raise QueryError(f"{name}: line {line}: SERVICE would send a request to another server",
+                         hint="pass --allow-service if you mean it")
+    m = _FORM_RE.search(bare)
+    if m and m.group(1).upper() in ("CONSTRUCT", "DESCRIBE"):
+        raise QueryError(f"{name}: {m.group(1).upper()} queries are not run by `query`",
+                         hint="use SELECT or ASK; `meihao-kg export` writes the graph")
+
+
+def _named_node(value: str, what: str) -> Any:
+    """A pyoxigraph IRI from user text, or a one-line :class:`QueryError`."""
+    import pyoxigraph
+
+    try:
+        return pyoxigraph.NamedNode(value)
+    except ValueError as exc:
+        raise QueryError(f"{what}: not a valid IRI: {value!r} ({exc})") from None
 
 
 def _text_key(value: str) -> str:
@@ -155,8 +201,10 @@ def resolve_project(store: KGStore, value: str) -> Any:
     from .namespaces import MH
 
     if value.startswith(("http://", "https://")):
-        return pyoxigraph.NamedNode(value)
+        return _named_node(value, "project")
     key = _text_key(value)
+    if not key.strip():
+        raise QueryError(f"project: empty name {value!r}", hint="give part of a project's name or its IRI")
     for suffix in ("小区", "项目"):
         key = key.removesuffix(suffix)
     q = f"""
@@ -171,8 +219,13 @@ def resolve_project(store: KGStore, value: str) -> Any:
     rows = list(store.query(q, {"key": pyoxigraph.Literal(key)}))
     if not rows:
         qn = f"PREFIX mh: <{MH._NS}> PREFIX schema: <https://schema.org/> SELECT ?n WHERE {{ ?p a mh:ShowcaseProject ; schema:name ?n }} ORDER BY ?n"
-        known = "、".join(sorted({r["n"].value for r in store.query(qn)}))
-        raise QueryError(f"no project named {value!r}", hint=f"known projects: {known or 'none'}")
+        from .diagnostics import close_matches
+
+        names = sorted({r["n"].value for r in store.query(qn)})
+        close = close_matches(value, names)
+        known = "、".join(names[:12]) + (" …" if len(names) > 12 else "")
+        raise QueryError(f"no project named {value!r}",
+                         hint=f"close: {'、'.join(close)}" if close else f"known projects: {known or 'none'}")
     iris = sorted({r["p"].value for r in rows})
     exact = sorted({r["p"].value for r in rows if r["name"].value == key})
     if len(iris) > 1 and len(exact) == 1:
@@ -180,6 +233,30 @@ def resolve_project(store: KGStore, value: str) -> Any:
     if len(iris) > 1:
         raise QueryError(f"{value!r} names several projects: {', '.join(iris)}", hint="pass the IRI")
     return pyoxigraph.NamedNode(iris[0])
+
+
+def resolve_initiatives(store: KGStore, value: str) -> list[Any]:
+    """The initiative concepts a user means: every concept of the initiative scheme whose
+    zh/en label, alternative label or notation contains ``value`` (normalised).  Several may
+    match (``党建`` → a facet and its types)."""
+    import pyoxigraph
+
+    key = _text_key(value)
+    q = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    SELECT DISTINCT ?c WHERE {
+      ?c skos:inScheme <https://w3id.org/meihao-kg/concept/initiative> .
+      { ?c skos:prefLabel ?l } UNION { ?c skos:altLabel ?l } UNION { ?c skos:notation ?l }
+      FILTER(CONTAINS(LCASE(STR(?l)), ?key))
+    } ORDER BY ?c"""
+    found = [r["c"] for r in store.query(q, {"key": pyoxigraph.Literal(key)})]
+    if not found:
+        from .diagnostics import close_matches, vocabulary
+
+        shown = sorted({v for v, _ in vocabulary(store, "initiative")})
+        close = close_matches(value, shown)
+        hint = ("close: " + ", ".join(close)) if close else "all of them: meihao-kg ontology"
+        raise QueryError(f"no initiative matches {value!r}", hint=hint)
+    return found
 
 
 def bind(store: KGStore, query: SavedQuery, values: dict[str, str]) -> dict[str, Any]:
@@ -198,16 +275,21 @@ def bind(store: KGStore, query: SavedQuery, values: dict[str, str]) -> dict[str,
                 raise QueryError(f"query {query.name!r} needs --param {p.name}=VALUE", hint=p.help or None)
             continue
         v = values[p.name]
+        if not _text_key(v).strip() and p.kind != "literal":
+            raise QueryError(f"--param {p.name}: empty value {v!r}",
+                             hint=p.help or f"give a value or leave out --param {p.name}")
         if p.kind == "text":
             out[p.name] = pyoxigraph.Literal(_text_key(v))
         elif p.kind == "place":
             out[p.name] = pyoxigraph.Literal(_place_key(v))
         elif p.kind == "project":
             out[p.name] = resolve_project(store, v)
+        elif p.kind == "initiative":
+            out[p.name] = resolve_initiatives(store, v)
         elif p.kind == "iri":
             if not re.match(r"^https?://\S+$", v):
                 raise QueryError(f"--param {p.name}: not an IRI: {v!r}")
-            out[p.name] = pyoxigraph.NamedNode(v)
+            out[p.name] = _named_node(v, f"--param {p.name}")
         else:
             out[p.name] = pyoxigraph.Literal(v)
     return out
@@ -219,15 +301,29 @@ def _plain(term: Any) -> str:
     return str(term.value)
 
 
-def run_query(store: KGStore, query: SavedQuery, values: dict[str, str] | None = None) -> QueryResult:
-    """Run a SELECT saved query with parameters; values come back as plain strings."""
+def run_query(store: KGStore, query: SavedQuery, values: dict[str, str] | None = None, *,
+              allow_service: bool = False) -> QueryResult:
+    """Run a SELECT or ASK saved query with parameters; values come back as plain strings.
+
+    An ASK query gives one column ``result`` with ``true`` or ``false``.  Update forms are
+    refused, and so is ``SERVICE`` unless ``allow_service`` (see :func:`check_query_text`).
+    """
+    check_query_text(query.text, name=str(query.path), allow_service=allow_service)
     bindings = bind(store, query, values or {})
-    result = store.query(query.text, bindings)
-    if isinstance(result, bool):
-        return QueryResult(("result",), (("true" if result else "false",),))
+    try:
+        result = store.query(query.text, bindings)
+    except QueryError as exc:
+        if "syntax error" not in exc.message.lower():
+            raise
+        from .diagnostics import syntax_error
+
+        raise syntax_error(query.path, query.text, exc.message) from None
+    if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
+        return QueryResult(("result",), (("true" if bool(result) else "false",),))
     variables = getattr(result, "variables", None)
     if variables is None:
-        raise QueryError(f"query {query.name!r} is not a SELECT or ASK query")
+        raise QueryError(f"query {query.name!r} is not a SELECT or ASK query",
+                         hint="use SELECT or ASK; `meihao-kg export` writes the graph")
     cols = query.columns or tuple(v.value for v in variables)
     rows = tuple(tuple(_plain(sol[c]) for c in cols) for sol in result)
     return QueryResult(cols, rows)

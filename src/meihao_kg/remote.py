@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import QueryError, StoreError
+from .store import has_dataset_clause
 
 __all__ = ["ENDPOINT_ENV", "EndpointStore", "RemoteError", "auth_for", "inject_values", "send"]
 
@@ -194,7 +195,13 @@ def inject_values(sparql: str, bindings: Mapping[str, Any]) -> str:
     out = []
     last = tokens[start].end()
     out.append(sparql[:last])
-    out.append(" " + " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in bindings.items()) + " ")
+    def terms(value: Any) -> str:
+        return " ".join(str(t) for t in value) if isinstance(value, (list, tuple)) else str(value)
+
+    out.append(" " + " ".join(f"VALUES ?{name} {{ {terms(term)} }}" for name, term in bindings.items()) + " ")
+    # a variable bound to several terms (the concepts an initiative name matches) is joined
+    # through its VALUES block only
+    names = {n for n in names if not isinstance(bindings[n[1:]], (list, tuple))}
     if not unsafe:
         for t in body:
             if t.group("var") in names:
@@ -251,14 +258,27 @@ class EndpointStore:
         import pyoxigraph
 
         data = [("query", sparql)]
-        if dataset and not self.union:
-            graphs = self.graphs()
-            data += [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+        if dataset and not has_dataset_clause(sparql):
+            data += self._dataset()
         body = self._post(data, RESULTS_JSON)
         try:
             return pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as exc:
             raise QueryError(f"{self.url}: unreadable SPARQL results ({exc})") from None
+
+    def _dataset(self) -> list[tuple[str, str]]:
+        """Protocol dataset for a query without its own FROM: as the local store, the asserted
+        facts, the ontology and the inferences as default graph when the store has them;
+        every named graph reachable by GRAPH."""
+        from .namespaces import QUERY_GRAPHS
+
+        graphs = self.graphs()
+        default = [str(g) for g in QUERY_GRAPHS if str(g) in graphs]
+        if len(default) < len(QUERY_GRAPHS):
+            if self.union:
+                return []
+            default = graphs
+        return [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in graphs]
 
     @property
     def union(self) -> bool:
@@ -281,9 +301,7 @@ class EndpointStore:
 
         text = inject_values(sparql, bindings or {})
         if _query_form(text) in ("CONSTRUCT", "DESCRIBE"):
-            graphs = [] if self.union else self.graphs()
-            data = [("query", text)] + [("default-graph-uri", g) for g in graphs] + \
-                [("named-graph-uri", g) for g in graphs]
+            data = [("query", text)] + ([] if has_dataset_clause(text) else self._dataset())
             body = self._post(data, "application/n-triples")
             return list(pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.N_TRIPLES))
         return self._select(text)

@@ -21,8 +21,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX schema: <https://schema.org/>
 SELECT ?s ?cls ?label (GROUP_CONCAT(DISTINCT ?alt; separator="|") AS ?alts) WHERE {
-  GRAPH ?g { ?s a ?cls ; rdfs:label ?label . }
-  FILTER(STRSTARTS(STR(?g), "https://w3id.org/meihao-kg/id/graph/source/"))
+  GRAPH <https://w3id.org/meihao-kg/id/graph/asserted> { ?s a ?cls ; rdfs:label ?label . }
   OPTIONAL { { ?s skos:altLabel ?alt } UNION { ?s schema:alternateName ?alt } }
 } GROUP BY ?s ?cls ?label ORDER BY ?s
 """

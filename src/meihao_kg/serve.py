@@ -270,6 +270,26 @@ class Server:
                 self._backend.stop()
                 self._backend = None
 
+    def has_asserted(self) -> bool:
+        """Whether the database being served has the asserted graph (stores built by this
+        version do), checked once per database."""
+        db = self._db
+        if db is None:
+            return False
+        key = ("asserted", db)
+        if key not in self._cache:
+            import pyoxigraph
+
+            from .namespaces import GRAPH_ASSERTED
+
+            try:
+                st = pyoxigraph.Store.read_only(db)
+                self._cache[key] = st.contains_named_graph(pyoxigraph.NamedNode(str(GRAPH_ASSERTED)))
+                del st
+            except OSError:
+                self._cache[key] = False
+        return bool(self._cache[key])
+
     # -- the store and its swaps
     def _current(self) -> str:
         current = self.root / "current"
@@ -478,13 +498,51 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._text(400, str(exc))
 
+    def _dataset_and_checks(self, body: bytes) -> tuple[str, bytes] | None:
+        """The request to pass on, or ``None`` once refused.  A query with a SERVICE clause
+        is refused (the endpoint never calls other servers).  A query that names no dataset
+        (no FROM, no default-graph-uri, no GRAPH) gets the local store's default graph: the
+        asserted facts once each, the ontology and the inferences."""
+        from .namespaces import QUERY_GRAPHS
+        from .store import bare_query, has_dataset_clause
+
+        parts = urllib.parse.urlsplit(self.path)
+        if parts.path != "/query":
+            return self.path, body
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        params = urllib.parse.parse_qs(parts.query)
+        form = urllib.parse.parse_qs(body.decode("utf-8", "replace")) if ctype == "application/x-www-form-urlencoded" else {}
+        text = (params.get("query") or form.get("query") or [""])[0]
+        if ctype == "application/sparql-query":
+            text = body.decode("utf-8", "replace")
+        if not text:
+            return self.path, body
+        if re.search(r"(?<![?$:\w])SERVICE(?![:\w])", bare_query(text), re.IGNORECASE):
+            self._text(HTTPStatus.FORBIDDEN, "SERVICE is refused: this endpoint never sends requests to other servers")
+            return None
+        named = any(k in params or k in form for k in ("default-graph-uri", "named-graph-uri"))
+        uses_graph = re.search(r"(?<![?$:\w])GRAPH(?![:\w])", bare_query(text), re.IGNORECASE)
+        # (a dataset given by default-graph-uri alone has no named graphs: a query that uses
+        # GRAPH keeps the server's own dataset, every graph with their union as default)
+        if named or uses_graph or has_dataset_clause(text) or not self.server.app.has_asserted():
+            return self.path, body
+        extra = urllib.parse.urlencode([("default-graph-uri", str(g)) for g in QUERY_GRAPHS])
+        if form:
+            return self.path, body + b"&" + extra.encode("ascii")
+        sep = "&" if parts.query else "?"
+        return self.path + sep + extra, body
+
     def _proxy(self, body: bytes) -> None:
         app = self.server.app
+        checked = self._dataset_and_checks(body)
+        if checked is None:
+            return
+        path, body = checked
         backend = app.acquire()
         headers = {k: v for k in ("Accept", "Content-Type") if (v := self.headers.get(k))}
         conn = HTTPConnection("127.0.0.1", backend.port, timeout=app.timeout_s + 30)
         try:
-            conn.request(self.command, self.path, body=body or None, headers=headers)
+            conn.request(self.command, path, body=body or None, headers=headers)
             resp = conn.getresponse()
             data = resp.read()
         except TimeoutError:

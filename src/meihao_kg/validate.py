@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -43,6 +44,7 @@ __all__ = [
     "report_turtle",
     "require_conforms",
     "validate_graph",
+    "validate_ntriples",
     "validation_graph",
 ]
 
@@ -85,7 +87,7 @@ class ValidationReport:
         conforms: True when there is no result of severity Violation.
         results: every result, sorted by focus, path and message.
         report_graph: pySHACL's ``sh:ValidationReport`` graph (serialise it for Turtle output).
-        seconds: wall time spent in pySHACL.
+        seconds: wall time spent in the SHACL engine (pyshacl-turbo).
     """
 
     conforms: bool
@@ -291,8 +293,8 @@ def validate_graph(
     Raises:
         ShapeLoadError: the shapes cannot be read, or pySHACL rejects them.
     """
-    from pyshacl import validate as shacl_validate  # heavy import, kept local
-    from pyshacl.errors import ReportableRuntimeError
+    from pyshacl_turbo import validate as shacl_validate  # heavy import, kept local
+    from pyshacl_turbo.errors import ReportableRuntimeError
 
     shapes_g = _load_shapes(shapes)
     merged = validation_graph(data)
@@ -308,10 +310,10 @@ def validate_graph(
             inplace=True,
         )
     except ReportableRuntimeError as exc:
-        raise ShapeLoadError(f"pySHACL cannot use the shapes: {exc}") from exc
+        raise ShapeLoadError(f"the SHACL engine cannot use the shapes: {exc}") from exc
     seconds = time.perf_counter() - start
     if not isinstance(report_graph, Graph):  # pySHACL reports shape errors as a ValidationFailure
-        raise ShapeLoadError(f"pySHACL cannot use the shapes: {report_graph}")
+        raise ShapeLoadError(f"the SHACL engine cannot use the shapes: {report_graph}")
     LOGGER.info("validated %d triples in %.3f s", len(merged), seconds)
     _bind(report_graph)
     results = _results(report_graph, merged)
@@ -319,6 +321,54 @@ def validate_graph(
     return ValidationReport(
         conforms=bool(conforms), results=results, report_graph=report_graph, seconds=seconds
     )
+
+
+def validate_ntriples(data: bytes | list[bytes], *, shapes: Graph | str | Path | None = None) -> ValidationReport:
+    """Validate N-Triples data (with the ontology) without building an rdflib graph.
+
+    The data is loaded into an in-memory Oxigraph store, which the SHACL engine reads
+    directly: several times faster than :func:`validate_graph` on the same triples.  Labels
+    and quotes for the report are looked up only when there are results.
+    """
+    import pyoxigraph
+    from pyshacl_turbo import validate as shacl_validate
+    from pyshacl_turbo.errors import ReportableRuntimeError
+
+    shapes_g = _load_shapes(shapes)
+    store = pyoxigraph.Store()
+    store.bulk_load(_ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    for chunk in data if isinstance(data, list) else [data]:
+        if chunk:
+            store.bulk_load(chunk, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    start = time.perf_counter()
+    try:
+        _, report_graph, _ = shacl_validate(
+            store, shacl_graph=shapes_g, inference="none", abort_on_first=False,
+            allow_warnings=True, advanced=True,
+        )
+    except ReportableRuntimeError as exc:
+        raise ShapeLoadError(f"the SHACL engine cannot use the shapes: {exc}") from exc
+    seconds = time.perf_counter() - start
+    if not isinstance(report_graph, Graph):
+        raise ShapeLoadError(f"the SHACL engine cannot use the shapes: {report_graph}")
+    _bind(report_graph)
+    results: tuple[ViolationResult, ...] = ()
+    if any(True for _ in report_graph.objects(None, SH.result)):
+        merged = _bind(Graph())
+        dumped = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+        merged.parse(data=bytes(dumped or b""), format="nt")
+        results = _results(report_graph, merged)
+    conforms = not any(r.severity == "Violation" for r in results)
+    return ValidationReport(conforms=conforms, results=results, report_graph=report_graph, seconds=seconds)
+
+
+_ONTOLOGY_NT: list[bytes] = []
+
+
+def _ontology_ntriples() -> bytes:
+    if not _ONTOLOGY_NT:
+        _ONTOLOGY_NT.append(_shared_ontology().serialize(format="nt", encoding="utf-8"))
+    return _ONTOLOGY_NT[0]
 
 
 def require_conforms(report: ValidationReport) -> None:
@@ -412,6 +462,27 @@ def _edges(triples: Iterable[Triple], predicate: URIRef) -> dict[Node, set[Node]
     return out
 
 
+def _broader_transitive(broader: dict[Node, set[Node]]) -> set[Triple]:
+    return {(concept, SKOS.broaderTransitive, ancestor)
+            for concept, ancestors in broader.items() for ancestor in ancestors}
+
+
+_SHARED: list[Any] = []
+
+
+def _shared_closures() -> tuple[set[Triple], dict[Node, set[Node]], dict[Node, set[Node]],
+                                dict[Node, set[Node]], set[Triple]]:
+    """The shared ontology's triples, its class / property / broader closures and its
+    ``skos:broaderTransitive`` triples, computed once per process."""
+    if not _SHARED:
+        schema_triples = set(_shared_ontology().triples((None, None, None)))
+        broader = _closure(_edges(schema_triples, SKOS.broader))
+        _SHARED.extend([schema_triples, _closure(_edges(schema_triples, RDFS.subClassOf)),
+                        _closure(_edges(schema_triples, RDFS.subPropertyOf)), broader,
+                        _broader_transitive(broader)])
+    return _SHARED[0], _SHARED[1], _SHARED[2], _SHARED[3], _SHARED[4]
+
+
 def inferred_graph(data: Graph | Dataset, *, ontology: Graph | None = None) -> Graph:
     """Materialise the inferences queries rely on, returning *only* the new triples.
 
@@ -430,19 +501,21 @@ def inferred_graph(data: Graph | Dataset, *, ontology: Graph | None = None) -> G
         data: a Graph, or a Dataset (all its graphs).
         ontology: the schema to reason with; the meihao-kg ontology by default.
     """
-    schema = ontology if ontology is not None else _shared_ontology()
     data_triples = set(_triples(data))
-    schema_triples = set(schema.triples((None, None, None)))
-    every = data_triples | schema_triples
-
-    super_classes = _closure(_edges(every, RDFS.subClassOf))
-    super_props = _closure(_edges(every, RDFS.subPropertyOf))
-    broader = _closure(_edges(every, SKOS.broader))
-
-    new: set[Triple] = set()
-    for concept, ancestors in broader.items():
-        for ancestor in ancestors:
-            new.add((concept, SKOS.broaderTransitive, ancestor))
+    schema_edges = (RDFS.subClassOf, RDFS.subPropertyOf, SKOS.broader)
+    if ontology is None and not any(p in schema_edges for _, p, _ in data_triples):
+        # the usual case (a source adds no schema edges): the ontology's closures, cached
+        schema_triples, super_classes, super_props, broader, new = _shared_closures()
+        new = set(new)
+        every = data_triples | schema_triples
+    else:
+        schema = ontology if ontology is not None else _shared_ontology()
+        schema_triples = set(schema.triples((None, None, None)))
+        every = data_triples | schema_triples
+        super_classes = _closure(_edges(every, RDFS.subClassOf))
+        super_props = _closure(_edges(every, RDFS.subPropertyOf))
+        broader = _closure(_edges(every, SKOS.broader))
+        new = _broader_transitive(broader)
 
     derived: set[Triple] = set(data_triples)
     for s, p, o in data_triples:

@@ -16,10 +16,16 @@ own template) that
   and U+2028 in labels cannot end the script; the page's own JS writes data only with
   ``textContent`` and vis-network shows tooltips with ``innerText``, so labels and quotes are text,
   never markup;
-* offers a legend by class that doubles as class filter, a search box (zh label, aliases,
-  English, full pinyin and pinyin initials), a zh/en label toggle, neighbourhood highlight on
-  click (cleared by a second click), PNG export, and physics that switches itself off once the
-  layout has stabilised;
+* offers a legend by class that doubles as class filter (each swatch drawn with the shape the
+  graph uses), a facet filter for initiative types (node attribute ``facet``), a search box (zh
+  label, aliases, English, full pinyin and pinyin initials), a zh/en label toggle, edge captions
+  on a toggle (off by default), neighbourhood highlight on click (cleared by a second click), a
+  side panel for the selected node with its facts grouped by kind, each with quote and source
+  (node attribute ``facts``, see ``meihao_kg.viewdata``) and "projects like this one" (``similar``),
+  PNG and SVG export of the current view, and physics that switches itself off once the layout
+  has stabilised;
+* shows only the labels of prominent nodes (projects, compounds) at the first zoom level; the
+  others appear when zoomed in, and every node names itself in its tooltip;
 * above ``physics_threshold`` nodes, takes positions computed in Python
   (``projection.fast_layout``) and never runs physics.
 
@@ -85,8 +91,13 @@ CLASS_STYLES: dict[str, tuple[str, str, int]] = {
 }
 
 _VIS_DIR = "lib/vis-9.1.2"
-_MAX_FIGURES = 20
-_MAX_QUOTES = 8
+_MAX_FIGURES = 8
+_MAX_QUOTES = 2
+_MAX_PANEL_FACTS = 60
+# label size by class: at the first zoom level (about 0.5) only labels above the draw threshold
+# (projects, compounds) show; the rest appear when zoomed in
+_FONT_SIZES = {"project": 24, "compound": 12, "initiative_type": 12}
+_LABEL_THRESHOLD = 8
 _PRESTABILISE_LIMIT = 300  # nodes; above, physics runs live from the seeded layout
 _PHYSICS_CAP_MS = 8000  # live physics stops after this long at the latest
 _EDGE_LABEL_LIMIT = 300  # above this many edges, edge captions only show on hover
@@ -184,6 +195,8 @@ def _tooltip(data: dict[str, Any], label_zh: str, label_en: str, cls: str) -> st
     aliases = _as_list(data.get("aliases"))
     if aliases:
         lines.append("别名：" + "、".join(aliases[:6]))
+    if data.get("facet") and data.get("facet") != label_zh:
+        lines.append(f"分面 facet：{data['facet']}")
     figures = _as_list(data.get("figures"))
     if figures:
         lines.append("— 关键数据 —")
@@ -196,9 +209,19 @@ def _tooltip(data: dict[str, Any], label_zh: str, label_en: str, cls: str) -> st
         lines += [f"「{q}」" for q in quotes[:_MAX_QUOTES]]
         if len(quotes) > _MAX_QUOTES:
             lines.append(f"…（另有 {len(quotes) - _MAX_QUOTES} 条）")
-    if data.get("iri"):
-        lines.append(str(data["iri"]))
+    if data.get("facts") or len(figures) > _MAX_FIGURES or len(quotes) > _MAX_QUOTES:
+        lines.append("（点击节点查看全部事实与出处 · click for all facts and sources）")
     return "\n".join(lines)
+
+
+def _panel_facts(data: dict[str, Any]) -> list[list[Any]]:
+    """Compact fact rows for the side panel: [kind, kind_en, text, quote, source, start, end]."""
+    out: list[list[Any]] = []
+    for f in (data.get("facts") or [])[:_MAX_PANEL_FACTS]:
+        if isinstance(f, dict):
+            out.append([str(f.get("kind", "")), str(f.get("kind_en", "")), str(f.get("text", "")),
+                        str(f.get("quote", "")), str(f.get("source", "")), f.get("start"), f.get("end")])
+    return out
 
 
 def _json_dumps(obj: Any, **kwargs: Any) -> str:
@@ -218,9 +241,10 @@ def _options(*, n_nodes: int, n_edges: int, physics: bool, directed: bool) -> di
     return {
         "autoResize": True,
         "nodes": {
-            "font": {"face": FONT_STACK, "size": 14, "color": "#222222", "multi": False},
+            "font": {"face": FONT_STACK, "size": 12, "color": "#222222", "multi": False,
+                     "strokeWidth": 3, "strokeColor": "#ffffff"},
             "borderWidth": 1,
-            "scaling": {"label": {"drawThreshold": 6}},
+            "scaling": {"label": {"drawThreshold": _LABEL_THRESHOLD}},
         },
         "edges": {
             "arrows": {"to": {"enabled": directed, "scaleFactor": 0.5}},
@@ -308,6 +332,9 @@ def render_html(
     ids: dict[Any, int] = {}
     nodes: list[dict[str, Any]] = []
     class_counts: dict[str, int] = {}
+    facet_counts: dict[str, int] = {}
+    facet_en: dict[str, str] = {}
+    similar_of: dict[int, list[Any]] = {}
     for i, (node, data) in enumerate(graph.nodes(data=True)):
         ids[node] = i
         cls = data.get("cls") or "other"
@@ -347,11 +374,39 @@ def render_html(
         }
         if data.get("focus"):
             item["borderWidth"] = 4
+        font_size = _FONT_SIZES.get(cls)
+        shared_by = int(data.get("shared_by") or 0)
+        if cls == "initiative_type" and shared_by:
+            # types most projects share are bigger, and their labels show at the first zoom level
+            item["size"] = size + 3 * min(shared_by, 6)
+            font_size = 17 if shared_by >= 3 else 12
+        if font_size:
+            item["font"] = {"size": font_size}
+        if data.get("facet"):
+            item["fc"] = str(data["facet"])
+            item["fe"] = str(data.get("facet_en") or data["facet"])
+            facet_counts[item["fc"]] = facet_counts.get(item["fc"], 0) + 1
+            facet_en[item["fc"]] = item["fe"]
+        facts = _panel_facts(data)
+        if facts:
+            item["f"] = facts
+        if data.get("iri"):
+            item["iri"] = str(data["iri"])
+        if data.get("similar"):
+            similar_of[i] = list(data["similar"])
         if positions is not None and node in positions:
             x, y = positions[node]
             item["x"] = float(x)
             item["y"] = float(y)
         nodes.append(item)
+
+    by_iri = {str(graph.nodes[nd].get("iri") or nd): ids[nd] for nd in graph.nodes}
+    for i, rows in similar_of.items():
+        nodes[i]["sim"] = [
+            {"id": by_iri.get(str(r.get("iri", ""))), "n": str(r.get("label_zh", "")),
+             "w": int(r.get("weight", 0)), "j": float(r.get("jaccard", 0.0)), "s": str(r.get("shared", ""))}
+            for r in rows if isinstance(r, dict)
+        ]
 
     edges: list[dict[str, Any]] = []
     show_edge_labels = graph.number_of_edges() <= _EDGE_LABEL_LIMIT
@@ -366,8 +421,7 @@ def render_html(
         edge: dict[str, Any] = {"id": len(edges), "from": ids[u], "to": ids[v]}
         if tip:
             edge["title"] = "\n".join(tip)
-        if show_edge_labels and ez:
-            edge["label"] = ez if lang == "zh" else en
+        if show_edge_labels and ez:  # captions are shown by the page's toggle, off at first
             edge["lz"], edge["le"] = ez, en
         if "weight" in data:
             edge["width"] = 1 + 5 * float(data["weight"]) / float(max_weight)
@@ -394,6 +448,8 @@ def render_html(
         "legend": legend,
         "font": FONT_STACK,
         "physicsCapMs": _PHYSICS_CAP_MS,
+        "facets": [{"key": k, "zh": k, "en": facet_en[k], "count": facet_counts[k]} for k in sorted(facet_counts)],
+        "edgeLabels": show_edge_labels,
     }
     options = _options(n_nodes=n, n_edges=len(edges), physics=physics, directed=directed)
 
@@ -453,16 +509,26 @@ _TEMPLATE = r"""<!DOCTYPE html>
   #mh-status { color: #666; font-size: 12px; margin-left: auto; }
   #mh-main { position: relative; flex: 1; min-height: 0; display: flex; }
   #mynetwork { flex: 1; height: 100%; min-height: 300px; background: #fff; }
-  #mh-side { width: 15em; overflow-y: auto; border-left: 1px solid #ddd; padding: 6px 8px;
+  #mh-side { width: 22em; overflow-y: auto; border-left: 1px solid #ddd; padding: 6px 8px;
              font-size: 13px; }
   #mh-side h2 { font-size: 13px; margin: 8px 0 4px; }
-  #mh-legend label { display: flex; align-items: center; gap: 6px; margin: 2px 0; cursor: pointer; }
-  .mh-swatch { display: inline-block; width: 12px; height: 12px; border: 1px solid rgba(0,0,0,.3); }
-  .mh-swatch.dot, .mh-swatch.ellipse { border-radius: 50%; }
-  .mh-swatch.diamond { transform: rotate(45deg) scale(.85); }
-  .mh-swatch.star, .mh-swatch.triangle, .mh-swatch.triangleDown, .mh-swatch.hexagon {
-    border-radius: 2px 2px 50% 50%; }
+  #mh-legend label, #mh-facets label { display: flex; align-items: center; gap: 6px; margin: 2px 0;
+                                        cursor: pointer; }
+  .mh-swatch { display: inline-block; width: 14px; height: 14px; flex: none; }
   .mh-count { color: #888; margin-left: auto; }
+  #mh-detail { border-bottom: 1px solid #ddd; padding-bottom: 6px; }
+  #mh-detail[hidden] { display: none; }
+  #mh-detail-name { font-size: 15px; font-weight: 600; margin: 4px 0 0; }
+  #mh-detail-type { color: #666; font-size: 12px; }
+  #mh-detail h3 { font-size: 12px; margin: 8px 0 2px; color: #444; }
+  #mh-detail ul { list-style: none; padding: 0; margin: 0; }
+  .mh-fact { margin: 3px 0 6px; }
+  .mh-fact-quote { display: block; color: #555; border-left: 3px solid #e0c36b; padding-left: 5px;
+                   margin: 2px 0; }
+  .mh-fact-source { display: block; color: #999; font-size: 11px; }
+  .mh-similar li { cursor: pointer; padding: 2px 4px; border-radius: 3px; }
+  .mh-similar li:hover { background: #eef; }
+  .mh-similar .mh-shared { display: block; color: #777; font-size: 11px; }
   #mh-results { list-style: none; padding: 0; margin: 4px 0; }
   #mh-results li { padding: 2px 4px; cursor: pointer; border-radius: 3px; }
   #mh-results li:hover { background: #eef; }
@@ -477,14 +543,24 @@ _TEMPLATE = r"""<!DOCTYPE html>
          placeholder="搜索 名称 / pinyin / 拼音首字母">
   <button id="mh-lang" type="button">English</button>
   <button id="mh-physics" type="button">布局</button>
+  <button id="mh-edges" type="button" aria-pressed="false">边标签</button>
   <button id="mh-png" type="button">PNG</button>
+  <button id="mh-svg" type="button">SVG</button>
   <span id="mh-status"></span>
 </div>
 <div id="mh-main">
   <div id="mynetwork"></div>
   <div id="mh-side">
+    <section id="mh-detail" hidden aria-live="polite">
+      <div id="mh-detail-name"></div>
+      <div id="mh-detail-type"></div>
+      <div id="mh-detail-facts"></div>
+      <div id="mh-detail-similar"></div>
+    </section>
     <h2 id="mh-legend-title">图例 · 筛选</h2>
     <div id="mh-legend"></div>
+    <h2 id="mh-facets-title">举措分面</h2>
+    <div id="mh-facets"></div>
     <h2 id="mh-results-title">搜索结果</h2>
     <ul id="mh-results"></ul>
   </div>
@@ -541,6 +617,54 @@ _TEMPLATE = r"""<!DOCTYPE html>
     network.once("stabilized", physicsOff);
   });
 
+  // ---- shapes as vis-network draws them, for legend swatches and the SVG export
+  var SVGNS = "http://www.w3.org/2000/svg";
+  function polygon(cx, cy, r, n, rot, inner) {
+    var pts = [];
+    var k = inner ? 2 * n : n;
+    for (var i = 0; i < k; i++) {
+      var a = rot + i * 2 * Math.PI / k;
+      var rr = inner && i % 2 ? r * inner : r;
+      pts.push((cx + rr * Math.cos(a)).toFixed(2) + "," + (cy + rr * Math.sin(a)).toFixed(2));
+    }
+    return pts.join(" ");
+  }
+  function shapeElement(shape, cx, cy, r, color) {
+    var el;
+    if (shape === "square") {
+      el = document.createElementNS(SVGNS, "rect");
+      el.setAttribute("x", cx - r); el.setAttribute("y", cy - r);
+      el.setAttribute("width", 2 * r); el.setAttribute("height", 2 * r);
+    } else if (shape === "dot" || shape === "ellipse" || !shape) {
+      el = document.createElementNS(SVGNS, "circle");
+      el.setAttribute("cx", cx); el.setAttribute("cy", cy); el.setAttribute("r", r);
+    } else {
+      el = document.createElementNS(SVGNS, "polygon");
+      var pts = {
+        diamond: function () { return polygon(cx, cy, r, 4, -Math.PI / 2); },
+        triangle: function () { return polygon(cx, cy + r * 0.2, r * 1.1, 3, -Math.PI / 2); },
+        triangleDown: function () { return polygon(cx, cy - r * 0.2, r * 1.1, 3, Math.PI / 2); },
+        hexagon: function () { return polygon(cx, cy, r, 6, 0); },
+        star: function () { return polygon(cx, cy, r * 1.15, 5, -Math.PI / 2, 0.45); }
+      }[shape];
+      el.setAttribute("points", pts ? pts() : polygon(cx, cy, r, 8, 0));
+    }
+    el.setAttribute("data-shape", shape || "dot");
+    el.setAttribute("fill", color);
+    el.setAttribute("stroke", "rgba(0,0,0,0.35)");
+    el.setAttribute("stroke-width", "1");
+    return el;
+  }
+  function swatch(shape, color) {
+    var svg = document.createElementNS(SVGNS, "svg");
+    svg.setAttribute("class", "mh-swatch");
+    svg.setAttribute("viewBox", "0 0 16 16");
+    svg.setAttribute("width", "14"); svg.setAttribute("height", "14");
+    svg.setAttribute("data-shape", shape);
+    svg.appendChild(shapeElement(shape, 8, 8, 6.5, color));
+    return svg;
+  }
+
   // ---- legend doubling as class filter
   var legend = document.getElementById("mh-legend");
   function renderLegend() {
@@ -553,9 +677,7 @@ _TEMPLATE = r"""<!DOCTYPE html>
       box.type = "checkbox";
       box.checked = !hiddenClasses[c.key];
       box.addEventListener("change", function () { setClassVisible(c.key, box.checked); });
-      var sw = document.createElement("span");
-      sw.className = "mh-swatch " + c.shape;
-      sw.style.background = c.color;
+      var sw = swatch(c.shape, c.color);
       var name = document.createElement("span");
       name.className = "mh-class-name";
       name.textContent = lang === "zh" ? c.zh : c.en;
@@ -567,34 +689,147 @@ _TEMPLATE = r"""<!DOCTYPE html>
       legend.appendChild(row);
     });
   }
+  function isHidden(n) { return !!(hiddenClasses[n.c] || (n.fc && hiddenFacets[n.fc])); }
   function setClassVisible(key, visible) {
     if (visible) { delete hiddenClasses[key]; } else { hiddenClasses[key] = true; }
-    nodes.update((byClass[key] || []).map(function (id) { return {id: id, hidden: !visible}; }));
+    nodes.update((byClass[key] || []).map(function (id) { return {id: id, hidden: isHidden(NODES[id])}; }));
   }
   window.mhSetClassVisible = setClassVisible;
   renderLegend();
+
+  // ---- facet filter for initiative types
+  var hiddenFacets = {};
+  var facetBox = document.getElementById("mh-facets");
+  function setFacetVisible(key, visible) {
+    if (visible) { delete hiddenFacets[key]; } else { hiddenFacets[key] = true; }
+    nodes.update(NODES.filter(function (n) { return n.fc === key; })
+                      .map(function (n) { return {id: n.id, hidden: isHidden(n)}; }));
+  }
+  function renderFacets() {
+    while (facetBox.firstChild) facetBox.removeChild(facetBox.firstChild);
+    document.getElementById("mh-facets-title").hidden = !META.facets.length;
+    META.facets.forEach(function (f) {
+      var row = document.createElement("label");
+      row.className = "mh-facet-item";
+      row.setAttribute("data-facet", f.key);
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.checked = !hiddenFacets[f.key];
+      box.addEventListener("change", function () { setFacetVisible(f.key, box.checked); });
+      var name = document.createElement("span");
+      name.textContent = lang === "zh" ? f.zh : f.en;
+      name.title = f.zh + " · " + f.en;
+      var count = document.createElement("span");
+      count.className = "mh-count";
+      count.textContent = String(f.count);
+      row.appendChild(box); row.appendChild(name); row.appendChild(count);
+      facetBox.appendChild(row);
+    });
+  }
+  window.mhSetFacetVisible = setFacetVisible;
+  renderFacets();
+
+  // ---- edge captions: off at first, on a toggle
+  var edgeButton = document.getElementById("mh-edges");
+  var edgeLabels = false;
+  function setEdgeLabels(on) {
+    edgeLabels = on;
+    var withLabels = EDGES.filter(function (e) { return e.lz !== undefined; });
+    edges.update(withLabels.map(function (e) {
+      return {id: e.id, label: on ? (lang === "zh" ? e.lz : e.le) : null};
+    }));
+    edgeButton.setAttribute("aria-pressed", on ? "true" : "false");
+    window.mhEdgeLabels = on;
+  }
+  edgeButton.hidden = !META.edgeLabels;
+  edgeButton.addEventListener("click", function () { setEdgeLabels(!edgeLabels); });
+  window.mhEdgeLabels = false;
 
   // ---- zh / en labels
   var langButton = document.getElementById("mh-lang");
   function setLang(l) {
     lang = l;
     nodes.update(NODES.map(function (n) { return {id: n.id, label: l === "zh" ? n.lz : n.le}; }));
-    var withLabels = EDGES.filter(function (e) { return e.lz !== undefined; });
-    if (withLabels.length) {
-      edges.update(withLabels.map(function (e) {
-        return {id: e.id, label: l === "zh" ? e.lz : e.le};
-      }));
-    }
+    if (edgeLabels) setEdgeLabels(true);
     langButton.textContent = l === "zh" ? "English" : "中文";
+    edgeButton.textContent = l === "zh" ? "边标签" : "Edge labels";
+    document.getElementById("mh-facets-title").textContent = l === "zh" ? "举措分面" : "Initiative facets";
     document.getElementById("mh-legend-title").textContent =
       l === "zh" ? "图例 · 筛选" : "Legend · filter";
     document.getElementById("mh-results-title").textContent =
       l === "zh" ? "搜索结果" : "Search results";
     renderLegend();
+    renderFacets();
+    if (shown !== null) showDetail(shown);
   }
   langButton.addEventListener("click", function () { setLang(lang === "zh" ? "en" : "zh"); });
   if (lang === "en") { langButton.textContent = "中文"; }
   window.mhSetLang = setLang;
+
+  // ---- side panel: the selected node's facts grouped by kind, with quote and source
+  var detail = document.getElementById("mh-detail");
+  var shown = null;
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); }
+  function hideDetail() { shown = null; detail.hidden = true; window.mhDetail = null; }
+  function showDetail(id) {
+    var n = NODES[id];
+    shown = id;
+    var zh = lang === "zh";
+    document.getElementById("mh-detail-name").textContent = zh ? n.nz : n.ne;
+    var cls = META.legend.filter(function (c) { return c.key === n.c; })[0];
+    document.getElementById("mh-detail-type").textContent =
+      (cls ? (zh ? cls.zh : cls.en) : n.c) + (n.fc ? " · " + (zh ? n.fc : n.fe) : "");
+    var box = document.getElementById("mh-detail-facts");
+    clear(box);
+    var groups = [], byKind = {};
+    (n.f || []).forEach(function (f) {
+      if (!byKind[f[0]]) { byKind[f[0]] = []; groups.push(f); }
+      byKind[f[0]].push(f);
+    });
+    groups.forEach(function (g) {
+      var h = el("h3", "mh-fact-kind", zh ? g[0] : g[1]);
+      h.setAttribute("data-kind", g[1]);
+      box.appendChild(h);
+      var ul = el("ul");
+      byKind[g[0]].forEach(function (f) {
+        var li = el("li", "mh-fact");
+        li.appendChild(el("span", "mh-fact-text", f[2]));
+        if (f[3]) li.appendChild(el("q", "mh-fact-quote", f[3]));
+        if (f[4]) {
+          li.appendChild(el("span", "mh-fact-source",
+            (zh ? "出处 " : "source ") + f[4] + (f[5] !== null ? " [" + f[5] + "–" + f[6] + "]" : "")));
+        }
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+    });
+    var sim = document.getElementById("mh-detail-similar");
+    clear(sim);
+    if (n.sim && n.sim.length) {
+      sim.appendChild(el("h3", null, zh ? "相似项目（共享举措）" : "Projects like this one"));
+      var ul = el("ul", "mh-similar");
+      n.sim.forEach(function (s) {
+        var li = el("li", "mh-similar-item", s.n + "  ·  " + (zh ? "共享 " : "shared ") + s.w);
+        li.appendChild(el("span", "mh-shared", s.s));
+        if (s.id !== null && s.id !== undefined) {
+          li.setAttribute("data-id", String(s.id));
+          li.addEventListener("click", function () { choose(NODES[s.id]); });
+        }
+        ul.appendChild(li);
+      });
+      sim.appendChild(ul);
+    }
+    detail.hidden = false;
+    window.mhDetail = {id: id, facts: (n.f || []).length, groups: groups.length,
+                       similar: (n.sim || []).length};
+  }
+  window.mhShowDetail = showDetail;
 
   // ---- neighbourhood highlight: click a node, click it again (or the background) to clear
   var DIM = {background: "#eeeeee", border: "#dddddd"};
@@ -606,11 +841,18 @@ _TEMPLATE = r"""<!DOCTYPE html>
     highlighted = null;
     window.mhHighlighted = null;
     network.unselectAll();
+    hideDetail();
   }
   function highlight(id) {
     var keep = {};
     keep[id] = true;
-    network.getConnectedNodes(id).forEach(function (m) { keep[m] = true; });
+    network.getConnectedNodes(id).forEach(function (m) {
+      keep[m] = true;
+      // a project and its compound are one thing to a reader: show the compound's links too
+      if (NODES[id].c === "project" && NODES[m].c === "compound") {
+        network.getConnectedNodes(m).forEach(function (k) { keep[k] = true; });
+      }
+    });
     nodes.update(NODES.map(function (n) {
       return keep[n.id] ? {id: n.id, color: COLORS[n.c] || n.color, font: {color: "#222222"}}
                         : {id: n.id, color: DIM, font: {color: "#cccccc"}};
@@ -618,6 +860,7 @@ _TEMPLATE = r"""<!DOCTYPE html>
     highlighted = id;
     window.mhHighlighted = {id: id, neighbours: Object.keys(keep).length - 1};
     network.selectNodes([id]);
+    showDetail(id);
   }
   network.on("click", function (params) {
     if (!params.nodes.length) { clearHighlight(); return; }
@@ -637,7 +880,7 @@ _TEMPLATE = r"""<!DOCTYPE html>
     var found = [];
     if (q) {
       for (var i = 0; i < NODES.length && found.length < 50; i++) {
-        if (NODES[i].s.indexOf(q) !== -1 && !hiddenClasses[NODES[i].c]) found.push(NODES[i]);
+        if (NODES[i].s.indexOf(q) !== -1 && !isHidden(NODES[i])) found.push(NODES[i]);
       }
       found.sort(function (a, b) { return a.nz.length - b.nz.length; });
     }
@@ -673,13 +916,78 @@ _TEMPLATE = r"""<!DOCTYPE html>
   });
   window.mhSearch = search;
 
-  // ---- PNG export (a data: URL, no network)
+  // ---- PNG and SVG export of the current view (data: URLs, no network)
+  function download(name, href) {
+    var a = document.createElement("a");
+    a.download = name;
+    a.href = href;
+    document.body.appendChild(a); a.click(); document.body.removeChild(a);
+  }
   document.getElementById("mh-png").addEventListener("click", function () {
     var canvas = container.getElementsByTagName("canvas")[0];
-    var a = document.createElement("a");
-    a.download = "meihao-kg.png";
-    a.href = canvas.toDataURL("image/png");
-    document.body.appendChild(a); a.click(); document.body.removeChild(a);
+    download("meihao-kg.png", canvas.toDataURL("image/png"));
+  });
+  function exportSVG() {
+    var visible = NODES.filter(function (n) { return !nodes.get(n.id).hidden; });
+    var ids = visible.map(function (n) { return n.id; });
+    var pos = network.getPositions(ids);
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    ids.forEach(function (id) {
+      minX = Math.min(minX, pos[id].x); maxX = Math.max(maxX, pos[id].x);
+      minY = Math.min(minY, pos[id].y); maxY = Math.max(maxY, pos[id].y);
+    });
+    if (!ids.length) { minX = minY = 0; maxX = maxY = 1; }
+    var pad = 80;
+    var svg = document.createElementNS(SVGNS, "svg");
+    svg.setAttribute("xmlns", SVGNS);
+    svg.setAttribute("viewBox", (minX - pad) + " " + (minY - pad) + " " +
+                     (maxX - minX + 2 * pad) + " " + (maxY - minY + 2 * pad));
+    svg.setAttribute("font-family", META.font);
+    var title = document.createElementNS(SVGNS, "title");
+    title.textContent = document.getElementById("mh-title").textContent;
+    svg.appendChild(title);
+    var gEdges = document.createElementNS(SVGNS, "g");
+    gEdges.setAttribute("class", "edges");
+    gEdges.setAttribute("stroke", "#b8b8b8");
+    var shownIds = {};
+    ids.forEach(function (id) { shownIds[id] = true; });
+    edges.get().forEach(function (e) {
+      if (!shownIds[e.from] || !shownIds[e.to]) return;
+      var line = document.createElementNS(SVGNS, "line");
+      line.setAttribute("x1", pos[e.from].x); line.setAttribute("y1", pos[e.from].y);
+      line.setAttribute("x2", pos[e.to].x); line.setAttribute("y2", pos[e.to].y);
+      gEdges.appendChild(line);
+    });
+    svg.appendChild(gEdges);
+    var gNodes = document.createElementNS(SVGNS, "g");
+    gNodes.setAttribute("class", "nodes");
+    visible.forEach(function (n) {
+      var cur = nodes.get(n.id);
+      var colour = typeof cur.color === "string" ? cur.color : (cur.color && cur.color.background) || n.color;
+      var g = document.createElementNS(SVGNS, "g");
+      g.setAttribute("data-id", String(n.id));
+      g.appendChild(shapeElement(n.shape, pos[n.id].x, pos[n.id].y, (n.size || 10) * 0.8, colour));
+      var text = document.createElementNS(SVGNS, "text");
+      text.setAttribute("x", pos[n.id].x);
+      text.setAttribute("y", pos[n.id].y + (n.size || 10) + 12);
+      text.setAttribute("text-anchor", "middle");
+      text.setAttribute("font-size", String((n.font && n.font.size) || 12));
+      (lang === "zh" ? n.lz : n.le).split("\n").forEach(function (part, i) {
+        var span = document.createElementNS(SVGNS, "tspan");
+        span.setAttribute("x", pos[n.id].x);
+        if (i) span.setAttribute("dy", "1.2em");
+        span.textContent = part;
+        text.appendChild(span);
+      });
+      g.appendChild(text);
+      gNodes.appendChild(g);
+    });
+    svg.appendChild(gNodes);
+    return new XMLSerializer().serializeToString(svg);
+  }
+  window.mhSVG = exportSVG;
+  document.getElementById("mh-svg").addEventListener("click", function () {
+    download("meihao-kg.svg", "data:image/svg+xml;charset=utf-8," + encodeURIComponent(exportSVG()));
   });
 })();
 </script>
