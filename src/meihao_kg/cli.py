@@ -642,7 +642,7 @@ def resolve(show_report: bool, store: str | None) -> None:
 
 # ----------------------------------------------------------------------------- serve
 
-@cli.command()
+@cli.command(short_help="Read-only SPARQL endpoint (Oxigraph) and browser front end.")
 @_store_option
 @click.option("--bind", default="127.0.0.1:7878", show_default=True, metavar="HOST:PORT",
               help="Address to listen on (loopback unless you say otherwise).")
@@ -690,7 +690,7 @@ def serve(store: str | None, bind: str, timeout_s: int) -> None:
 
 # ----------------------------------------------------------------------------- push
 
-@cli.command()
+@cli.command(short_help="Write the store to a SPARQL server (Graph Store Protocol).")
 @_store_option
 @click.option("--endpoint", required=True, envvar="MEIHAO_KG_ENDPOINT", metavar="URL",
               help="The server's SPARQL query endpoint (used to count what was pushed).")
