@@ -129,6 +129,7 @@ def test_non_loopback_bind_warns(seed_store_path: Path) -> None:
     try:
         first = proc.stderr.readline()  # type: ignore[union-attr]
         assert first.startswith("warning: listening on 0.0.0.0, not loopback")
+        assert proc.stderr.readline().startswith("serving ")  # type: ignore[union-attr]
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=20)
@@ -160,6 +161,19 @@ def test_version_mismatch_refused(tmp_path: Path) -> None:
     fake.chmod(0o755)
     with pytest.raises(ServeError, match="storage formats may differ"):
         check_versions(str(fake))
+
+
+def test_ctrl_c_during_start_stops_cleanly(seed_store_path: Path) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "meihao_kg", "serve", "--store", str(seed_store_path),
+                             "--bind", f"0.0.0.0:{free_port()}"], stderr=subprocess.PIPE, text=True)
+    assert proc.stderr.readline().startswith("warning:")  # type: ignore[union-attr]  # start() is next
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=30)
+    assert "Traceback" not in proc.stderr.read()  # type: ignore[union-attr]
+    assert not any("oxigraph" in c for c in _children(proc.pid).values())
 
 
 def test_ctrl_c_stops_server_and_oxigraph(store_copy: Path) -> None:

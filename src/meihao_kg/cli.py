@@ -642,7 +642,7 @@ def resolve(show_report: bool, store: str | None) -> None:
 
 # ----------------------------------------------------------------------------- serve
 
-@cli.command()
+@cli.command(short_help="Read-only SPARQL endpoint (Oxigraph) and browser front end.")
 @_store_option
 @click.option("--bind", default="127.0.0.1:7878", show_default=True, metavar="HOST:PORT",
               help="Address to listen on (loopback unless you say otherwise).")
@@ -672,25 +672,25 @@ def serve(store: str | None, bind: str, timeout_s: int) -> None:
     if not is_loopback(server.host):
         click.echo(f"warning: listening on {server.host}, not loopback: anyone who can reach this "
                    "machine can read the graph", err=True)
-    server.start()
     import signal
 
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    click.echo(f"serving {store_path(store)} (oxigraph {server.version}, read-only) at {server.url}", err=True)
-    click.echo(f"  SPARQL endpoint: {server.url}query   front end: {server.url}   Ctrl-C stops", err=True)
     try:
+        server.start()
+        click.echo(f"serving {store_path(store)} (oxigraph {server.version}, read-only) at {server.url}", err=True)
+        click.echo(f"  SPARQL endpoint: {server.url}query   front end: {server.url}   Ctrl-C stops", err=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.shutdown()
-        click.echo("stopped", err=True)
+    click.echo("stopped", err=True)
 
 
 # ----------------------------------------------------------------------------- push
 
-@cli.command()
+@cli.command(short_help="Write the store to a SPARQL server (Graph Store Protocol).")
 @_store_option
 @click.option("--endpoint", required=True, envvar="MEIHAO_KG_ENDPOINT", metavar="URL",
               help="The server's SPARQL query endpoint (used to count what was pushed).")

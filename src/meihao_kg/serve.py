@@ -216,6 +216,7 @@ class Server:
         self._backend: Backend | None = None
         self._db: str | None = None
         self._stop = threading.Event()
+        self._serving = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
         self._cache: dict[Any, Any] = {}
 
@@ -250,13 +251,20 @@ class Server:
 
     def serve_forever(self) -> None:
         assert self._httpd is not None
-        self._httpd.serve_forever(poll_interval=0.2)
+        self._serving.set()
+        try:
+            self._httpd.serve_forever(poll_interval=0.2)
+        finally:
+            self._serving.clear()
 
     def shutdown(self) -> None:
+        """Stop serving and stop Oxigraph; safe to call whether or not serving began."""
         self._stop.set()
         if self._httpd is not None:
-            self._httpd.shutdown()
+            if self._serving.is_set():  # (shutdown() waits for a loop that never started)
+                self._httpd.shutdown()
             self._httpd.server_close()
+            self._httpd = None
         with self._lock:
             if self._backend is not None:
                 self._backend.stop()
