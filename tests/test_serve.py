@@ -52,14 +52,17 @@ def test_saved_queries_same_csv_through_serve(served, seed_store_path: Path, run
     assert remote.stdout == local.stdout
 
 
-def test_union_default_graph_detected(served, monkeypatch) -> None:
+def test_served_default_graph_is_not_the_union(served, monkeypatch) -> None:
+    """The served default graph is not the union of every graph (which would repeat each
+    fact once per source): saved queries name their dataset, plain queries get the asserted
+    graph from the front."""
     from meihao_kg.remote import EndpointStore
 
     url, _ = served
     monkeypatch.delenv("MEIHAO_KG_ENDPOINT_UNION", raising=False)
-    assert EndpointStore(f"{url}/query").union is True
-    monkeypatch.setenv("MEIHAO_KG_ENDPOINT_UNION", "0")
     assert EndpointStore(f"{url}/query").union is False
+    monkeypatch.setenv("MEIHAO_KG_ENDPOINT_UNION", "1")
+    assert EndpointStore(f"{url}/query").union is True
 
 
 def test_updates_are_refused_and_change_nothing(served) -> None:

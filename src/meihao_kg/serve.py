@@ -1,7 +1,7 @@
 """``serve``: the store as a read-only SPARQL 1.1 endpoint, with a browser front end.
 
 The SPARQL endpoint is the Oxigraph server itself (the ``oxigraph`` binary of the
-``oxigraph`` PyPI package), started as ``oxigraph serve-read-only --union-default-graph``
+``oxigraph`` PyPI package), started as ``oxigraph serve-read-only``
 on the store's ``current`` database, on a private loopback port.  In front of it, on the
 address the user asked for, a small HTTP server:
 
@@ -152,7 +152,7 @@ class Backend:
             self.port = _free_port()
             self.proc = subprocess.Popen(
                 [self.binary, "serve-read-only", "--location", str(self.db), "--bind",
-                 f"127.0.0.1:{self.port}", "--union-default-graph", "--timeout-s", str(self.timeout_s)],
+                 f"127.0.0.1:{self.port}", "--timeout-s", str(self.timeout_s)],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                 preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
@@ -363,7 +363,7 @@ class Server:
                 stores = self._cache.setdefault("stores", {})
                 st = stores.get(b.port)
                 if st is None:
-                    st = stores[b.port] = EndpointStore(b.url, timeout=self.timeout_s + 5, union=True)
+                    st = stores[b.port] = EndpointStore(b.url, timeout=self.timeout_s + 5, union=False)
             yield st
         finally:
             self.release(b)
@@ -523,7 +523,7 @@ class _Handler(BaseHTTPRequestHandler):
         named = any(k in params or k in form for k in ("default-graph-uri", "named-graph-uri"))
         uses_graph = re.search(r"(?<![?$:\w])GRAPH(?![:\w])", bare_query(text), re.IGNORECASE)
         # (a dataset given by default-graph-uri alone has no named graphs: a query that uses
-        # GRAPH keeps the server's own dataset, every graph with their union as default)
+        # GRAPH keeps the server's own dataset, every named graph and an empty default graph)
         if named or uses_graph or has_dataset_clause(text) or not self.server.app.has_asserted():
             return self.path, body
         extra = urllib.parse.urlencode([("default-graph-uri", str(g)) for g in QUERY_GRAPHS])

@@ -142,8 +142,11 @@ class OxigraphStore:
         """Run a SELECT/ASK query.  A query without its own ``FROM`` sees the asserted facts
         (each once, however many sources state them), the ontology and the inferences as its
         default graph; every named graph stays reachable with ``GRAPH``.  ``bindings`` are
-        RDF terms, joined in as a ``VALUES`` block at the start of the query's body."""
-        text = with_values(sparql, bindings) if bindings else sparql
+        RDF terms (or lists of them): each takes its variable's place in the WHERE group and
+        a ``VALUES`` block at its head keeps the variable bound (``remote.inject_values``)."""
+        from .remote import inject_values  # the one way parameters are bound, here and remote
+
+        text = inject_values(sparql, bindings) if bindings else sparql
         kwargs: dict[str, Any] = {}
         if not has_dataset_clause(sparql):
             if self._default_graphs is None:
