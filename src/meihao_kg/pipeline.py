@@ -98,9 +98,10 @@ def build_kg(
     t0 = time.perf_counter()
     from .build import build_graph, read_meta, source_graph_iri
     from .curation import load_curation
-    from .extract import extract_source
+    from .extract import extract_project_sections
     from .lexicon import load_lexicon
-    from .normalise import read_source
+    from .normalise import normalise, read_source
+    from .segment import segment
 
     root = store_path(store)
     files, errors = collect_sources(paths or [DEFAULT_SOURCES])
@@ -118,7 +119,9 @@ def build_kg(
             continue
         if src.encoding != "utf-8":
             warnings.append(f"{f}: read as {src.encoding}, not UTF-8")
-        ex = extract_source(src, lexicon)
+        norm = normalise(src)
+        seg = segment(norm)
+        ex = extract_project_sections(src, norm, seg, lexicon)
         warnings.extend(ex.warnings)
         if ex.projects:
             extracted.append((f, ex))
