@@ -156,6 +156,35 @@ def parse_address(text: str, province_hint: str | None = None) -> tuple[Division
     return div, detail
 
 
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, Division]:
+    """City names (full and short, prefectures and county-level cities) → division; a name
+    shared by several is left out."""
+    out: dict[str, Division] = {}
+    dup: set[str] = set()
+    for d in _index().values():
+        if d.level == "prefecture" or d.level == "county" and d.name.endswith("市"):
+            for form in {d.name, d.alias or "", strip_suffix(d.name)}:
+                if len(form) < 2:
+                    continue
+                if form in out and out[form] != d:
+                    dup.add(form)
+                out.setdefault(form, d)
+    # a prefecture wins over a county-level city of the same short name
+    for form in list(dup):
+        prefs = [d for d in _index().values() if d.level == "prefecture"
+                 and form in {d.name, d.alias or "", strip_suffix(d.name)}]
+        if len(prefs) == 1:
+            out[form] = prefs[0]
+            dup.discard(form)
+    return {k: v for k, v in out.items() if k not in dup}
+
+
+def city_named(name: str) -> Division | None:
+    """The city called ``name`` (沈阳, 沈阳市, 吉林市), or None if unknown or ambiguous."""
+    return _cities().get(name.strip())
+
+
 def county_children(county: Division) -> dict[str, list[str]]:
     """Township name → community names, for a county-level division."""
     if county.level != "county" or county.parent is None or county.parent.parent is None:

@@ -20,10 +20,25 @@ _TOWN_RE = re.compile(rf"[{HAN}]{{2,8}}?(?:街道|镇|乡)")
 _COMMUNITY_RE = re.compile(rf"[{HAN}]{{2,6}}?社区")
 
 
+def _mentions(addr: str, div: gz.Division) -> bool:
+    return any(f and f in addr for f in (div.name, div.alias, gz.strip_suffix(div.name)))
+
+
 def _place_from_address(ctx: Ctx, addr: str, s: int, e: int, province: str | None,
-                        lo: int, hi: int) -> tuple[list[PlaceRef], PlaceRef | None]:
-    """Resolve an address string; return places (smallest first) and a street address."""
-    div, detail = gz.parse_address(addr, province)
+                        lo: int, hi: int, city: gz.Division | None = None
+                        ) -> tuple[list[PlaceRef], PlaceRef | None]:
+    """Resolve an address string; return places (smallest first) and a street address.
+
+    ``city`` is the city the text gives elsewhere (heading, earlier mention): an address
+    that names no city is resolved within it (和平区 of 沈阳, not of 天津)."""
+    div, detail = None, ""
+    if city is not None and not _mentions(addr, city) and not (
+            province and _mentions(addr, gz.Division(province, "province", None))):
+        div, detail = gz.parse_address(city.name + addr, province)
+        if div is not None and (div == city or div.parent != city):
+            div = None  # the address names no division inside the city
+    if div is None:
+        div, detail = gz.parse_address(addr, province)
     if div is None:
         return [], None
     ev = ctx.evidence(s, e)
@@ -97,8 +112,9 @@ def find_places(ctx: Ctx, sec: ProjectSection, names: list[str]) -> tuple[list[P
             prefix = re.sub(r"^.*(?:的|在|于|是|为)", "", prefix)
             if prefix and re.search(r"[省市区县]", prefix):
                 candidates.append((prefix, a - len(prefix), a))
+    city = _text_city(ctx, sec)
     for addr, s, e in candidates:
-        chain, address = _place_from_address(ctx, addr, s, e, sec.province, lo, hi)
+        chain, address = _place_from_address(ctx, addr, s, e, sec.province, lo, hi, city)
         if not chain:
             continue
         first = chain[0]
@@ -109,7 +125,29 @@ def find_places(ctx: Ctx, sec: ProjectSection, names: list[str]) -> tuple[list[P
             r += 0.25  # type: ignore[assignment]
         if r > best[0]:
             best = (r, chain, address)  # type: ignore[assignment]
+    if not best[1] and city is not None and sec.city_span is not None:
+        # nothing in the body: the heading's city ("沈阳·XX小区") places the project
+        best = (0, [PlaceRef(city.name, "division", city, ctx.evidence(*sec.city_span))], None)
     return best[1], best[2]
+
+
+_CITY_MENTION = re.compile(rf"[{HAN}]{{2,4}}?市")
+
+
+def _text_city(ctx: Ctx, sec: ProjectSection) -> gz.Division | None:
+    """The city the text gives for a section: its heading's, else the first city named."""
+    if sec.city:
+        c = gz.city_named(sec.city)
+        if c is not None:
+            return c
+    for m in _CITY_MENTION.finditer(ctx.norm.text, sec.start, sec.end):
+        word = m.group(0)
+        for k in range(len(word) - 2, -1, -1):
+            c = gz.city_named(word[k:])
+            if c is not None and c.level == "prefecture" and (
+                    not sec.province or c.parent is None or c.parent.name == sec.province):
+                return c
+    return None
 
 
 def named_subplaces(ctx: Ctx, lo: int, hi: int, places: list[PlaceRef]) -> dict[str, PlaceRef]:
