@@ -45,7 +45,7 @@ TYPE_CLASSES: dict[str, URIRef] = {
     "coordination-body": MH.CoordinationBody,
     "media-outlet": MH.MediaOutlet,
 }
-_UNITS = {"M2": UNIT.M2, "PERCENT": UNIT.PERCENT, "NUM": UNIT.NUM, "CCY_CNY": UNIT.CCY_CNY}
+_UNITS = {"M2": UNIT.M2, "PERCENT": UNIT.PERCENT, "NUM": UNIT.NUM, "CCY_CNY": UNIT.CCY_CNY, "MIN": UNIT.MIN}
 _DATE_TYPES = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}
 _RECOGNITION_LEVELS = {"provincial": "province", "municipal": "prefecture", "district": "county",
                        "county": "county", "subdistrict": "township"}
@@ -379,6 +379,8 @@ class _Builder:
             g.add((iri, MH.originalExpression, _zh(ob.expression)))
             if ob.baseline is not None:
                 g.add((iri, MH.baselineValue, _decimal(ob.baseline)))
+            if ob.upper is not None:  # a range: 90%—95%
+                g.add((iri, SCHEMA.maxValue, _decimal(ob.upper)))
             if ob.date:
                 g.add((iri, SCHEMA.observationDate, _date(ob.date)))
             self.evidence(iri, ob.evidence)

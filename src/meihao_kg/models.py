@@ -113,6 +113,7 @@ class Observation:
     evidence: Evidence
     baseline: Decimal | None = None
     date: str | None = None
+    upper: Decimal | None = None  # the upper bound of a range (90%—95%); value is the lower
 
 
 @dataclass(frozen=True)

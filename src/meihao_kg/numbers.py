@@ -11,7 +11,7 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
            "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 
-NUM = r"(?:\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
+NUM = r"(?:\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?)"
 DATE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*(?:年\s*(?:(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?)?"
     r"|(?=成立|建成|竣工|交付|入伙))"
@@ -36,7 +36,13 @@ def parse_number(text: str, multiplier: str | None = None) -> Decimal:
     """Parse an Arabic or Chinese numeral, applying 万/亿.  Raises ValueError."""
     t = text.replace(",", "")
     try:
-        value = Decimal(t) if re.fullmatch(r"\d+(?:\.\d+)?", t) else Decimal(_cn_int(t))
+        if re.fullmatch(r"\d+(?:\.\d+)?", t):
+            value = Decimal(t)
+        elif "点" in t:  # 九十八点五
+            whole, frac = t.split("点", 1)
+            value = Decimal(f"{_cn_int(whole)}." + "".join(str(_DIGITS[c]) for c in frac))
+        else:
+            value = Decimal(_cn_int(t))
     except InvalidOperation as exc:
         raise ValueError(text) from exc
     if multiplier == "万":

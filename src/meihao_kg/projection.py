@@ -178,6 +178,7 @@ _UNIT_LABELS = {
     "M3": "m³",
     "PERCENT": "%",
     "HR": "h",
+    "MIN": "min",
     "YR": "年",
     "DAY": "天",
     "NUM": "",

@@ -1,0 +1,52 @@
+"""Fact rules on small texts of varied wording: figures, dates, negation, places."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from meihao_kg.extract import extract_source
+from meihao_kg.normalise import SourceText
+
+HEAD = "自“加强物业管理 共建美好家园”活动开展以来，各地积极参与。\n江苏\n41\n南京·清凉雅居：老旧小区焕新\n概况及亮点\n"
+
+
+def facts(body: str, head: str = HEAD):
+    raw = head + body
+    ex = extract_source(SourceText("t", raw))
+    [p] = ex.projects
+    for o in p.observations:
+        assert raw[o.evidence.start:o.evidence.end] == o.evidence.quote
+    return p
+
+
+def obs(p):
+    return {(o.indicator, o.value, o.qualifier, o.baseline, o.upper) for o in p.observations}
+
+
+def test_lists_numerals_units_and_qualifiers() -> None:
+    p = facts("小区位于鼓楼区宁海路街道，共有住宅楼18栋、住户1260户、电梯36部，占地约45亩，"
+              "60岁以上老年人占近四成。小区党员业主42名，党员占比达百分之九十八点五。投资三千万元。\n")
+    got = obs(p)
+    for fact in [("buildings", 18, "eq", None, None), ("households", 1260, "eq", None, None),
+                 ("elevators", 36, "eq", None, None), ("land-area", 30000, "approx", None, None),
+                 ("elderly-share", 40, "approx", None, None), ("party-members", 42, "eq", None, None),
+                 ("party-member-share", Decimal("98.5"), "eq", None, None),
+                 ("investment", 30000000, "eq", None, None)]:
+        assert fact in got, fact
+    # the district resolves within the heading's city (南京, not 福州 or 徐州)
+    assert p.places[1].division.name == "鼓楼区" and p.places[1].division.parent.name == "南京市"
+
+
+def test_changes_ranges_zero_facts_and_counts() -> None:
+    p = facts("物业费收缴率由不足30%提升至88%，满意度保持在90%—95%。投诉量由156件下降至31件。"
+              "2021年实现“零投诉”，全年未发生一起安全事故。累计解决问题120余件，开展活动20余场，"
+              "划分6个网格，建成充电桩80个，招募志愿者56名，维修人员15分钟内响应。每名管家负责约200户业主。\n")
+    got = obs(p)
+    for fact in [("fee-collection-rate", 88, "eq", 30, None), ("owner-satisfaction", 90, "ge", None, 95),
+                 ("complaints", 31, "eq", 156, None), ("complaints", 0, "eq", None, None),
+                 ("safety-incidents", 0, "eq", None, None), ("issues-resolved", 120, "gt", None, None),
+                 ("activities", 20, "gt", None, None), ("grids", 6, "eq", None, None),
+                 ("ev-chargers", 80, "eq", None, None), ("volunteers", 56, "eq", None, None),
+                 ("response-time", 15, "le", None, None)]:
+        assert fact in got, fact
+    assert not any(o.indicator == "households" for o in p.observations)  # 每名管家负责约200户
