@@ -50,3 +50,16 @@ def test_changes_ranges_zero_facts_and_counts() -> None:
                  ("response-time", 15, "le", None, None)]:
         assert fact in got, fact
     assert not any(o.indicator == "households" for o in p.observations)  # 每名管家负责约200户
+
+
+def test_organisations_and_negation() -> None:
+    p = facts("小区位于鼓楼区宁海路街道。小区过去没有物业，至今未成立业主委员会。在宁海路街道党工委指导下，"
+              "社区党委牵头成立物业管理委员会，召开业主大会，组建党员志愿服务队，联合共建单位开展活动。"
+              "小区业主自管会负责日常管理。\n")
+    types = {o.type_code: o for o in p.orgs}
+    assert "owners-committee" not in types and "property-service-unit" not in types
+    for t in ("party-working-committee", "community-party-committee", "property-management-committee",
+              "owners-assembly", "volunteer-team", "partner-organisation", "owners-self-management-committee"):
+        assert t in types, t
+    assert types["party-working-committee"].label == "宁海路街道党工委"
+    assert types["volunteer-team"].label == "党员志愿服务队"

@@ -44,6 +44,12 @@ TYPE_CLASSES: dict[str, URIRef] = {
     "industry-association": MH.IndustryAssociation,
     "coordination-body": MH.CoordinationBody,
     "media-outlet": MH.MediaOutlet,
+    "community-party-committee": MH.CommunityPartyCommittee,
+    "owners-assembly": MH.OwnersAssembly,
+    "property-management-committee": MH.PropertyManagementCommittee,
+    "owners-self-management-committee": MH.OwnersSelfManagementCommittee,
+    "volunteer-team": MH.VolunteerTeam,
+    "partner-organisation": MH.PartnerOrganisation,
 }
 _UNITS = {"M2": UNIT.M2, "PERCENT": UNIT.PERCENT, "NUM": UNIT.NUM, "CCY_CNY": UNIT.CCY_CNY, "MIN": UNIT.MIN}
 _DATE_TYPES = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}

@@ -65,6 +65,12 @@ class MH(DefinedNamespace):
     IndustryAssociation: URIRef
     CoordinationBody: URIRef
     MediaOutlet: URIRef
+    CommunityPartyCommittee: URIRef
+    OwnersAssembly: URIRef
+    PropertyManagementCommittee: URIRef
+    OwnersSelfManagementCommittee: URIRef
+    VolunteerTeam: URIRef
+    PartnerOrganisation: URIRef
     # --- classes: what projects do and report
     Initiative: URIRef
     GovernanceMechanism: URIRef

@@ -40,6 +40,32 @@ def org_mention(ctx: Ctx, key: str, type_code: str, label: str, scope: str, s: i
                       aliases=aliases, place=place)
 
 
+_SIMPLE_KINDS = (
+    (re.compile(r"业主大会"), "compound/owners-assembly", "owners-assembly", "业主大会"),
+    (re.compile(r"物业管理委员会|物管会"), "compound/property-management-committee",
+     "property-management-committee", "物业管理委员会"),
+    (re.compile(r"业主自管会|业主自治管理委员会|业主自管委员会|自管委员会|自管会"),
+     "compound/owners-self-management-committee", "owners-self-management-committee", "业主自管会"),
+    (re.compile(r"共建单位"), "community/partner-organisations", "partner-organisation", "共建单位"),
+)
+# 物业 alone as an actor: "物业与业委会", "由物业牵头", "小区物业"
+_BARE_PROPERTY = re.compile(
+    r"(?:(?<=[、和与及同由让请])|小区)物业(?=[、和与及,。;]|牵头|主动|每|人员|员工|团队|管家|工作人员|服务中心|项目部|负责|积极)"
+)
+_STREET_PWC = re.compile(rf"(?:中共)?(?P<street>[{HAN}]{{2,8}}?(?:街道|镇|乡))?(?:党工委|工作委员会)")
+_COMMUNITY_PC = re.compile(rf"(?P<community>[{HAN}]{{2,8}}?社区|社区)党委")
+_VOLUNTEER_TEAM = re.compile(rf"[{HAN}“”\"]{{0,10}}?(?:志愿服务队|志愿者服务队|志愿者队伍|志愿队)")
+_NAMED_RC = re.compile(rf"(?P<community>[{HAN}]{{2,6}}?社区)(?:居委会|居民委员会)")
+# words that cannot be inside a proper name: cut a name candidate after the last of them
+_NAME_CUT = re.compile(r"^.*(?:了|的|在|与|和|及|由|是|为|同|向|对|经|把|将|、|小区|建立|成立|设立|联合|所在|属于|隶属)")
+_NEGATED = re.compile(r"(?:未|没有|尚未|从未|无|不曾|未曾|并未)(?:能)?(?:成立|组建|设立|选举|产生|引入|聘请|选聘|建立)?(?:过|起)?(?:小区)?$")
+
+
+def negated(ctx: Ctx, pos: int, lo: int) -> bool:
+    """True when the words right before ``pos`` deny the organisation (至今未成立业委会, 没有物业)."""
+    return bool(_NEGATED.search(ctx.norm.text, max(lo, pos - 10), pos))
+
+
 def find_organisations(ctx: Ctx, lo: int, hi: int, places: dict[str, PlaceRef]) -> list[OrgMention]:
     text = ctx.norm.text
     body = text[lo:hi]
@@ -54,43 +80,86 @@ def find_organisations(ctx: Ctx, lo: int, hi: int, places: dict[str, PlaceRef]) 
         if extra:
             found[o.key] = replace(f, aliases=(*f.aliases, *extra))
 
+    def mention(key: str, type_code: str, label: str, scope: str, s: int, e: int, lo_: int, hi_: int,
+                place: PlaceRef | None = None) -> None:
+        if not key.startswith("named/") and negated(ctx, s, lo_):
+            return  # "至今未成立业委会", "没有物业": the text says it does not exist
+        add(org_mention(ctx, key, type_code, label, scope, s, e, lo_, hi_, place=place))
+
     for m in _NAMED_FIRM.finditer(body) if "公司" in body or "集团" in body else ():
         name = _FIRM_CUT.sub("", m.group(0))
         if len(name) < 6 or name.startswith(("物业", "小区")):
             continue
-        add(org_mention(ctx, f"named/{name}", "property-service-enterprise", name, "named",
-                 lo + m.end() - len(name), lo + m.end(), lo, hi))
+        mention(f"named/{name}", "property-service-enterprise", name, "named",
+                 lo + m.end() - len(name), lo + m.end(), lo, hi)
     for m in _GENERIC_UNIT.finditer(body):
-        add(org_mention(ctx, "compound/property-service-unit", "property-service-unit", "物业服务企业",
-                 "compound", lo + m.start(), lo + m.end(), lo, hi))
+        mention("compound/property-service-unit", "property-service-unit", "物业服务企业",
+                 "compound", lo + m.start(), lo + m.end(), lo, hi)
     for m in re.finditer(r"(社区|小区)?(党总支|党支部)(委员会)?", body) if "党" in body else ():
         community = m.group(1) == "社区"
         kind = "general-party-branch" if m.group(2) == "党总支" else "party-branch"
         owner = "community" if community else "compound"
         label = ("社区" if community else "小区") + m.group(2)
-        add(org_mention(ctx, f"{owner}/{kind}", kind, label, owner, lo + m.start(), lo + m.end(), lo, hi))
+        mention(f"{owner}/{kind}", kind, label, owner, lo + m.start(), lo + m.end(), lo, hi)
     for m in re.finditer(r"业主委员会|业委会", body):
-        add(org_mention(ctx, "compound/owners-committee", "owners-committee", "业主委员会", "compound",
-                 lo + m.start(), lo + m.end(), lo, hi))
+        mention("compound/owners-committee", "owners-committee", "业主委员会", "compound",
+                 lo + m.start(), lo + m.end(), lo, hi)
+    for pat, key, type_code, label in _SIMPLE_KINDS:
+        for m in pat.finditer(body):
+            mention(key, type_code, label, key.split("/", 1)[0], lo + m.start(), lo + m.end(), lo, hi)
+    for m in _BARE_PROPERTY.finditer(body) if "物业" in body else ():
+        mention("compound/property-service-unit", "property-service-unit", "物业服务企业",
+                        "compound", lo + m.start(), lo + m.end(), lo, hi)
+    for m in _STREET_PWC.finditer(body) if ("党工委" in body or "工作委员会" in body) else ():
+        street = m.group("street")
+        if street:
+            street = _NAME_CUT.sub("", street).removeprefix("在") or None
+            if street and street not in places and len(street) < 4:
+                street = None
+        label = (street or "街道") + "党工委"
+        key = f"named/{street}党工委" if street else "local/party-working-committee"
+        mention(key, "party-working-committee", label, "named" if street else "local",
+                        lo + m.start(), lo + m.end(), lo, hi, place=places.get(street) if street else None)
+    for m in _COMMUNITY_PC.finditer(body) if "党委" in body else ():
+        community = _NAME_CUT.sub("", m.group("community") or "")
+        if community and community != "社区" and len(community) >= 4:
+            mention(f"place/{community}/party-committee", "community-party-committee",
+                            community + "党委", f"place:{community}", lo + m.start(), lo + m.end(), lo, hi,
+                            place=places.get(community))
+        else:
+            mention("community/party-committee", "community-party-committee", "社区党委",
+                            "community", lo + m.start(), lo + m.end(), lo, hi)
+    for m in _VOLUNTEER_TEAM.finditer(body) if "志愿" in body else ():
+        name = _FIRM_CUT.sub("", m.group(0))
+        name = re.sub(r"^(?:组建|成立|组织|建立|打造|发动|依托|带领|联合)+", "", name)
+        mention(f"compound/volunteer-team/{name}", "volunteer-team", name, "compound",
+                        lo + m.end() - len(name), lo + m.end(), lo, hi)
+    for m in _NAMED_RC.finditer(body) if "社区" in body else ():
+        community = _NAME_CUT.sub("", m.group("community"))
+        if community in places or len(community) < 4:
+            continue  # gazetteer communities are handled below
+        mention(f"place/{community}/residents-committee", "residents-committee",
+                community + "居民委员会", f"place:{community}", lo + m.end("community") - len(community),
+                lo + m.end(), lo, hi)
     for m in re.finditer(r"(?:社区)?(?:居民委员会|居委会)", body) if "居" in body else ():
-        add(org_mention(ctx, "community/residents-committee", "residents-committee", "社区居民委员会",
-                 "community", lo + m.start(), lo + m.end(), lo, hi))
+        mention("community/residents-committee", "residents-committee", "社区居民委员会",
+                 "community", lo + m.start(), lo + m.end(), lo, hi)
     for m in re.finditer(r"协商议事委员会|议事协商委员会|协商议事会", body) if "议事" in body else ():
-        add(org_mention(ctx, "compound/consultation-committee", "coordination-body", m.group(0),
-                 "compound", lo + m.start(), lo + m.end(), lo, hi))
+        mention("compound/consultation-committee", "coordination-body", m.group(0),
+                 "compound", lo + m.start(), lo + m.end(), lo, hi)
     for m in re.finditer(r"派出所", body) if "派出所" in body else ():
-        add(org_mention(ctx, "local/police-station", "police-station", "派出所", "local",
-                 lo + m.start(), lo + m.end(), lo, hi))
+        mention("local/police-station", "police-station", "派出所", "local",
+                 lo + m.start(), lo + m.end(), lo, hi)
     for m in re.finditer(r"(县|区|市)?消防(?:救援)?(大队|支队|中队|站)", body) if "消防" in body else ():
         label = m.group(0)
-        add(org_mention(ctx, f"local/fire-brigade/{label}", "fire-brigade", label, "local",
-                 lo + m.start(), lo + m.end(), lo, hi))
+        mention(f"local/fire-brigade/{label}", "fire-brigade", label, "local",
+                 lo + m.start(), lo + m.end(), lo, hi)
     for m in _AGENCY_RE.finditer(body) if any(w in body for w in _AGENCY_WORDS) else ():
         prefix = m.group(1)
         prefix = re.sub(r"^.*(?:邀请|会同|联合|与|和|由|请|同)", "", prefix)
         label = prefix + m.group(2)
-        add(org_mention(ctx, f"local/agency/{label}", "government-agency", label, "local",
-                 lo + m.end() - len(label), lo + m.end(), lo, hi))
+        mention(f"local/agency/{label}", "government-agency", label, "local",
+                 lo + m.end() - len(label), lo + m.end(), lo, hi)
     # 街道 / 社区 named through the gazetteer
     for name, pref in places.items():
         if pref.division is None or pref.kind != "division":
@@ -104,23 +173,23 @@ def find_organisations(ctx: Ctx, lo: int, hi: int, places: dict[str, PlaceRef]) 
                 continue  # part of a party body's name, not the street office itself
             if level == "township" and name.endswith("街道"):
                 label = name + "办事处"
-                add(org_mention(ctx, f"place/{name}/subdistrict-office", "subdistrict-office", label,
-                         f"place:{name}", lo + m.start(), lo + m.end(), lo, hi, place=pref))
+                mention(f"place/{name}/subdistrict-office", "subdistrict-office", label,
+                         f"place:{name}", lo + m.start(), lo + m.end(), lo, hi, place=pref)
             elif level == "community" and not after.startswith(("党", "居")):
                 label = name + "居民委员会"
-                add(org_mention(ctx, f"place/{name}/residents-committee", "residents-committee", label,
-                         f"place:{name}", lo + m.start(), lo + m.end(), lo, hi, place=pref))
+                mention(f"place/{name}/residents-committee", "residents-committee", label,
+                         f"place:{name}", lo + m.start(), lo + m.end(), lo, hi, place=pref)
     # bare 街道 / 社区 in an enumeration of actors: "与街道、社区进行深度合作"
     for m in re.finditer(r"(?<![\u4e00-\u9fff])?(街道|社区)(?=[、和与及]|进行|联动|共同|三方|携手|组织)", body):
         prev = body[max(0, m.start() - 1): m.start()]
         if prev and re.match(rf"[{HAN}]", prev) and prev not in "与和及同、":
             continue
         if m.group(1) == "街道":
-            add(org_mention(ctx, "local/subdistrict-office", "subdistrict-office", "街道办事处", "local",
-                     lo + m.start(), lo + m.end(), lo, hi))
+            mention("local/subdistrict-office", "subdistrict-office", "街道办事处", "local",
+                     lo + m.start(), lo + m.end(), lo, hi)
         else:
-            add(org_mention(ctx, "community/residents-committee", "residents-committee", "社区居民委员会",
-                     "community", lo + m.start(), lo + m.end(), lo, hi))
+            mention("community/residents-committee", "residents-committee", "社区居民委员会",
+                     "community", lo + m.start(), lo + m.end(), lo, hi)
     return list(found.values())
 
 
