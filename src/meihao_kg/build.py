@@ -371,7 +371,12 @@ class _Builder:
             self.evidence(iri, f.evidence)
 
         for ob in p.observations:
-            iri = node("obs", scope, cslug, ob.indicator, f"{ob.evidence.doc_id}-{ob.evidence.start}")
+            key = f"{ob.evidence.doc_id}-{ob.evidence.start}"
+            n = 1
+            while (node("obs", scope, cslug, ob.indicator, key), RDF.type, None) in g:
+                n += 1  # two figures of one indicator in one clause: 车位860个(地下车位780个…)
+                key = f"{ob.evidence.doc_id}-{ob.evidence.start}-{n}"
+            iri = node("obs", scope, cslug, ob.indicator, key)
             g.add((iri, RDF.type, MH.IndicatorObservation))
             g.add((iri, SCHEMA.observationAbout, comp))
             g.add((iri, MH.indicator, CONCEPT[f"indicator/{ob.indicator}"]))

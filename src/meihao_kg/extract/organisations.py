@@ -46,9 +46,11 @@ _SIMPLE_KINDS = (
      "property-management-committee", "物业管理委员会"),
     (re.compile(r"业主自管会|业主自治管理委员会|业主自管委员会|自管委员会|自管会"),
      "compound/owners-self-management-committee", "owners-self-management-committee", "业主自管会"),
-    (re.compile(r"共建单位"), "community/partner-organisations", "partner-organisation", "共建单位"),
 )
 # 物业 alone as an actor: "物业与业委会", "由物业牵头", "小区物业"
+_PARTNER_NAME = re.compile(
+    rf"[{HAN}]{{2,20}}?(?:中心|医院|学校|小学|中学|幼儿园|公司|银行|派出所|支队|大队|中队|局|所|站|馆|单位|党支部|党委)(?=[,、。;和与及联共])"
+)
 _BARE_PROPERTY = re.compile(
     r"(?:(?<=[、和与及同由让请])|小区)物业(?=[、和与及,。;]|牵头|主动|每|人员|员工|团队|管家|工作人员|服务中心|项目部|负责|积极)"
 )
@@ -57,7 +59,27 @@ _COMMUNITY_PC = re.compile(rf"(?P<community>[{HAN}]{{2,8}}?社区|社区)党委"
 _VOLUNTEER_TEAM = re.compile(rf"[{HAN}“”\"]{{0,10}}?(?:志愿服务队|志愿者服务队|志愿者队伍|志愿队)")
 _NAMED_RC = re.compile(rf"(?P<community>[{HAN}]{{2,6}}?社区)(?:居委会|居民委员会)")
 # words that cannot be inside a proper name: cut a name candidate after the last of them
-_NAME_CUT = re.compile(r"^.*(?:了|的|在|与|和|及|由|是|为|同|向|对|经|把|将|、|小区|建立|成立|设立|联合|所在|属于|隶属)")
+_NAME_CUT_HARD = re.compile(r"^.*(?:了|的|在|由|是|为|向|对|经|把|将|、|小区|建立|成立|设立|联合|所在|属于|隶属|"
+                            r"组建|组织|打造|依托|发动|带领|培育|建起)")
+
+
+class _NameCut:
+    """Cut a name candidate after the last word that cannot be inside a proper name; a
+    conjunction (和与及同) only when at least two characters of name remain before the
+    suffix (和平社区, 致和街道 keep their 和)."""
+
+    def sub(self, _repl: str, s: str) -> str:
+        s = _NAME_CUT_HARD.sub("", s)
+        suffix = re.search(r"(?:社区|街道|镇|乡|村|志愿服务队|志愿者服务队|志愿者队伍|志愿队)$", s)
+        keep = len(suffix.group(0)) if suffix else 0
+        for i in range(len(s) - 1, -1, -1):
+            if s[i] in "和与及同" and len(s) - i - 1 - keep >= 2:
+                return s[i + 1:]
+        return s
+
+
+_NAME_CUT = _NameCut()
+_IN_ADDRESS = re.compile(r"(?:(?:位于|地处|坐落于|坐落在|地址为|地址)[^,;。]*|[区县市镇乡]|街道)$")
 _NEGATED = re.compile(r"(?:未|没有|尚未|从未|无|不曾|未曾|并未)(?:能)?(?:成立|组建|设立|选举|产生|引入|聘请|选聘|建立)?(?:过|起)?(?:小区)?$")
 
 
@@ -107,6 +129,15 @@ def find_organisations(ctx: Ctx, lo: int, hi: int, places: dict[str, PlaceRef]) 
     for pat, key, type_code, label in _SIMPLE_KINDS:
         for m in pat.finditer(body):
             mention(key, type_code, label, key.split("/", 1)[0], lo + m.start(), lo + m.end(), lo, hi)
+    for m in re.finditer(r"共建单位", body):
+        named = _PARTNER_NAME.match(body, m.end())
+        if named:
+            name = named.group(0)
+            mention(f"named/{name}", "partner-organisation", name, "named", lo + named.start(), lo + named.end(),
+                    lo, hi)
+        else:
+            mention("compound/partner-organisations", "partner-organisation", "共建单位", "compound",
+                    lo + m.start(), lo + m.end(), lo, hi)
     for m in _BARE_PROPERTY.finditer(body) if "物业" in body else ():
         mention("compound/property-service-unit", "property-service-unit", "物业服务企业",
                         "compound", lo + m.start(), lo + m.end(), lo, hi)
@@ -118,8 +149,9 @@ def find_organisations(ctx: Ctx, lo: int, hi: int, places: dict[str, PlaceRef]) 
                 street = None
         label = (street or "街道") + "党工委"
         key = f"named/{street}党工委" if street else "local/party-working-committee"
+        s = lo + (m.end("street") - len(street) if street else m.start())
         mention(key, "party-working-committee", label, "named" if street else "local",
-                        lo + m.start(), lo + m.end(), lo, hi, place=places.get(street) if street else None)
+                s, lo + m.end(), lo, hi, place=places.get(street) if street else None)
     for m in _COMMUNITY_PC.finditer(body) if "党委" in body else ():
         community = _NAME_CUT.sub("", m.group("community") or "")
         if community and community != "社区" and len(community) >= 4:
@@ -130,8 +162,7 @@ def find_organisations(ctx: Ctx, lo: int, hi: int, places: dict[str, PlaceRef]) 
             mention("community/party-committee", "community-party-committee", "社区党委",
                             "community", lo + m.start(), lo + m.end(), lo, hi)
     for m in _VOLUNTEER_TEAM.finditer(body) if "志愿" in body else ():
-        name = _FIRM_CUT.sub("", m.group(0))
-        name = re.sub(r"^(?:组建|成立|组织|建立|打造|发动|依托|带领|联合)+", "", name)
+        name = _NAME_CUT.sub("", m.group(0))
         mention(f"compound/volunteer-team/{name}", "volunteer-team", name, "compound",
                         lo + m.end() - len(name), lo + m.end(), lo, hi)
     for m in _NAMED_RC.finditer(body) if "社区" in body else ():
@@ -171,6 +202,9 @@ def find_organisations(ctx: Ctx, lo: int, hi: int, places: dict[str, PlaceRef]) 
             after = body[m.end(): m.end() + 5]
             if after.startswith(("工作委员会", "党工委", "党委", "党总支", "党支部")):
                 continue  # part of a party body's name, not the street office itself
+            if _IN_ADDRESS.search(body, max(0, m.start() - 16), m.start()) or re.match(
+                    rf"(?:(?![和与及同])[{HAN}]){{1,8}}?(?:社区|村)(?![{HAN}]{{0,2}}(?:党|居))", after + body[m.end() + 5: m.end() + 10]):
+                continue  # a place in an address (位于…区XX街道XX社区), not the office acting
             if level == "township" and name.endswith("街道"):
                 label = name + "办事处"
                 mention(f"place/{name}/subdistrict-office", "subdistrict-office", label,

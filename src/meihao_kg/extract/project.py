@@ -70,6 +70,11 @@ def project(ctx: Ctx, sec: ProjectSection, lex: Lexicon) -> ProjectFacts:
         orgs.append(org)
         if rel:
             relations.append(rel)
+    # a party body the compound works under: "在XX街道党工委指导下"
+    for o in orgs:
+        if o.type_code in ("party-working-committee", "community-party-committee") and re.search(
+                r"指导|领导|引领|带领|统筹", o.evidence.normalized):
+            relations.append(Relation("compound", "guidedBy", o.key, o.evidence))
     media_orgs, media = find_media(ctx, lo, hi)
     orgs.extend(media_orgs)
     initiatives, formulas = find_initiatives(ctx, sec.start, hi, lex)
