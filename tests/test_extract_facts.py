@@ -63,3 +63,17 @@ def test_organisations_and_negation() -> None:
         assert t in types, t
     assert types["party-working-committee"].label == "宁海路街道党工委"
     assert types["volunteer-team"].label == "党员志愿服务队"
+
+
+def test_initiatives_negation_learning_and_labels() -> None:
+    p = facts("小区位于鼓楼区。小区推行红色业委会，党员业主进入业委会；实行“双向进入、交叉任职”，开展双报到，"
+              "设立红色议事厅。小区借鉴枫桥经验的做法写入方案。不同于其他小区的积分制做法，小区坚持自愿服务。"
+              "网格员每天巡查。小区建立“1+3+N”机制和三级联动机制。\n")
+    slugs = {f.type.slug: f.type for f in p.initiatives}
+    for s in ("red-owners-committee", "two-way-entry", "dual-registration", "deliberation-hall"):
+        assert s in slugs, s
+    assert "fengqiao-experience" not in slugs and "points-system" not in slugs
+    assert "grid-management" not in slugs  # 网格员 is a role word, not the mechanism
+    assert slugs["formula-1-3-n"].label_en == "the “1+3+N” mechanism"
+    three = next(t for t in slugs.values() if t.label_zh.startswith("三级联动"))
+    assert three.label_en == "the “three-level linkage” mechanism"

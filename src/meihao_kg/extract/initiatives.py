@@ -22,11 +22,37 @@ _FORMULA_RE = re.compile(
 )
 _NEGATION = re.compile(r"(?:无|没有|未|不再|杜绝|禁止)$")
 # a negation earlier in the same clause: "没有照搬其他小区的“吹哨报到”做法"
-_CLAUSE_NEGATION = re.compile(r"没有|并未|尚未|未曾|并非|而非|不同于|不是|无需|不再")
+_CLAUSE_NEGATION = re.compile(
+    r"没有|并未|尚未|未曾|并非|而非|不同于|区别于|有别于|不是|无需|不再|"
+    # learning from elsewhere is not doing: "借鉴…的经验", "参观学习…"
+    r"借鉴|参照|效仿|取经|参观学习|考察学习|学习借鉴|学习了|观摩|"
+    # what other places do: "其他小区的…做法", "外地的…模式"
+    r"(?:其他|其它|别的|兄弟|外地|周边|一些|不少)(?:小区|社区|地方|城市|地区)"
+)
 
 
 def _formula_key(s: str) -> str:
     return re.sub(r"\s+", "", s).replace("n", "N")
+
+
+_NUM_EN = {"一": "one", "两": "two", "二": "two", "三": "three", "四": "four", "五": "five", "六": "six",
+           "七": "seven", "八": "eight", "九": "nine", "十": "ten", "多": "multi"}
+_PART_EN = {"方": "party", "位": "in-one", "驾": "horse", "级": "level", "网": "network", "员": "member",
+            "长": "head", "心": "heart", "联": "way"}
+_TAIL_EN = {"联动": "linkage", "一体": "integration", "马车": "carriage", "合一": "integration",
+            "共治": "co-governance", "协同": "coordination", "共建": "joint building", "融合": "integration",
+            "议事": "deliberation", "共商": "consultation", "共管": "co-management", "联建": "joint building",
+            "联席": "joint meeting"}
+
+
+def formula_label_en(formula: str) -> str:
+    """An English label built from a formula, never from pinyin: 1+3+N → the “1+3+N”
+    mechanism; 四方联动 → the “four-party linkage” mechanism."""
+    if re.match(r"\d", formula):
+        return f"the “{formula}” mechanism"
+    num, part, tail = formula[0], formula[1], formula[2:]
+    words = f"{_NUM_EN.get(num, num)}-{_PART_EN.get(part, part)} {_TAIL_EN.get(tail, tail)}"
+    return f"the “{words}” mechanism"
 
 
 def _discovered_type(formula: str, wording: str) -> InitiativeType:
@@ -35,12 +61,11 @@ def _discovered_type(formula: str, wording: str) -> InitiativeType:
 
     if re.match(r"\d", formula):
         slug = "formula-" + formula.replace("+", "-").lower()
-        label_en = f'"{formula}" mechanism'
         notation = "X." + formula.replace("+", "-")
     else:
         slug = "formula-" + slugify(formula)
-        label_en = f"{slugify(formula).replace('-', ' ')} mechanism"
         notation = "X." + slug.removeprefix("formula-")
+    label_en = formula_label_en(formula)
     label_zh = wording
     return InitiativeType(slug=slug, iri=str(CONCEPT[f"initiative/{slug}"]), label_zh=label_zh,
                           label_en=label_en, mechanism=True, discovered=True,
