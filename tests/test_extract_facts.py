@@ -77,3 +77,17 @@ def test_initiatives_negation_learning_and_labels() -> None:
     assert slugs["formula-1-3-n"].label_en == "the “1+3+N” mechanism"
     three = next(t for t in slugs.values() if t.label_zh.startswith("三级联动"))
     assert three.label_en == "the “three-level linkage” mechanism"
+
+
+def test_dates_in_every_form_bound_to_their_events() -> None:
+    p = facts("小区位于鼓楼区，1996年建成。2016年3月，小区召开首次业主大会，选举产生业主委员会。"
+              "小区党支部于2018年成立。2021.3.8，小区启动老旧小区改造，次年完成改造。"
+              "2020/9，物业公司正式进驻。二〇二一年三月，小区成立物业管理委员会。小区至今未成立业委会，"
+              "面积2021.5平方米。\n")
+    got = {(e.event, e.date) for e in p.events}
+    for fact in [("completion", "1996"), ("first-owners-assembly", "2016-03"),
+                 ("owners-committee-founded", "2016-03"), ("party-branch-founded", "2018"),
+                 ("renovation-started", "2021-03-08"), ("renovation-completed", "2022"),
+                 ("property-service-started", "2020-09"), ("organisation-founded", "2021-03")]:
+        assert fact in got, fact
+    assert len(got) == 8, got  # no date for the negated committee, no date out of an area

@@ -38,6 +38,11 @@ ORG_KINDS: tuple[OrgKind, ...] = (
     _k("compound/owners-committee", "owners-committee", "业主委员会", "compound", r"^(?:业主委员会|业委会)$"),
     _k("local/police-station", "police-station", "派出所", "local", r"^派出所$"),
     _k("local/subdistrict-office", "subdistrict-office", "街道办事处", "local", r"^街道$"),
+    _k("compound/owners-assembly", "owners-assembly", "业主大会", "compound", r"^业主大会$"),
+    _k("compound/property-management-committee", "property-management-committee", "物业管理委员会", "compound",
+       r"^(?:物业管理委员会|物管会)$"),
+    _k("compound/owners-self-management-committee", "owners-self-management-committee", "业主自管会", "compound",
+       r"^(?:业主)?自管会$"),
 )
 _BY_KEY = {k.key: k for k in ORG_KINDS}
 
