@@ -29,12 +29,14 @@ _QUAL_AFTER = [("以上", "ge"), ("左右", "approx"), ("以下", "le"), ("以�
                ("余", "gt"), ("多", "gt")]
 
 # a change: 由85%提升至96.8%, 从不足30%提高到88%, 由156件下降至31件
-_BASE = (rf"(?:(?:由|从)(?P<bq>不足|不到|约|近|超过)?(?P<base>{NUM})\s*(?:%|件|户|个|起|次|分钟|小时|元|万元)?\s*"
+_BASE = (rf"(?:(?:由|从)(?:原来的|原先的|过去的|之前的)?(?P<bq>不足|不到|约|近|超过)?(?:百分之)?(?P<base>{NUM})\s*"
+         r"(?:%|成|件|户|个|起|次|人|名|位|分钟|小时|元|万元)?\s*(?:左右|多|余)?\s*"
          r"(?:提升|提高|上升|增长|增加|下降|降低|减少|缩短|压缩|降)(?:至|到|为))")
 _LEAD = (r"(?P<lead>提升至|提高至|提高到|提升到|下降至|下降到|降至|降低至|减少至|缩短至|保持在|稳定在|维持在|达到了|"
          r"达到|达|为|已达|已达到|约为|约|超过|超|逾|近|将近|接近|不少于|至少|不低于|不高于|不超过|不足|不到|高达|"
          r"共|共计|合计|总计|累计|有|共有|占)?")
 _RANGE = r"(?:—|–|-|~|～|至|到)"
+_IS_BASELINE = re.compile(r"\s*(?:左右|多|余)?\s*(?:提升|提高|上升|增长|增加|下降|降低|减少|缩短|压缩|降)(?:至|到|为)")
 
 
 @dataclass(frozen=True)
@@ -259,6 +261,8 @@ def find_observations(ctx: Ctx, lo: int, hi: int) -> list[Observation]:
                 baseline = parse_number(gd["base"]) if gd.get("base") else None
             except ValueError:
                 continue
+            if _IS_BASELINE.match(text, end):
+                continue  # the starting point of a change whose end the rule did not reach
             taken.append(num_span)
             expression = text[start:end]
             out.append(

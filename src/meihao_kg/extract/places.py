@@ -89,9 +89,17 @@ def _place_from_address(ctx: Ctx, addr: str, s: int, e: int, province: str | Non
         elif town:
             chain.insert(0, PlaceRef(town, "division", gz.township(div, town), ev))
         rest = rest.strip()
+        cm = _COMMUNITY_START.match(rest)
+        if cm and chain[0].division is not None and chain[0].division.level in ("township", "county"):
+            # 位于…街道XX社区: the community is a place under the street (or the district)
+            chain.insert(0, PlaceRef(cm.group(0), "division", gz.community(chain[0].division, cm.group(0)), ev))
+            rest = rest[len(cm.group(0)):].strip()
         if rest and len(rest) >= 2:
             address = PlaceRef(rest, "address", chain[0].division, ev)
     return chain, address
+
+
+_COMMUNITY_START = re.compile(rf"[{HAN}]{{2,8}}?(?:社区|村)(?!委|民|党|居)")
 
 
 def find_places(ctx: Ctx, sec: ProjectSection, names: list[str]) -> tuple[list[PlaceRef], PlaceRef | None]:
