@@ -185,6 +185,20 @@ def city_named(name: str) -> Division | None:
     return _cities().get(name.strip())
 
 
+def division_named(name: str, province: str | None = None) -> Division | None:
+    """The city or county-level division called ``name`` (沈阳, 江北, 鼓楼区), within
+    ``province`` when given; None if unknown or ambiguous."""
+    name = name.strip()
+    city = city_named(name)
+    if city is not None and (province is None or city.parent is None or city.parent.name == province):
+        return city
+    found = [d for d in _index().values() if d.level == "county"
+             and name in {d.name, d.alias or "", strip_suffix(d.name)}
+             and (province is None or d.parent is not None and d.parent.parent is not None
+                  and d.parent.parent.name == province)]
+    return found[0] if len(found) == 1 else None
+
+
 def county_children(county: Division) -> dict[str, list[str]]:
     """Township name → community names, for a county-level division."""
     if county.level != "county" or county.parent is None or county.parent.parent is None:

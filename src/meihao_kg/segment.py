@@ -75,7 +75,7 @@ class ProjectSection:
     start: int  # first header line
     body_start: int
     end: int
-    # a city given in the heading ("沈阳·XX小区"): place context for the project
+    # a city or district given in the heading ("沈阳·XX小区", "江北·XX花园"): place context
     city: str | None = None
     city_span: tuple[int, int] | None = None
 
@@ -242,13 +242,15 @@ def _looks_like_name(name: str) -> bool:
     return bool(re.search(r"[\u4e00-\u9fff]", name)) and _marker(_Line(0, len(name), name)) is None
 
 
-def _split_city(name: str, start: int) -> tuple[str, tuple[int, int], str | None, tuple[int, int] | None]:
-    """"沈阳·XX小区" → name XX小区 with the city 沈阳 (when the gazetteer knows it as a city)."""
+def _split_city(name: str, start: int, province: str | None = None
+                ) -> tuple[str, tuple[int, int], str | None, tuple[int, int] | None]:
+    """"沈阳·XX小区" / "江北·XX花园" → name XX小区 with the city or district given (when the
+    gazetteer knows it, within the province heading)."""
     if "·" in name:
         head, tail = name.split("·", 1)
-        from .gazetteer import city_named
+        from .gazetteer import division_named
 
-        if tail and city_named(head) is not None:
+        if tail and division_named(head, province) is not None:
             off = len(head) + 1
             return tail, (start + off, start + len(name)), head, (start, start + len(head))
     return name, (start, start + len(name)), None, None
@@ -273,7 +275,8 @@ def _section(
     if nv is not None and number is None:
         number = nv[0]
         number_span = (name_line.start + nv[1], name_line.start + nv[2])
-    name, name_span, city, city_span = _split_city(m.group("name"), name_line.start + m.start("name"))
+    name, name_span, city, city_span = _split_city(m.group("name"), name_line.start + m.start("name"),
+                                                   province[0] if province else None)
     headline = m.groupdict().get("headline") or None
     headline_span = None
     if headline:

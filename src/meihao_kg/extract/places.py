@@ -133,9 +133,11 @@ def find_places(ctx: Ctx, sec: ProjectSection, names: list[str]) -> tuple[list[P
             r += 0.25  # type: ignore[assignment]
         if r > best[0]:
             best = (r, chain, address)  # type: ignore[assignment]
-    if not best[1] and city is not None and sec.city_span is not None:
-        # nothing in the body: the heading's city ("沈阳·XX小区") places the project
-        best = (0, [PlaceRef(city.name, "division", city, ctx.evidence(*sec.city_span))], None)
+    heading = gz.division_named(sec.city, sec.province) if sec.city else None
+    if heading is not None and sec.city_span is not None and (
+            not best[1] or not any(pl.division is not None and heading in pl.division.chain() for pl in best[1])):
+        # nothing (or nothing inside it) in the body: the heading's city or district places the project
+        best = (0, [PlaceRef(heading.name, "division", heading, ctx.evidence(*sec.city_span))], None)
     return best[1], best[2]
 
 
@@ -145,9 +147,9 @@ _CITY_MENTION = re.compile(rf"[{HAN}]{{2,4}}?市")
 def _text_city(ctx: Ctx, sec: ProjectSection) -> gz.Division | None:
     """The city the text gives for a section: its heading's, else the first city named."""
     if sec.city:
-        c = gz.city_named(sec.city)
+        c = gz.division_named(sec.city, sec.province)
         if c is not None:
-            return c
+            return c if c.level == "prefecture" or c.parent is None else c.parent
     for m in _CITY_MENTION.finditer(ctx.norm.text, sec.start, sec.end):
         word = m.group(0)
         for k in range(len(word) - 2, -1, -1):
