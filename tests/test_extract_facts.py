@@ -91,3 +91,17 @@ def test_dates_in_every_form_bound_to_their_events() -> None:
                  ("property-service-started", "2020-09"), ("organisation-founded", "2021-03")]:
         assert fact in got, fact
     assert len(got) == 8, got  # no date for the negated committee, no date out of an area
+
+
+def test_dropped_glyphs_are_repaired_and_flagged() -> None:
+    raw = ("今天看看安徽地区。\n安徽\n5\n东关花苑:共治\n概况及亮点\n东关花苑小区位于宿州市桥区东关街道马号社区，共有住户800户。\n"
+           "6\n汤陵佳苑:共享\n概况及亮点\n汤陵佳苑小区位于州市谯城区汤陵街道。\n")
+    ex = extract_source(SourceText("a", raw))
+    a, b = ex.projects
+    county = next(pl for pl in a.places if pl.repaired)
+    assert county.division.name == "埇桥区" and county.repaired == (("桥区", "埇桥区"),)
+    assert county.evidence.quote == raw[county.evidence.start:county.evidence.end]
+    assert "马号社区" in [pl.name for pl in a.places]
+    city = next(pl for pl in b.places if pl.repaired)
+    assert city.division.parent.name == "亳州市" and city.repaired == (("州市", "亳州市"),)
+    assert sum("missing a character" in w for w in ex.warnings) == 2

@@ -192,7 +192,7 @@ def test_small_schemes(onto: Graph) -> None:
 
     assert notations("qualifier") == {"eq", "gt", "ge", "lt", "le", "approx"}
     assert notations("admin-level") == {"province", "prefecture", "county", "township", "community"}
-    assert notations("quality") == {"damaged", "ok"}
+    assert notations("quality") == {"damaged", "repaired", "ok"}
     assert {"first-occupancy", "final-occupancy", "completion", "recognition-received"} <= (
         notations("event")
     )

@@ -117,11 +117,11 @@ class _Builder:
         g.add((quote, OA.prefix, Literal(raw[max(0, ev.start - 16): ev.start])))
         g.add((quote, OA.suffix, Literal(raw[ev.end: ev.end + 16])))
 
-    def assertion(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence | None) -> None:
+    def assertion(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence | None) -> URIRef | None:
         """Add ``s p o`` and a reified ``mh:Assertion`` carrying its evidence."""
         self.g.add((s, p, o))
         if ev is None:
-            return
+            return None
         digest = hashlib.sha1(f"{s} {p} {o} {ev.doc_id}-{ev.start}".encode()).hexdigest()[:16]
         a = node("assertion", digest)
         self.g.add((a, RDF.type, MH.Assertion))
@@ -129,6 +129,7 @@ class _Builder:
         self.g.add((a, RDF.predicate, p))
         self.g.add((a, RDF.object, o))
         self.evidence(a, ev)
+        return a
 
     # -- source ---------------------------------------------------------------------
     def source(self, meta: dict[str, str]) -> None:
@@ -314,6 +315,13 @@ class _Builder:
         if p.places:
             self.assertion(comp, MH.locatedIn, self.place(p.places[0]), p.places[0].evidence)
             iris = [self.place(q) for q in p.places]
+            for q, q_iri in zip(p.places, iris):
+                if q.repaired:  # a name the text lost a character of: both forms, flagged
+                    a = self.assertion(comp, MH.locatedIn, q_iri, q.evidence)
+                    if a is not None:
+                        g.add((a, MH.textQuality, CONCEPT["quality/repaired"]))
+                        for text_form, full in q.repaired:
+                            g.add((a, MH.originalExpression, _zh(f"{text_form} → {full}")))
             for inner, outer, q in zip(iris, iris[1:], p.places[1:]):
                 if q.kind == "zone":  # a street inside a functional zone (苏州工业园区斜塘街道)
                     g.add((inner, MH.locatedIn, outer))

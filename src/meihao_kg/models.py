@@ -48,6 +48,8 @@ class PlaceRef:
     kind: str  # division | zone | address
     division: Division | None  # the division itself (kind=division) or the parent
     evidence: Evidence | None = None
+    # names the text lost a character of and the gazetteer restored: (text form, full name)
+    repaired: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ def _place_from_address(ctx: Ctx, addr: str, s: int, e: int, province: str | Non
     ``city`` is the city the text gives elsewhere (heading, earlier mention): an address
     that names no city is resolved within it (和平区 of 沈阳, not of 天津)."""
     div, detail = None, ""
+    addr, repairs = gz.repair_address(addr, province)
     if city is not None and not _mentions(addr, city) and not (
             province and _mentions(addr, gz.Division(province, "province", None))):
         div, detail = gz.parse_address(city.name + addr, province)
@@ -42,7 +43,7 @@ def _place_from_address(ctx: Ctx, addr: str, s: int, e: int, province: str | Non
     if div is None:
         return [], None
     ev = ctx.evidence(s, e)
-    chain: list[PlaceRef] = [PlaceRef(div.name, "division", div, ev)]
+    chain: list[PlaceRef] = [PlaceRef(div.name, "division", div, ev, repaired=repairs)]
     address = None
     # the part of the address after the coded division
     rest = addr

@@ -39,6 +39,13 @@ def extract_project_sections(src: SourceText, norm: NormalisedText, seg: Segment
         line = src.raw.count("\n", 0, a) + 1
         warnings.append(f"{src.path or src.doc_id}:{line}: damaged text at characters {a}-{b} "
                         f"({src.raw[a:b]!r}); facts overlapping it are flagged")
+    for pf in projects:
+        for pl in pf.places:
+            for text_form, full in pl.repaired:
+                where = pl.evidence.start if pl.evidence else 0
+                line = src.raw.count("\n", 0, where) + 1
+                warnings.append(f"{src.path or src.doc_id}:{line}: place name {text_form!r} is missing a "
+                                f"character; read as {full} (the only match in the gazetteer), flagged repaired")
     name, cev, corgs = campaign(ctx, *seg.intro)
     title = None
     first_line = norm.text.strip().split("\n", 1)[0]
