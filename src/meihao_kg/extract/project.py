@@ -49,15 +49,40 @@ def _aliases(text: str, lo: int, hi: int, name: str) -> list[str]:
     return out
 
 
+_LEADING_PLACE = re.compile(rf"^(?P<place>[{HAN}]{{2,6}}?(?:市|区|县))(?P<rest>[{HAN}·]{{2,}})$")
+
+
+def _without_leading_city(sec: ProjectSection) -> tuple[ProjectSection, str | None]:
+    """"吉林市江城花园" → name 江城花园 with 吉林市 as the heading's place; the long form
+    is kept as an alias."""
+    from .. import gazetteer as gz
+
+    if sec.city:
+        return sec, None
+    m = _LEADING_PLACE.match(sec.name)
+    if m is None or len(strip_compound_suffix(m.group("rest"))) < 2:
+        return sec, None
+    if gz.division_named(m.group("place"), sec.province) is None:
+        return sec, None
+    a, b = sec.name_span
+    cut = len(m.group("place"))
+    long_form = strip_compound_suffix(sec.name)
+    return replace(sec, name=m.group("rest"), name_span=(a + cut, b), city=m.group("place"),
+                   city_span=(a, a + cut)), long_form
+
+
 def project(ctx: Ctx, sec: ProjectSection, lex: Lexicon) -> ProjectFacts:
     from ..iri import slugify
 
     text = ctx.norm.text
     lo, hi = sec.body_start, sec.end
+    sec, long_form = _without_leading_city(sec)
     name = strip_compound_suffix(sec.name)
     ev = ctx.evidence(*sec.name_span)
     source_name = ANNOTATION_RE.sub("", ev.quote).strip()
     aliases = _aliases(text, lo, hi, name)
+    if long_form and long_form not in aliases:
+        aliases.append(long_form)
     places, address = find_places(ctx, sec, [name, *aliases])
     sub = named_subplaces(ctx, sec.start, hi, places)
     orgs = find_organisations(ctx, lo, hi, sub)
