@@ -291,6 +291,10 @@ class _Builder:
         for alias in p.aliases:
             g.add((proj, SKOS.altLabel, _zh(alias)))
         g.add((proj, MH.lexicalKey, Literal(p.name)))
+        if p.merge_reason:
+            g.add((proj, MH.mergeReason, Literal(p.merge_reason)))
+        for conflict in p.identity_conflicts:
+            g.add((proj, MH.identityConflict, Literal(conflict)))
         g.add((proj, DCTERMS.source, self.doc))
         g.add((proj, MH.compound, comp))
         self.evidence(proj, p.evidence)

@@ -122,6 +122,8 @@ class MH(DefinedNamespace):
     sha256: URIRef
     curated: URIRef
     lexicalKey: URIRef
+    mergeReason: URIRef
+    identityConflict: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")
