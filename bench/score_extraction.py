@@ -284,7 +284,8 @@ def concept_labels(store: Any, iri: str) -> dict[str, list[str]]:
     return _LABEL_CACHE[key]
 
 
-def evidence_mismatches(store: Any, raw: str) -> list[str]:
+def evidence_mismatches(store: Any, raw: str) -> tuple[int, list[str]]:
+    """(number of evidence quotes checked, the ones that differ from the raw text)."""
     rows = _select_vars(store, """SELECT DISTINCT ?ev ?s ?e ?x WHERE {
         ?ev oa:hasSelector ?p . ?p oa:start ?s ; oa:end ?e .
         ?ev oa:hasSelector ?q . ?q oa:exact ?x . }""", ("ev", "s", "e", "x"))
@@ -293,7 +294,7 @@ def evidence_mismatches(store: Any, raw: str) -> list[str]:
         s, e = int(r["s"]), int(r["e"])
         if raw[s:e] != r["x"]:
             bad.append(f"[{s},{e}) quote {r['x'][:30]!r} != raw {raw[s:e][:30]!r}")
-    return bad
+    return len(rows), bad
 
 
 # --------------------------------------------------------------------------- expected facts
@@ -406,6 +407,7 @@ class ArticleResult:
     negative_violations: list[str] = field(default_factory=list)
     evidence_checked: bool = False
     evidence_bad: list[str] = field(default_factory=list)
+    evidence_quotes: int = 0
     refusal_ok: bool | None = None
 
 
@@ -439,7 +441,7 @@ def score_article(art: Path) -> ArticleResult:
             tool = read_store(store)
             from meihao_kg.normalise import read_source
 
-            res.evidence_bad = evidence_mismatches(store, read_source(art / "input.txt").raw)
+            res.evidence_quotes, res.evidence_bad = evidence_mismatches(store, read_source(art / "input.txt").raw)
             res.evidence_checked = True
         if kind == "refusal":
             res.refusal_ok = store is None or not tool
@@ -556,6 +558,7 @@ def score_corpus(corpus: Path, only: list[str] | None = None) -> dict[str, Any]:
                       "violated": sum(len(r.negative_violations) for r in results),
                       "violations": [v for r in results for v in r.negative_violations]},
         "evidence": {"articles_checked": sum(r.evidence_checked for r in results),
+                     "quotes_checked": sum(r.evidence_quotes for r in results),
                      "mismatches": [f"{r.name}: {b}" for r in results for b in r.evidence_bad]},
         "per_article": [
             {"article": r.name, "kind": r.kind, "built": r.built, "error": r.error, "shacl_conforms": r.conforms,
@@ -595,7 +598,8 @@ def render(report: dict[str, Any], verbose: bool) -> str:
     lines.append("")
     lines.append(f"negatives: {neg['violated']} of {neg['checked']} violated")
     ev = report["evidence"]
-    lines.append(f"evidence: {len(ev['mismatches'])} quote/offset mismatches in {ev['articles_checked']} built articles")
+    lines.append(f"evidence: {len(ev['mismatches'])} quote/offset mismatches among {ev['quotes_checked']} quotes "
+                 f"in {ev['articles_checked']} built articles")
     if verbose:
         for v in neg["violations"]:
             lines.append(f"  NEG  {v}")
@@ -611,11 +615,21 @@ def render(report: dict[str, Any], verbose: bool) -> str:
     return "\n".join(lines)
 
 
+def markdown_table(report: dict[str, Any]) -> str:
+    lines = ["| kind | P | R | F1 | TP | FP | FN |", "|---|---|---|---|---|---|---|"]
+    for k in (*KINDS, "overall"):
+        s = report["overall"] if k == "overall" else report["kinds"][k]
+        name = f"**{k}**" if k == "overall" else k
+        lines.append(f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['tp']} | {s['fp']} | {s['fn']} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS), help="corpus folder (default tests/corpus)")
     ap.add_argument("--json", action="store_true", help="machine-readable report on stdout")
     ap.add_argument("--verbose", "-v", action="store_true", help="list every false positive / negative")
+    ap.add_argument("--markdown", action="store_true", help="the per-kind table as Markdown (for the README)")
     ap.add_argument("--article", action="append", help="score only this article (repeatable)")
     args = ap.parse_args(argv)
     corpus = Path(args.corpus)
@@ -628,7 +642,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.disable(logging.WARNING)
     warnings.simplefilter("ignore")
     report = score_corpus(corpus, args.article)
-    if args.json:
+    if args.markdown:
+        print(markdown_table(report))
+    elif args.json:
         if not args.verbose:
             report.pop("false_positives")
             report.pop("false_negatives")

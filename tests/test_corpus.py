@@ -31,7 +31,7 @@ FLOORS: dict[str, tuple[float, float]] = {
     "overall": (0.95, 0.82),
 }
 
-UNITS = {"m2", "count", "percent", "CNY", "minute"}
+UNITS = {"m2", "m", "count", "percent", "CNY", "minute"}
 QUALIFIERS = {"eq", "gt", "ge", "lt", "le", "approx"}
 NEGATIVE_FIELDS = {
     "place": {"place"},
@@ -113,7 +113,7 @@ def test_quality_floor(kind: str, report: dict[str, Any]) -> None:
 
 
 def test_every_evidence_quote_equals_the_raw_text(report: dict[str, Any]) -> None:
-    assert report["evidence"]["articles_checked"] > 0
+    assert report["evidence"]["articles_checked"] > 0 and report["evidence"]["quotes_checked"] > 100
     assert report["evidence"]["mismatches"] == []
 
 
