@@ -345,9 +345,12 @@ class _Builder:
 
         slug_scope = f"{scope}/{cslug}"
         orgs = {o.key: self.org(o, slug_scope, p.name) for o in p.orgs}
+        types = {o.key: o.type_code for o in p.orgs}
         for key, iri in orgs.items():
             kind = key.split("/", 1)[0]
-            if kind in ("compound", "community", "local", "place"):
+            if kind in ("compound", "community", "local", "place") or kind == "named" and types[key] in (
+                    "property-service-enterprise", "partner-organisation", "party-working-committee",
+                    "volunteer-team"):
                 g.add((iri, MH.servesCompound, comp))
         for rel in p.relations:
             s = comp if rel.subject == "compound" else orgs.get(rel.subject)

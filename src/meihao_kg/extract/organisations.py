@@ -22,7 +22,23 @@ _NAMED_FIRM = re.compile(
 )
 
 
-_FIRM_CUT = re.compile(r"^.*(?:由|是|为|与|和|及|的|在|请|聘|选聘|引入|委托|通过|经|向|对|将|了|被)")
+_FIRM_CUT_HARD = re.compile(r"^.*(?:由|是|为|的|在|请|聘|选聘|引入|委托|通过|经|向|对|将|了|被)")
+
+
+class _FirmCut:
+    """Cut a firm name candidate after the last word that cannot be inside it; a conjunction
+    (和与及) only when at least two characters remain before 物业 (北京和苑物业 keeps its 和)."""
+
+    def sub(self, _repl: str, s: str) -> str:
+        s = _FIRM_CUT_HARD.sub("", s)
+        stem = s.find("物业")
+        for i in range((stem if stem >= 0 else len(s)) - 1, -1, -1):
+            if s[i] in "和与及" and (stem if stem >= 0 else len(s)) - i - 1 >= 2:
+                return s[i + 1:]
+        return s
+
+
+_FIRM_CUT = _FirmCut()
 
 _AGENCY_WORDS = ("环卫垃圾办", "垃圾分类办", "城管局", "城市管理局", "综合行政执法局", "综合执法局",
                  "综合执法部门", "住建局", "住房和城乡建设局", "房产局", "市场监管局", "应急管理局", "卫健委",
@@ -144,7 +160,8 @@ def find_organisations(ctx: Ctx, lo: int, hi: int, places: dict[str, PlaceRef]) 
     for m in _STREET_PWC.finditer(body) if ("党工委" in body or "工作委员会" in body) else ():
         street = m.group("street")
         if street:
-            street = _NAME_CUT.sub("", street).removeprefix("在") or None
+            known = [n for n in places if street.endswith(n) and n.endswith(("街道", "镇", "乡"))]
+            street = max(known, key=len) if known else (_NAME_CUT.sub("", street).removeprefix("在") or None)
             if street and street not in places and len(street) < 4:
                 street = None
         label = (street or "街道") + "党工委"

@@ -87,7 +87,11 @@ def project(ctx: Ctx, sec: ProjectSection, lex: Lexicon) -> ProjectFacts:
     sub = named_subplaces(ctx, sec.start, hi, places)
     orgs = find_organisations(ctx, lo, hi, sub)
     relations = guided_by(ctx, lo, hi, sub)
-    for org, rel in find_party_committees(ctx, lo, hi):
+    approvers = find_party_committees(ctx, lo, hi)
+    # a street 党工委 already named in full as an approver (中共…街道工作委员会) is that body
+    orgs = [o for o in orgs if not (o.type_code == "party-working-committee" and o.key.startswith("named/") and any(
+        o.label.removesuffix("党工委") in a.label for a, _ in approvers))]
+    for org, rel in approvers:
         # link the committee to its township when the gazetteer knows it
         for pname, pref in sub.items():
             if pname in org.label:
