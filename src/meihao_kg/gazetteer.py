@@ -185,6 +185,17 @@ def city_named(name: str) -> Division | None:
     return _cities().get(name.strip())
 
 
+@lru_cache(maxsize=1)
+def names_with(chars: str = "和与及") -> tuple[str, ...]:
+    """Division names (full and short) that contain one of ``chars`` (呼和浩特, 和平区)."""
+    out: set[str] = set()
+    for d in _index().values():
+        for form in (d.name, d.alias or "", strip_suffix(d.name)):
+            if len(form) >= 2 and any(c in form for c in chars):
+                out.add(form)
+    return tuple(sorted(out, key=len, reverse=True))
+
+
 def division_named(name: str, province: str | None = None) -> Division | None:
     """The city or county-level division called ``name`` (沈阳, 江北, 鼓楼区), within
     ``province`` when given; None if unknown or ambiguous."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .. import gazetteer as gz
 from ..models import (
     OrgMention,
     PlaceRef,
@@ -32,8 +33,14 @@ class _FirmCut:
     def sub(self, _repl: str, s: str) -> str:
         s = _FIRM_CUT_HARD.sub("", s)
         stem = s.find("物业")
+        inside: set[int] = set()  # positions inside a place name (呼和浩特): not a conjunction
+        for name in gz.names_with():
+            k = s.find(name)
+            while k >= 0:
+                inside.update(range(k, k + len(name)))
+                k = s.find(name, k + 1)
         for i in range((stem if stem >= 0 else len(s)) - 1, -1, -1):
-            if s[i] in "和与及" and (stem if stem >= 0 else len(s)) - i - 1 >= 2:
+            if s[i] in "和与及" and i not in inside and (stem if stem >= 0 else len(s)) - i - 1 >= 2:
                 return s[i + 1:]
         return s
 
