@@ -29,7 +29,7 @@ _QUAL_AFTER = [("以上", "ge"), ("左右", "approx"), ("以下", "le"), ("以�
                ("余", "gt"), ("多", "gt")]
 
 # a change: 由85%提升至96.8%, 从不足30%提高到88%, 由156件下降至31件
-_BASE = (rf"(?:(?:由|从)(?:原来的|原先的|过去的|之前的)?(?P<bq>不足|不到|约|近|超过)?(?:百分之)?(?P<base>{NUM})\s*"
+_BASE = (rf"(?:(?:由|从)(?:(?:19|20)\d{{2}}年的?|[^,;。\d%]{{1,6}}?的)?(?P<bq>不足|不到|约|近|超过)?(?:百分之)?(?P<base>{NUM})\s*"
          r"(?:%|成|件|户|个|起|次|人|名|位|分钟|小时|元|万元)?\s*(?:左右|多|余)?\s*"
          r"(?:提升|提高|上升|增长|增加|下降|降低|减少|缩短|压缩|降)(?:至|到|为))")
 _LEAD = (r"(?P<lead>提升至|提高至|提高到|提升到|下降至|下降到|降至|降低至|减少至|缩短至|保持在|稳定在|维持在|达到了|"
@@ -91,7 +91,8 @@ def _zero(notation: str, words: str) -> tuple[_IndicatorRule, ...]:
     )
 
 
-_INCIDENTS = r"安全责任事故|安全事故|火灾事故|火灾|刑事案件|治安案件|盗窃案件|入室盗窃|发案|消防事故"
+_INCIDENTS = r"安全责任事故|安全事故|火灾事故|火灾|消防事故|电梯事故|燃气事故|供暖事故|高空抛物事件|高空抛物"
+_CRIMES = r"刑事案件|治安案件|盗窃案件|入室盗窃|发案|刑事治安案件"
 _COMPLAINTS = r"有效投诉|投诉|越级上访|上访"
 
 INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
@@ -107,20 +108,26 @@ INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
     _rule("elderly-share", "PERCENT",
           r"老年人(?:口)?(?:占比|比例)|老龄化率|(?:60|六十|65|六十五)岁以上(?:老年人|老人|居民)", r"%", gap=10),
     _rule("coverage-rate", "PERCENT", r"覆盖率", r"%", gap=10),
+    _rule("mediation-success-rate", "PERCENT", r"调解成功率|调处成功率|纠纷调处率|调处率|化解率", r"%", gap=10),
+    _rule("vote-turnout", "PERCENT", r"参与投票(?:的)?(?:业主)?(?:比例|比率)|投票率|参会率|参与率", r"%", gap=10),
+    _rule("waste-sorting-accuracy", "PERCENT", r"分类准确率|投放准确率|准确投放率|垃圾分类准确率", r"%", gap=10),
+    _rule("online-payment-rate", "PERCENT", r"线上缴费(?:比例|率)|网上缴费(?:比例|率)|线上缴费业主比例", r"%", gap=10),
     _rule("occupancy-rate", "PERCENT", r"入住率", r"%", gap=10),
     _rule("repair-timeliness-rate", "PERCENT", r"维修及时率|报修及时率|维修及时完成率|报修响应率|维修完成率", r"%", gap=10),
     _rule("complaint-handling-rate", "PERCENT", r"投诉处理率|投诉办结率|诉求办结率|办结率|解决率|接诉响应率|响应率",
           r"%", gap=10),
     *_zero("complaints", _COMPLAINTS),
+    *_zero("criminal-cases", _CRIMES),
     *_zero("safety-incidents", _INCIDENTS),
     _rule("complaints", "NUM", r"投诉(?:量|数|件数|数量)?", r"件|起|次|宗"),
-    _rule("households", "NUM", r"总户数|户数|住户|居民|业主|入住|共计|共有|共", r"户"),
+    _rule("households", "NUM", r"总户数|户数|(?<!党员)住户|居民|业主|入住|共计|共有|共", r"户"),
     _rule_after(
         "households", "NUM",
         rf"(?:(?P<kw>共有|共|有|居住(?:着)?|入住(?:了)?|、)\s*{_LEAD}\s*|(?<=,))(?P<num>{NUM})\s*(?P<mult>万)?\s*"
         r"(?P<more>余|多)?\s*(?P<unit>户)(?(kw)(?:居民|业主|住户|人家|家庭)?|(?:居民|业主|住户|人家|家庭))(?!委员会)",
-        ("户",), skip_before="每|负责|惠及|受益|服务|帮助|走访|慰问|入户|涉及|覆盖",
+        ("户",), skip_before="每|负责|惠及|受益|服务|帮助|走访|慰问|入户|涉及|覆盖|党员",
     ),
+    _rule("public-income", "CCY_CNY", r"公共收益(?:收入)?", r"元", gap=6),
     _rule("investment", "CCY_CNY", r"总投资|投资|投入资金|投入|资金|出资|筹集|花费|拨付|争取|募集|使用", r"元"),
     _rule("commendations", "NUM", r"表扬信|锦旗|感谢信", r"次|面|封"),
     _rule_after("commendations", "NUM",
@@ -153,8 +160,8 @@ INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
     _rule("grids", "NUM", r"网格", r"个", gap=2),
     _rule_after(
         "party-members", "NUM",
-        rf"(?P<num>{NUM})\s*(?P<more>余|多)?\s*(?P<unit>名|位)(?:在册|在职|退休|流动|在职党员和)?(?P<kw>党员)",
-        ("党员",),
+        rf"(?P<num>{NUM})\s*(?P<more>余|多)?\s*(?P<unit>名|位)(?:在册|在职|退休|流动|在职党员和)?(?P<kw>党员)(?!中心户|楼长|楼栋长)",
+        ("党员",), skip_before="每",
     ),
     _rule("party-members", "NUM", r"党员(?:业主)?(?:人数)?", r"名|人|位", gap=3),
     _rule_after(
@@ -180,6 +187,30 @@ INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
         r"(?:问题|诉求|难题|矛盾纠纷|纠纷|事项|工单|难事|实事)?(?:共|共计|累计)?\s*"
         rf"(?P<num>{NUM})\s*(?P<more>余|多)?\s*(?P<unit>件|个|起|项|宗)",
         ("解决", "化解", "办理", "处理", "办结", "受理", "调解"),
+    ),
+    _rule_after(
+        "disputes-resolved", "NUM",
+        rf"(?P<kw>化解|调解|调处|处理)(?:了)?(?:各类)?(?:邻里|物业|家庭)?(?:纠纷|矛盾)(?:和(?:邻里|物业)?(?:纠纷|矛盾))?"
+        rf"(?:共|共计|累计)?\s*(?P<num>{NUM})\s*(?P<more>余|多)?\s*(?P<unit>起|件|宗|次)",
+        ("纠纷", "矛盾"),
+    ),
+    _rule_after(
+        "people-served", "NUM",
+        rf"(?P<kw>服务|惠及|参与)(?:居民|群众|业主|老人|人员)?(?:共|累计)?\s*(?P<num>{NUM})\s*(?P<mult>万)?\s*(?P<more>余|多)?\s*"
+        r"(?P<unit>人次)",
+        ("人次",),
+    ),
+    _rule_after(
+        "residents", "NUM",
+        rf"(?P<kw>居民|人口|常住人口|住户人口|居住人口)(?:约|近|共|有|达)?\s*(?P<lead>约|近|超过|超)?(?P<num>{NUM})\s*(?P<mult>万)?\s*"
+        r"(?P<more>余|多)?\s*(?P<unit>人)(?!次)",
+        ("人",), skip_before="每|党员",
+    ),
+    _rule_after(
+        "elderly-residents", "NUM",
+        rf"(?:(?:60|六十|65|六十五)岁以上)?(?P<kw>老年人|老人|高龄老人|独居老人|空巢老人)(?:有|共|达)?\s*(?P<num>{NUM})\s*"
+        r"(?P<more>余|多)?\s*(?P<unit>人|名|位)",
+        ("老",), skip_before="每",
     ),
     _rule_after(
         "activities", "NUM",
@@ -210,10 +241,9 @@ def _qualifier(m: re.Match[str], text: str) -> str:
     after = gd.get("after")
     if after:
         return dict(_QUAL_AFTER)[after]
-    lead = gd.get("lead") or ""
-    before = (lead or text[max(0, m.start("num") - 4): m.start("num")]).strip()
-    if gd.get("pct"):
-        before = text[max(0, m.start("pct") - 4): m.start("pct")].strip()
+    at = m.start("pct") if gd.get("pct") else m.start("num")
+    before = text[max(0, at - 6): at].strip()
+    before = re.sub(r"(?:占|为|达到|达|是|在|了|有|共)+$", "", before)
     for pat, q in _QUAL_BEFORE:
         if pat.search(before):
             return q
