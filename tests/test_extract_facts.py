@@ -25,13 +25,15 @@ def obs(p):
 
 def test_lists_numerals_units_and_qualifiers() -> None:
     p = facts("小区位于鼓楼区宁海路街道，共有住宅楼18栋、住户1260户、电梯36部，占地约45亩，"
-              "60岁以上老年人占近四成。小区党员业主42名，党员占比达百分之九十八点五。投资三千万元。\n")
+              "60岁以上老年人占近四成。小区党员业主42名，党员占比达百分之九十八点五。投资三千万元。"
+              "物业费收缴率、业主满意度分别达到97%和98%。\n")
     got = obs(p)
     for fact in [("buildings", 18, "eq", None, None), ("households", 1260, "eq", None, None),
                  ("elevators", 36, "eq", None, None), ("land-area", 30000, "approx", None, None),
                  ("elderly-share", 40, "approx", None, None), ("party-members", 42, "eq", None, None),
                  ("party-member-share", Decimal("98.5"), "eq", None, None),
-                 ("investment", 30000000, "eq", None, None)]:
+                 ("investment", 30000000, "eq", None, None), ("fee-collection-rate", 97, "eq", None, None),
+                 ("owner-satisfaction", 98, "eq", None, None)]:
         assert fact in got, fact
     # the district resolves within the heading's city (南京, not 福州 or 徐州)
     assert p.places[1].division.name == "鼓楼区" and p.places[1].division.parent.name == "南京市"

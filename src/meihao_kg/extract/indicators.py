@@ -46,6 +46,7 @@ class _IndicatorRule:
     pattern: re.Pattern[str]
     triggers: tuple[str, ...] = ()  # literal words one of which must occur (a fast prefilter)
     zero: bool = False  # a zero fact (零投诉, 未发生安全事故): the value is 0
+    keyword: str = ""  # the keyword alternation of a keyword-first rule
     skip_before: str = ""  # the rule does not apply after these words in the clause (每, 负责)
 
     def applies(self, body: str) -> bool:
@@ -70,7 +71,7 @@ def _rule(notation: str, unit: str, keyword: str, unit_re: str, gap: int = 6) ->
         rf"(?P<unit>{unit_re}){'?(?(unit)|(?(pct)|(?!)))' if percent else ''}"
         r"(?P<after>以上|左右|以下|以内)?"
     )
-    return _IndicatorRule(notation, unit, re.compile(pat), _literals(keyword))
+    return _IndicatorRule(notation, unit, re.compile(pat), _literals(keyword), keyword=keyword)
 
 
 def _rule_after(notation: str, unit: str, pattern: str, triggers: tuple[str, ...] = (),
@@ -259,11 +260,55 @@ def _value(m: re.Match[str], group: str, rule: _IndicatorRule) -> Decimal:
     return value
 
 
+_RESPECTIVELY = re.compile(r"分别(?:为|是|达到|达|保持在|提升至|提高到|提高至|提升到|占)?")
+_UNIT_AFTER = re.compile(r"\s*(?P<mult>万|亿)?\s*(?P<more>余|多)?\s*(?P<unit>%|成|平方米|平米|㎡|户|栋|幢|部|台|个|名|人|元|件|起|场|次)?")
+
+
+def _respectively(ctx: Ctx, lo: int, hi: int, taken: list[tuple[int, int]]) -> list[Observation]:
+    """A list of nouns and a list of figures: "收缴率、满意度分别达到97%和98%"."""
+    text = ctx.norm.text
+    out: list[Observation] = []
+    for m in _RESPECTIVELY.finditer(text, lo, hi):
+        cs, ce = ctx.clause(m.start(), m.end(), lo, hi)
+        pieces = [x for x in re.split(r"[、和与及]", text[cs:m.start()]) if x]
+        nums = []
+        for nm in re.finditer(NUM, text[m.end():ce]):
+            a = m.end() + nm.start()
+            um = _UNIT_AFTER.match(text, a + len(nm.group(0)))
+            nums.append((a, a + len(nm.group(0)), nm.group(0), um))
+        if len(pieces) < 2 or len(nums) != len(pieces):
+            continue
+        rules = []
+        for piece in pieces:
+            rule = next((r for r in INDICATOR_RULES if r.keyword
+                         and re.search(rf"(?:{r.keyword})$", piece)), None)
+            rules.append(rule)
+        if any(r is None for r in rules):
+            continue
+        for rule, (a, b, num, um) in zip(rules, nums):
+            assert rule is not None and um is not None
+            unit = um.group("unit") or next((u.group("unit") for *_, u in nums if u and u.group("unit")), None)
+            if rule.unit == "PERCENT" and unit not in ("%", "成"):
+                continue
+            try:
+                value = parse_number(num, um.group("mult"))
+            except ValueError:
+                continue
+            if unit == "成":
+                value *= 10
+            taken.append((a, b))
+            out.append(Observation(indicator=rule.notation, value=value, unit=rule.unit,
+                                   qualifier="gt" if um.group("more") else "eq",
+                                   expression=text[a:um.end()], evidence=ctx.evidence(cs, ce),
+                                   date=date_in_clause(text, cs, a)))
+    return out
+
+
 def find_observations(ctx: Ctx, lo: int, hi: int) -> list[Observation]:
     text = ctx.norm.text
     body = text[lo:hi]
     taken: list[tuple[int, int]] = []
-    out: list[Observation] = []
+    out: list[Observation] = _respectively(ctx, lo, hi, taken) if "分别" in body else []
     for rule in INDICATOR_RULES:
         if not rule.applies(body):
             continue
