@@ -138,7 +138,7 @@ class Tally:
     fps: list[str] = field(default_factory=list)
     fns: list[str] = field(default_factory=list)
 
-    def add(self, other: "Tally") -> None:
+    def add(self, other: Tally) -> None:
         self.tp += other.tp
         self.fp += other.fp
         self.fn += other.fn
@@ -245,15 +245,15 @@ def read_store(store: Any) -> list[ToolProject]:
                                   "labels": concept_labels(store, r["initiative"])})
         seen_i: set[tuple[str, str, str, str]] = set()
         for r in _rows(store, "indicators", project=p.iri):
-            k = (r["indicator"], str(float(r["value"])) if _isnum(r["value"]) else r["value"], r["unit"], r["qualifier"])
-            if k not in seen_i:
-                seen_i.add(k)
+            ki = (r["indicator"], str(float(r["value"])) if _isnum(r["value"]) else r["value"], r["unit"], r["qualifier"])
+            if ki not in seen_i:
+                seen_i.add(ki)
                 p.indicators.append(r)
         seen_d: set[tuple[str, str]] = set()
         for r in _rows(store, "project-dates", project=p.iri):
-            k = (r["event"], r["date"])
-            if k not in seen_d:
-                seen_d.add(k)
+            kd = (r["event"], r["date"])
+            if kd not in seen_d:
+                seen_d.add(kd)
                 p.dates.append(r)
     return list(projects.values())
 
@@ -343,9 +343,18 @@ def place_ok(e: dict[str, Any], g: str) -> bool:
 
 
 def _initiative_items(p: dict[str, Any]) -> list[dict[str, Any]]:
-    items = [{"keys": as_list(k)} for k in p.get("initiatives", [])]
+    items: list[dict[str, Any]] = [{"keys": as_list(k)} for k in p.get("initiatives", [])]
     items += [{"keys": as_list(k), "optional": True} for k in p.get("optional_initiatives", [])]
     return items
+
+
+SHOW: dict[str, Any] = {
+    "places": lambda g: g,
+    "organisations": lambda g: f"{g['type']} {g['name']}",
+    "initiatives": lambda g: f"{g['label']} <{g['iri'].rsplit('/', 1)[-1]}>",
+    "indicators": lambda g: f"{g['indicator']}={g['value']} {g['unit']} {g['qualifier']} «{g.get('quote', '')[:40]}»",
+    "dates": lambda g: f"{g['event']} {g['date']} «{g.get('quote', '')[:40]}»",
+}
 
 
 def _organisation_items(p: dict[str, Any]) -> list[dict[str, Any]]:
@@ -463,22 +472,21 @@ def score_article(art: Path) -> ArticleResult:
             empty = ToolProject("", "", "")
             tp = t or empty
             T["places"].add(match_items(_place_items(e), tp.places, place_ok,
-                                        lambda x: x["name"], lambda g: g, where))
+                                        lambda x: x["name"], SHOW["places"], where))
             T["organisations"].add(match_items(
                 _organisation_items(e), tp.organisations, org_ok,
-                lambda x: f"{x['type']} {x['name']}", lambda g: f"{g['type']} {g['name']}", where))
+                lambda x: f"{x['type']} {x['name']}", SHOW["organisations"], where))
             T["initiatives"].add(match_items(
                 _initiative_items(e), tp.initiatives, initiative_ok,
-                lambda x: "/".join(x["keys"]), lambda g: f"{g['label']} <{g['iri'].rsplit('/', 1)[-1]}>", where))
+                lambda x: "/".join(x["keys"]), SHOW["initiatives"], where))
             T["indicators"].add(match_items(
                 [dict(x) for x in e.get("indicators", [])], tp.indicators, indicator_ok,
                 lambda x: f"{x['indicator']}={x['value']} {x['unit']} {x['qualifier']}",
-                lambda g: f"{g['indicator']}={g['value']} {g['unit']} {g['qualifier']} «{g.get('quote', '')[:40]}»",
-                where))
+                SHOW["indicators"], where))
             T["dates"].add(match_items(
                 [dict(x) for x in e.get("dates", [])], tp.dates, date_ok,
                 lambda x: f"{x['event']} {x['date']}",
-                lambda g: f"{g['event']} {g['date']} «{g.get('quote', '')[:40]}»", where))
+                SHOW["dates"], where))
         # projects the tool made that match nothing expected: they and all their facts are wrong
         for t in tool:
             if t.iri in mapped_iris:
@@ -489,7 +497,7 @@ def score_article(art: Path) -> ArticleResult:
             for k, items in (("places", t.places), ("organisations", t.organisations),
                              ("initiatives", t.initiatives), ("indicators", t.indicators), ("dates", t.dates)):
                 T[k].fp += len(items)
-                T[k].fps += [f"{where}: {k[:-1]} {x}" for x in items]
+                T[k].fps += [f"{where}: {SHOW[k](x)}" for x in items]
         # negatives
         for neg in exp.get("negatives", []):
             res.negatives_checked += 1
@@ -510,7 +518,12 @@ def check_negative(store: Any, neg: dict[str, Any], t: ToolProject) -> str:
         if any(place_ok({"name": neg["place"]}, g) for g in t.places):
             return f"placed in {neg['place']}"
     elif k == "initiative":
-        rows = _rows(store, "projects-by-initiative", initiative=neg["initiative"])
+        from meihao_kg.errors import QueryError
+
+        try:
+            rows = _rows(store, "projects-by-initiative", initiative=neg["initiative"])
+        except QueryError:  # no concept of the scheme matches the key: nothing to violate
+            rows = []
         if any(r["project"] == t.iri for r in rows):
             return f"initiative {neg['initiative']}"
     elif k == "indicator":

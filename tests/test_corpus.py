@@ -62,7 +62,7 @@ def report() -> dict[str, Any]:
 def test_corpus_is_large_enough() -> None:
     kinds = [tomllib.loads((CORPUS / a / "expected.toml").read_text(encoding="utf-8")).get("kind") for a in ARTICLES]
     assert kinds.count("instalment") >= 12
-    assert kinds.count("refusal") >= 1
+    assert kinds.count("refusal") >= 2
 
 
 @pytest.mark.parametrize("article", ARTICLES)
@@ -117,12 +117,72 @@ def test_every_evidence_quote_equals_the_raw_text(report: dict[str, Any]) -> Non
     assert report["evidence"]["mismatches"] == []
 
 
-def test_non_instalments_are_refused(report: dict[str, Any]) -> None:
-    refusals = [a for a in report["per_article"] if a["kind"] == "refusal"]
-    assert refusals
-    assert all(a["refusal_ok"] for a in refusals), refusals
+REFUSALS = [a for a in ARTICLES
+            if tomllib.loads((CORPUS / a / "expected.toml").read_text(encoding="utf-8")).get("kind") == "refusal"]
+# non-instalments the extractor still builds a project from (remove an entry once it refuses)
+NOT_YET_REFUSED = {"refusal-property-ad": "an advertisement with 项目概况 and 1、2、 sections is built"}
+
+
+@pytest.mark.parametrize(
+    "article",
+    [pytest.param(a, marks=[pytest.mark.xfail(strict=True, reason=NOT_YET_REFUSED[a])] if a in NOT_YET_REFUSED else [])
+     for a in REFUSALS],
+)
+def test_non_instalment_is_refused(article: str, report: dict[str, Any]) -> None:
+    row = next(a for a in report["per_article"] if a["article"] == article)
+    assert row["refusal_ok"], f"{article} was not refused: {row}"
 
 
 def test_built_articles_conform_to_the_shapes(report: dict[str, Any]) -> None:
     bad = [a["article"] for a in report["per_article"] if a["built"] and a["shacl_conforms"] is False]
     assert bad == []
+
+
+# --------------------------------------------------------------------------- the scorer itself
+
+
+def test_scorer_place_matching_keeps_levels_apart() -> None:
+    s = _scorer()
+    assert s.place_ok({"name": "天津市"}, "天津")
+    assert s.place_ok({"name": "金普新区"}, "大连金普新区")
+    assert s.place_ok({"name": "鼓樓區"}, "鼓楼区")
+    assert not s.place_ok({"name": "和平区"}, "和平街道")
+    assert not s.place_ok({"name": "吉林省"}, "吉林市")
+    assert not s.place_ok({"name": "新华区"}, "新华里社区")
+
+
+def test_scorer_initiative_keys() -> None:
+    s = _scorer()
+    park = {"labels": {"labels": ["停车秩序治理", "停车管理", "parkingordermanagement"], "notations": ["sv.park", "parking-order"]}}
+    lift = {"labels": {"labels": ["加装电梯", "elevatorretrofit"], "notations": ["sv.elevator", "elevator-retrofit"]}}
+    assert s.initiative_ok({"keys": ["停车管理"]}, park)
+    assert s.initiative_ok({"keys": ["SV.PARK"]}, park)
+    assert s.initiative_ok({"keys": ["停車管理"]}, park)  # Traditional key
+    assert not s.initiative_ok({"keys": ["FT"]}, lift)  # "ft" inside "retrofit" is no match
+    assert not s.initiative_ok({"keys": ["SV.PARK"]}, lift)
+
+
+def test_scorer_matching_is_one_to_one_and_optional_facts_are_neutral() -> None:
+    s = _scorer()
+    expected = [
+        {"indicator": "households", "value": 1260, "unit": "count", "qualifier": "eq"},
+        {"indicator": "staff", "value": 6, "unit": "count", "qualifier": "eq", "optional": True},
+    ]
+    got = [
+        {"indicator": "households", "value": "1260", "unit": "count", "qualifier": "eq"},
+        {"indicator": "households", "value": "1260.0", "unit": "count", "qualifier": "gt"},
+        {"indicator": "staff", "value": "6", "unit": "count", "qualifier": "eq"},
+    ]
+    t = s.match_items(expected, got, s.indicator_ok, str, str, "x")
+    assert (t.tp, t.fp, t.fn) == (1, 1, 0)
+    t = s.match_items(expected, got[1:], s.indicator_ok, str, str, "x")
+    assert (t.tp, t.fp, t.fn) == (0, 1, 1)
+
+
+def test_scorer_organisation_names_expand_abbreviations() -> None:
+    s = _scorer()
+    assert s.org_ok({"type": "owners-committee", "name": "业主委员会"}, {"type": "owners-committee", "name": "沿海鉴筑业委会"})
+    assert s.org_ok({"type": "party-working-committee", "name": ["劝业场街道党工委", "劝业场街道工作委员会"]},
+                    {"type": "party-working-committee", "name": "中共天津市和平区劝业场街道工作委员会"})
+    assert not s.org_ok({"type": "owners-committee", "name": "业主委员会"},
+                        {"type": "owners-assembly", "name": "业主大会"})
