@@ -28,18 +28,18 @@ MARKER_RE = re.compile(
 )
 _CN_NUM = "一二三四五六七八九十百零〇两"
 # a project number: 15, 15., 15、, No.15, NO.15, 第15, 项目15, (十五), 十五、
-_NUM = (rf"(?:(?:[Nn][Oo]\.?|第|项目)\s*(?P<{{g}}>\d{{{{1,3}}}})|(?P<{{g}}a>\d{{{{1,3}}}})"
+_NUM = (rf"(?:(?:[Nn][Oo]\.?|第|项目)\s*(?P<{{g}}>\d{{{{1,3}}}})|[【\[](?P<{{g}}b>\d{{{{1,3}}}})[】\]]|(?P<{{g}}a>\d{{{{1,3}}}})"
         rf"|\((?P<{{g}}c>[{_CN_NUM}]{{{{1,4}}}})\)|(?P<{{g}}d>[{_CN_NUM}]{{{{1,4}}}})(?=、))")
-NUMBER_RE = re.compile(r"^\s*" + _NUM.format(g="n") + r"\s*(?:号|个)?\s*[.、)]?\s*$")
-_NAME = r"(?P<name>[^\s:,。;!?“”\"|—【】\[\]]{2,30}?)"
+NUMBER_RE = re.compile(r"^\s*" + _NUM.format(g="n") + r"\s*(?:号|个)?\s*[.、)|丨]?\s*$")
+_NAME = r"(?P<name>[^\s:,。;!?“”\"|丨—【】\[\]]{2,30}?)"
 # "15.名称:标语", "15 名称:标语", "No.15 名称|标语", "(十五)名称——标语", "名称:标语", "名称:"
 NAME_RE = re.compile(
-    r"^\s*(?:" + _NUM.format(g="num") + r"\s*(?:号)?\s*[.、) ]?\s*)?"
+    r"^\s*(?:" + _NUM.format(g="num") + r"\s*(?:号)?\s*[.、) |丨]?\s*)?"
     + _NAME + r"\s*(?::|\||——|—)\s*(?P<headline>[^\n]{0,60}?)\s*$"
 )
 # a numbered name without a headline: "15 沈阳·XX小区", "NO.15 XX小区"
 BARE_NAME_RE = re.compile(
-    r"^\s*" + _NUM.format(g="num") + r"\s*(?:号)?\s*[.、) ]?\s*" + _NAME + r"\s*$"
+    r"^\s*" + _NUM.format(g="num") + r"\s*(?:号)?\s*[.、) |丨]?\s*" + _NAME + r"\s*$"
 )
 
 
@@ -50,7 +50,7 @@ def _num_value(m: re.Match[str], g: str) -> tuple[int, int, int] | None:
     """(value, start, end) of the number matched under group prefix ``g``."""
     from .numbers import parse_number
 
-    for key in (g, g + "a", g + "c", g + "d"):
+    for key in (g, g + "a", g + "b", g + "c", g + "d"):
         s = m.group(key)
         if s:
             try:
