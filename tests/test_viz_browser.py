@@ -271,8 +271,10 @@ def test_injected_project_name_runs_no_script(browser: Any, tmp_path: Path) -> N
 
     article = tmp_path / "inject.txt"
     article.write_text(
-        "辽 宁\n20\n<script>alert(1)</script>花园:<b>标语</b>\n概况及亮点\n"
-        "<script>alert(1)</script>花园小区位于沈阳市和平区,建筑面积5万平方米,开展垃圾分类。\n",
+        # HTML tags of a re-post are stripped by normalisation; entities are read as their
+        # characters, so this name reaches the graph as "<script>alert(1)</script>花园"
+        "辽 宁\n20\n&lt;script&gt;alert(1)&lt;/script&gt;花园:<b>标语</b>\n概况及亮点\n"
+        "&lt;script&gt;alert(1)&lt;/script&gt;花园小区位于沈阳市和平区,建筑面积5万平方米,开展垃圾分类。\n",
         encoding="utf-8",
     )
     store = tmp_path / "kg"
