@@ -107,3 +107,13 @@ def test_dropped_glyphs_are_repaired_and_flagged() -> None:
     city = next(pl for pl in b.places if pl.repaired)
     assert city.division.parent.name == "亳州市" and city.repaired == (("州市", "亳州市"),)
     assert sum("missing a character" in w for w in ex.warnings) == 2
+
+
+def test_relative_months_and_renovation_works() -> None:
+    p = facts("小区位于鼓楼区，1988年建成。2020年5月，小区纳入老旧小区改造计划，同年8月开工，次年6月完工。"
+              "2020.10，小区推出积分制，居民参与可获得积分。\n")
+    got = {(e.event, e.date) for e in p.events}
+    assert {("completion", "1988"), ("renovation-started", "2020-08"), ("renovation-completed", "2021-06"),
+            ("initiative-started", "2020-10")} <= got, got
+    assert not any(e.event == "renovation-started" and e.date == "2020-05" for e in p.events)  # 纳入 a plan
+    assert not any(e.event == "recognition-received" for e in p.events)

@@ -55,16 +55,17 @@ _SCOPE_EVENTS: list[tuple[str, re.Pattern[str], str]] = [
     ("organisation-founded", re.compile(
         r"(?:成立|组建|设立)(?:了)?(?:小区)?(?:物业管理委员会|物管会|业主自管会|自管会|[^,。;]{0,8}?志愿服务队"
         r"|协商议事委员会|议事会)"), "compound"),
+    ("renovation-started", re.compile(
+        r"(?:启动|开始|实施|开展|进行|开工)(?:了)?[^,。;]{0,10}?(?:改造|整治)"
+        r"|(?:改造|整治)(?:工程|项目)?(?:正式)?(?:启动|开工|开始)"), "compound"),
     ("renovation-completed", re.compile(
         r"(?:改造|整治|改建|更新|加装)(?:工程|项目)?(?:全面|顺利|全部|已)?(?:完成|完工|竣工)"
         r"|完成(?:了)?[^,。;]{0,10}?(?:改造|整治)"), "compound"),
-    ("renovation-started", re.compile(
-        r"(?:启动|开始|实施|开展|进行|列入|纳入|开工)(?:了)?[^,。;]{0,10}?(?:改造|整治)"
-        r"|(?:改造|整治)(?:工程|项目)?(?:正式)?(?:启动|开工|开始)"), "compound"),
     ("property-service-started", re.compile(
         r"(?:物业(?:公司|服务企业|企业)|公司)(?:正式)?(?:进驻|入驻|接管|承接)|(?:进驻|入驻|接管)(?:了)?(?:该|本)?小区"),
      "compound"),
-    ("recognition-received", re.compile(r"(?:获得|荣获|获评|被评为|评为|入选)"), "compound"),
+    ("recognition-received", re.compile(
+        r"(?:荣获|获评|被评为|评为|入选|获得[^,。;]{0,16}?(?:称号|荣誉|表彰|奖|示范|先进))"), "compound"),
     ("initiative-started", re.compile(
         r"(?:推行|推出|实行|建立|创建|创立|启动|引入|试行|探索|设立|打造|开设|推广)(?:了)?[^,。;]{0,16}?"
         r"(?:机制|制度|模式|工作法|议事厅|积分制|积分超市|平台|服务站|服务队)"), "compound"),
@@ -75,12 +76,14 @@ _SUBJECT_BEFORE = re.compile(
 _SUBJECT_EVENT = {"业主委员会": "owners-committee-founded", "业委会": "owners-committee-founded",
                   "党支部": "party-branch-founded", "党总支": "party-branch-founded",
                   "业主大会": "first-owners-assembly"}
+_WORK_AFTER = re.compile(r"(?:底|初|中|份)?[^,。;]{0,3}?(?P<w>竣工|完工|开工|动工|启动|全部完成|完成)")
 _SCOPE_NEG = re.compile(r"(?:未|没有|尚未|并未|无)$")
 _ORG_FOUNDED = (("物业管理委员会", "compound/property-management-committee"),
                 ("物管会", "compound/property-management-committee"),
                 ("自管会", "compound/owners-self-management-committee"))
 # a relative year: "次年" is the year after the last date given
-_RELATIVE = re.compile(r"次年|翌年|第二年|同年|当年")
+_RELATIVE = re.compile(r"(?P<rel>次年|翌年|第二年|同年|当年)(?:(?P<m>\d{1,2})月)?")
+_RENOVATION = re.compile(r"改造|整治|改建|更新|加装|翻新|修缮")
 
 
 def _dates(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
@@ -91,8 +94,10 @@ def _dates(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     for m in _RELATIVE.finditer(text, lo, hi):
         prev = [d for d in out if d[1] <= m.start()]
         if prev:
-            year = int(max(prev)[2][:4]) + (0 if m.group(0) in ("同年", "当年") else 1)
-            out.append((m.start(), m.end(), str(year)))
+            year = int(max(prev)[2][:4]) + (0 if m.group("rel") in ("同年", "当年") else 1)
+            month = m.group("m")
+            iso = f"{year}-{int(month):02d}" if month and 1 <= int(month) <= 12 else str(year)
+            out.append((m.start(), m.end(), iso))
     return sorted(out)
 
 
@@ -118,6 +123,12 @@ def find_events(ctx: Ctx, lo: int, hi: int) -> list[DatedEvent]:
             sm = _SUBJECT_BEFORE.search(text, max(lo, ds - 16), ds)
             if sm:
                 kind = _SUBJECT_EVENT[sm.group("who")]
+        if kind in ("completion", None):
+            # 竣工/完工/开工 of works the sentence is about: the renovation, not the compound
+            sent_start = max([lo] + [i + 1 for i in (text.rfind(c, lo, ds) for c in "。;!?\n") if i >= 0])
+            work = _WORK_AFTER.match(text, de, min(hi, de + 10))
+            if work and _RENOVATION.search(text, sent_start, de + 10):
+                kind = "renovation-started" if work.group("w") in ("开工", "动工", "启动") else "renovation-completed"
         kinds: set[str] = set()
         if kind is not None:
             kinds.add(kind)
@@ -138,6 +149,8 @@ def find_events(ctx: Ctx, lo: int, hi: int) -> list[DatedEvent]:
                     continue
                 if kd == "initiative-started" and kinds:
                     continue  # one event per date when the clause also founds a body
+                if kd == "renovation-completed" and "renovation-started" in kinds:
+                    continue  # "启动改造…完成管网更新": the works of the start, not their end
                 if kd == "organisation-founded":
                     subject = next((key for word, key in _ORG_FOUNDED if word in hit.group(0)), "compound")
                 kinds.add(kd)
