@@ -117,3 +117,13 @@ def test_relative_months_and_renovation_works() -> None:
             ("initiative-started", "2020-10")} <= got, got
     assert not any(e.event == "renovation-started" and e.date == "2020-05" for e in p.events)  # 纳入 a plan
     assert not any(e.event == "recognition-received" for e in p.events)
+
+
+def test_zero_lists_modified_incidents_and_counted_work() -> None:
+    p = facts("小区位于鼓楼区。小区连续三年实现刑事案件、火灾事故“双零”。全年未发生电动车火灾。"
+              "配备保安12名、维修工6名。开展便民服务活动24场，协商解决车位划分等问题27件。\n")
+    got = obs(p)
+    for fact in [("criminal-cases", 0, "eq", None, None), ("safety-incidents", 0, "eq", None, None),
+                 ("staff", 12, "eq", None, None), ("staff", 6, "eq", None, None),
+                 ("activities", 24, "eq", None, None), ("issues-resolved", 27, "eq", None, None)]:
+        assert fact in got, fact

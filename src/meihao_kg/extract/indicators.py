@@ -87,7 +87,8 @@ def _zero(notation: str, words: str) -> tuple[_IndicatorRule, ...]:
         _IndicatorRule(notation, "NUM", re.compile(
             rf"(?P<kw>{words})(?:实现|保持)?(?P<num>零发生|零|为零|未发生|没有发生)"), (), zero=True),
         _IndicatorRule(notation, "NUM", re.compile(
-            rf"(?P<num>未发生|没有发生|无|未出现|没有出现)(?:过)?(?:一起|一例|一件|任何)?(?P<kw>{words})"),
+            rf"(?P<num>未发生|没有发生|无|未出现|没有出现)(?:过)?(?:一起|一例|一件|任何)?"
+            rf"(?:电动车|电动自行车|电瓶车|燃气|消防|重大|较大|安全)?(?P<kw>{words})"),
             ("未发生", "没有发生", "无一起", "无", "未出现", "没有出现"), zero=True),
     )
 
@@ -172,7 +173,7 @@ INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
     ),
     _rule_after(
         "staff", "NUM",
-        rf"(?P<kw>管家|员工|工作人员|物业服务人员|物业人员|保安员|保洁员|秩序维护员|客服人员)(?:队伍)?(?:共|共有|共计|有|达)?\s*"
+        rf"(?P<kw>管家|员工|工作人员|物业服务人员|物业人员|保安员|保安|保洁员|秩序维护员|客服人员|维修工|维修人员|电工)(?:队伍)?(?:共|共有|共计|有|达)?\s*"
         rf"(?P<num>{NUM})\s*(?P<more>余|多)?\s*(?P<unit>名|人)",
         ("名", "人"),
     ),
@@ -184,8 +185,8 @@ INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
     _rule("volunteers", "NUM", r"志愿者(?:队伍)?|志愿服务队(?:伍)?", r"名|人|位", gap=4),
     _rule_after(
         "issues-resolved", "NUM",
-        rf"(?P<kw>解决|化解|办理|处理|办结|受理|调解)(?:了)?(?:各类|居民|业主|群众|小区)?(?:急难愁盼)?"
-        r"(?:问题|诉求|难题|矛盾纠纷|纠纷|事项|工单|难事|实事)?(?:共|共计|累计)?\s*"
+        rf"(?P<kw>解决|化解|办理|处理|办结|受理|调解)(?:了)?(?:[^,。;\d]{{0,12}}?(?:问题|诉求|难题|事项|工单|难事|实事))?"
+        r"(?:共|共计|累计)?\s*"
         rf"(?P<num>{NUM})\s*(?P<more>余|多)?\s*(?P<unit>件|个|起|项|宗)",
         ("解决", "化解", "办理", "处理", "办结", "受理", "调解"),
     ),
@@ -215,7 +216,7 @@ INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
     ),
     _rule_after(
         "activities", "NUM",
-        rf"(?P<kw>开展|举办|组织|举行)(?:了)?(?:各类|各种|主题|志愿服务|文化|文体|党建|社区)?(?:活动)?(?:共|共计|累计)?\s*"
+        rf"(?P<kw>开展|举办|组织|举行)(?:了)?(?:[^,。;\d]{{0,8}}?活动)?(?:共|共计|累计)?\s*"
         rf"(?P<num>{NUM})\s*(?P<more>余|多)?\s*(?P<unit>场|次|期)(?:次)?",
         ("开展", "举办", "组织", "举行"), skip_before="每",
     ),
@@ -304,11 +305,38 @@ def _respectively(ctx: Ctx, lo: int, hi: int, taken: list[tuple[int, int]]) -> l
     return out
 
 
+_ALL_ZERO = re.compile(r"[“\"]?(?:双零|三零|零发生|均为零|均为0|均未发生)[”\"]?")
+_ZERO_KINDS = ((re.compile(_CRIMES), "criminal-cases"), (re.compile(_INCIDENTS), "safety-incidents"),
+               (re.compile(_COMPLAINTS), "complaints"))
+
+
+def _all_zero(ctx: Ctx, lo: int, hi: int, taken: list[tuple[int, int]]) -> list[Observation]:
+    """Several kinds zero at once: "刑事案件、火灾事故“双零”"."""
+    text = ctx.norm.text
+    out: list[Observation] = []
+    for m in _ALL_ZERO.finditer(text, lo, hi):
+        cs, ce = ctx.clause(m.start(), m.end(), lo, hi)
+        items = [x for x in re.split(r"[、和与及]", text[cs:m.start()]) if x]
+        if len(items) < 2:
+            continue
+        for item in items:
+            notation = next((n for pat, n in _ZERO_KINDS if pat.search(item)), None)
+            if notation is None:
+                continue
+            taken.append((m.start(), m.end()))
+            out.append(Observation(indicator=notation, value=Decimal(0), unit="NUM", qualifier="eq",
+                                   expression=text[cs:m.end()], evidence=ctx.evidence(cs, ce),
+                                   date=date_in_clause(text, cs, m.start())))
+    return out
+
+
 def find_observations(ctx: Ctx, lo: int, hi: int) -> list[Observation]:
     text = ctx.norm.text
     body = text[lo:hi]
     taken: list[tuple[int, int]] = []
     out: list[Observation] = _respectively(ctx, lo, hi, taken) if "分别" in body else []
+    if "零" in body or "均" in body:
+        out += _all_zero(ctx, lo, hi, taken)
     for rule in INDICATOR_RULES:
         if not rule.applies(body):
             continue
