@@ -127,3 +127,10 @@ def test_zero_lists_modified_incidents_and_counted_work() -> None:
                  ("staff", 12, "eq", None, None), ("staff", 6, "eq", None, None),
                  ("activities", 24, "eq", None, None), ("issues-resolved", 27, "eq", None, None)]:
         assert fact in got, fact
+
+
+def test_contrast_is_not_doing() -> None:
+    p = facts("小区位于鼓楼区。与一些地方推行物业管理委员会的做法不同，小区坚持业主自治；"
+              "与其他社区推行的“红色业委会”不同，小区业委会尚未换届。\n")
+    assert not any(o.type_code == "property-management-committee" for o in p.orgs)
+    assert not any(f.type.slug == "red-owners-committee" for f in p.initiatives)

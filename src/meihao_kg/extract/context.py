@@ -79,3 +79,14 @@ def sentence_span(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
     while b < hi and text[b] not in SENT_END:
         b += 1
     return a, b
+
+
+_CONTRAST_BEFORE = re.compile(r"(?:与|和|同|跟)[^,;。]*$")
+_CONTRAST_AFTER = re.compile(r"^[^,;。]*?(?:不同|不一样|有别|有所区别|相区别)")
+
+
+def contrasted(ctx: Ctx, start: int, end: int, lo: int, hi: int) -> bool:
+    """True when the clause sets the mention apart: "与…推行的“红色业委会”不同"."""
+    text = ctx.norm.text
+    cs, ce = ctx.clause(start, end, lo, hi)
+    return bool(_CONTRAST_BEFORE.search(text[cs:start]) and _CONTRAST_AFTER.search(text[end:ce]))

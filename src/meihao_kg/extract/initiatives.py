@@ -11,7 +11,7 @@ from ..models import (
     InitiativeType,
 )
 from ..numbers import DATE_RE, parse_date
-from .context import Ctx
+from .context import Ctx, contrasted
 
 # --------------------------------------------------------------------------- initiatives
 
@@ -88,7 +88,7 @@ def find_initiatives(ctx: Ctx, lo: int, hi: int, lex: Lexicon) -> tuple[list[Ini
         if _NEGATION.search(text[max(lo, m.start() - 3): m.start()]):
             continue
         clause_start, _ = ctx.clause(m.start(), m.end(), lo, hi)
-        if _CLAUSE_NEGATION.search(text, clause_start, m.start()):
+        if _CLAUSE_NEGATION.search(text, clause_start, m.start()) or contrasted(ctx, m.start(), m.end(), lo, hi):
             continue
         t = lex.by_form(m.group(0))
         if t is None or t.slug in seen:
@@ -100,7 +100,7 @@ def find_initiatives(ctx: Ctx, lo: int, hi: int, lex: Lexicon) -> tuple[list[Ini
             continue
         for m in pat.finditer(text, lo, hi):
             clause_start, _ = ctx.clause(m.start(), m.end(), lo, hi)
-            if _CLAUSE_NEGATION.search(text, clause_start, m.start()):
+            if _CLAUSE_NEGATION.search(text, clause_start, m.start()) or contrasted(ctx, m.start(), m.end(), lo, hi):
                 continue
             seen[t.slug] = InitiativeFact(t, ctx.clause_evidence(m.start(), m.end(), lo, hi),
                                           start_date=start_date(m.start()))

@@ -11,7 +11,7 @@ from ..models import (
     PlaceRef,
     Relation,
 )
-from .context import HAN, Ctx
+from .context import HAN, Ctx, contrasted
 
 # --------------------------------------------------------------------------- organisations
 
@@ -127,8 +127,8 @@ def find_organisations(ctx: Ctx, lo: int, hi: int, places: dict[str, PlaceRef]) 
 
     def mention(key: str, type_code: str, label: str, scope: str, s: int, e: int, lo_: int, hi_: int,
                 place: PlaceRef | None = None) -> None:
-        if not key.startswith("named/") and negated(ctx, s, lo_):
-            return  # "至今未成立业委会", "没有物业": the text says it does not exist
+        if not key.startswith("named/") and (negated(ctx, s, lo_) or contrasted(ctx, s, e, lo_, hi_)):
+            return  # "至今未成立业委会", "没有物业", "与…的做法不同": the text says it does not exist
         add(org_mention(ctx, key, type_code, label, scope, s, e, lo_, hi_, place=place))
 
     for m in _NAMED_FIRM.finditer(body) if "公司" in body or "集团" in body else ():
