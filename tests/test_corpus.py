@@ -25,10 +25,10 @@ FLOORS: dict[str, tuple[float, float]] = {
     "projects": (0.99, 0.99),
     "places": (0.99, 0.98),
     "organisations": (0.95, 0.94),
-    "initiatives": (0.97, 0.92),
-    "indicators": (0.98, 0.86),
-    "dates": (0.95, 0.82),
-    "overall": (0.98, 0.91),
+    "initiatives": (0.98, 0.92),
+    "indicators": (0.98, 0.90),
+    "dates": (0.99, 0.88),
+    "overall": (0.98, 0.93),
 }
 
 UNITS = {"m2", "m", "count", "percent", "CNY", "minute"}
