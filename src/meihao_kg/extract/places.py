@@ -117,10 +117,10 @@ def find_places(ctx: Ctx, sec: ProjectSection, names: list[str]) -> tuple[list[P
             b = a
             while b > lo and re.match(rf"[{HAN}]", text[b - 1]) and a - b < 16:
                 b -= 1
-            prefix = text[b:a]
-            prefix = re.sub(r"^.*(?:的|在|于|是|为)", "", prefix)
+            end = a - 1 if text[b:a].endswith("的") else a  # 锦州市古塔区士英街道的XX小区
+            prefix = re.sub(r"^.*(?:的|在|于|是|为)", "", text[b:end])
             if prefix and re.search(r"[省市区县]", prefix):
-                candidates.append((prefix, a - len(prefix), a))
+                candidates.append((prefix, end - len(prefix), end))
     city = _text_city(ctx, sec)
     for addr, s, e in candidates:
         chain, address = _place_from_address(ctx, addr, s, e, sec.province, lo, hi, city)
