@@ -45,3 +45,41 @@ def test_another_selection_shares_the_compound(store_copy: Path, tmp_path: Path)
     a = {r[2]: r[3] for r in _rows(store_copy, "indicators", project="上和府")}
     b = {r[2]: r[3] for r in _rows(store_copy, "indicators", project="和平之门上和府")}
     assert a == b and a["building-area"] == "204873.76" and a["owner-satisfaction"] == "99"
+
+
+LATER = """今天看看吉林地区。
+吉林
+{number}
+{heading}:共治共享
+概况及亮点
+江城花园小区位于{place},共有住户{households}户。
+"""
+
+
+def _article(tmp_path: Path, name: str, **kw: object) -> Path:
+    p = tmp_path / f"{name}.txt"
+    p.write_text(LATER.format(**kw), encoding="utf-8")
+    return p
+
+
+def test_identity_is_name_and_place_and_conflicts_block_merges(tmp_path: Path, run_cli) -> None:
+    store = tmp_path / "store"
+    a = _article(tmp_path, "a", number=3, heading="吉林市江城花园", place="吉林市船营区", households=1200)
+    b = _article(tmp_path, "b", number=3, heading="江城花园", place="吉林市船营区", households=800)
+    c = _article(tmp_path, "c", number=3, heading="江城花园", place="吉林市丰满区", households=1200)
+    d = _article(tmp_path, "d", number=3, heading="江城花园", place="吉林市船营区", households=1210)
+    build_kg([a, b, c, d], store=store)
+    rows = _rows(store, "projects-in-place", place="吉林市")
+    projects = sorted({r[0] for r in rows})
+    assert len(projects) == 3, projects  # a and d are one; b conflicts; c is elsewhere
+    # the leading city is not part of the name; the long form is an alias
+    assert {r[1] for r in rows} == {"江城花园"}
+    r = run_cli("resolve", "--report", store=str(store))
+    assert r.exit_code == 0, r.output
+    out = r.stdout
+    assert "户数 households: 800 ≠ 1200" in out or "户数 households: 1200 ≠ 800" in out
+    merges = out.split("cross-source merges")[1].split("conflicts")[0]
+    assert "same county (220204)" in merges and "identity facts agree" in merges
+    # the households of one compound never mix with the other's
+    hh = sorted(r[3] for r in _rows(store, "indicators", indicator="households"))
+    assert hh == ["1200", "1200", "1210", "800"]

@@ -119,6 +119,12 @@ def test_organisation_type_codes(vocabulary: Graph) -> None:
         "party-branch",
         "general-party-branch",
         "party-working-committee",
+        "community-party-committee",
+        "owners-assembly",
+        "property-management-committee",
+        "owners-self-management-committee",
+        "volunteer-team",
+        "partner-organisation",
         "owners-committee",
         "property-service-enterprise",
         "property-service-unit",
@@ -156,11 +162,12 @@ def test_concept_iris_follow_scheme_and_notation(onto: Graph) -> None:
 
 def test_indicators_have_canonical_units(onto: Graph) -> None:
     indicators = concept_schemes(onto)[CONCEPT.indicator]
-    units = {UNIT.M2, UNIT.PERCENT, UNIT.NUM, UNIT.CCY_CNY}
+    units = {UNIT.M2, UNIT.PERCENT, UNIT.NUM, UNIT.CCY_CNY, UNIT.MIN}
     # every indicator the extractor emits is in the scheme, with the unit the extractor uses
     from meihao_kg.extract import INDICATOR_RULES
 
-    unit_of = {"M2": UNIT.M2, "PERCENT": UNIT.PERCENT, "NUM": UNIT.NUM, "CCY_CNY": UNIT.CCY_CNY}
+    unit_of = {"M2": UNIT.M2, "PERCENT": UNIT.PERCENT, "NUM": UNIT.NUM, "CCY_CNY": UNIT.CCY_CNY,
+               "MIN": UNIT.MIN}
     for rule in INDICATOR_RULES:
         concept = CONCEPT[f"indicator/{rule.notation}"]
         assert concept in indicators, rule.notation
@@ -175,6 +182,7 @@ def test_indicators_have_canonical_units(onto: Graph) -> None:
         UNIT.PERCENT: "percent",
         UNIT.NUM: "count",
         UNIT.CCY_CNY: "CNY",
+        UNIT.MIN: "minute",
     }
 
 
@@ -184,7 +192,7 @@ def test_small_schemes(onto: Graph) -> None:
 
     assert notations("qualifier") == {"eq", "gt", "ge", "lt", "le", "approx"}
     assert notations("admin-level") == {"province", "prefecture", "county", "township", "community"}
-    assert notations("quality") == {"damaged", "ok"}
+    assert notations("quality") == {"damaged", "repaired", "ok"}
     assert {"first-occupancy", "final-occupancy", "completion", "recognition-received"} <= (
         notations("event")
     )

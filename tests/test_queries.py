@@ -296,6 +296,8 @@ DATES = {
     ("金盛佳园首府", "completion", "2018"),
     # not in the brief's list; "2021年開展“美好家園”創建行動以來" (都荟)
     ("银河城都荟", "campaign-joined", "2021"),
+    # "2021年對車棚進行改造" (都荟): the shed renovation
+    ("银河城都荟", "renovation-started", "2021"),
 }
 
 
@@ -346,7 +348,7 @@ def test_project_initiatives(seed_store, seed_raw: str) -> None:
         assert r[0].startswith("https://w3id.org/meihao-kg/concept/initiative/")
         assert r[2] and r[3] in seed_raw
     row = res.rows[labels.index("吹哨报到")]
-    assert row[2] == "Whistle-blowing and reporting" and "吹哨報到" in row[3]
+    assert row[2] == "“Streets blow the whistle, departments report for duty”" and "吹哨報到" in row[3]
 
 
 def test_initiative_stats(seed_store) -> None:
@@ -521,3 +523,16 @@ def test_query_list(run_cli, seed_store_path) -> None:
     for name in CONTRACT:
         assert name in r.stdout
     assert "initiative=…" in r.stdout and "[project=…]" in r.stdout
+
+
+@pytest.mark.parametrize("value", ["上和府", "沈阳·和平之门上和府小区", "和平之門上和府", "沈阳市沿海鉴筑", "都荟"])
+def test_project_by_unique_part(seed_store, value: str) -> None:
+    res = q(seed_store, "project-dates", project=value)
+    assert len({r[0] for r in res.rows}) == 1
+
+
+def test_ambiguous_project_lists_candidates(seed_store) -> None:
+    with pytest.raises(QueryError, match="names several projects") as ei:
+        q(seed_store, "project-dates", project="园")
+    assert "大华锦绣华城博雅园" in str(ei.value) and "金盛佳园首府" in str(ei.value)
+    assert "沿海鉴筑" not in str(ei.value)

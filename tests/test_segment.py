@@ -102,3 +102,60 @@ def test_no_project_sections() -> None:
     n, s = seg(text)
     assert s.projects == ()
     assert s.intro == (0, len(n.text))
+
+
+# --------------------------------------------------------------------------- layout variants
+
+def test_html_repost_keeps_offsets_exact() -> None:
+    from meihao_kg.extract import extract_source
+
+    raw = ("<p>自“加强物业管理&nbsp;共建美好家园”活动开展以来，各地积极参与。</p>\n<p>辽 宁</p>"
+           "<p><strong>15 沈阳·和平小区：</strong>美好服务&amp;温暖<br/></p><p>【概况及亮点】</p>"
+           "<p>小区位于和平区，共有住户1200户，建筑面积6.5万平方米。</p>")
+    ex = extract_source(SourceText("h", raw))
+    [p] = ex.projects
+    assert (p.number, p.name, p.headline, p.province) == (15, "和平", "美好服务&温暖", "辽宁省")
+    assert p.headline_evidence is not None and p.headline_evidence.quote == "美好服务&amp;温暖"
+    # the heading's city places a district that the body names without its city
+    assert [(pl.division.name, pl.division.parent.name) for pl in p.places if pl.division][0] == ("和平区", "沈阳市")
+    for o in p.observations:
+        assert raw[o.evidence.start:o.evidence.end] == o.evidence.quote
+    assert {o.indicator for o in p.observations} >= {"households", "building-area"}
+
+
+def test_number_variants() -> None:
+    body = "\n概况及亮点\n小区位于沈阳市和平区。\n"
+    for head, num in (("NO.15 和平小区:美好", 15), ("No.16\n和平小区:美好", 16), ("(十七)和平小区——美好", 17),
+                      ("项目18 和平小区:美好", 18), ("十九、和平小区:美好", 19), ("20、和平小区:美好", 20),
+                      ("21\n和平小区\n美好", 21), ("22|和平小区:美好", 22), ("23丨和平小区:美好", 23),
+                      ("【24】和平小区:美好", 24), ("[25]和平小区:美好", 25)):
+        assert summary(INTRO + head + body) == [(num, "和平小区", "美好", "辽宁省")], head
+
+
+def test_marker_variants_and_inline_body() -> None:
+    for marker in ("【概况及亮点】", "[概况及亮点]", "概况与亮点", "概况及亮点"):
+        n, s = seg(INTRO + "15\n和平小区:美好\n" + marker + "\n小区位于沈阳市。\n")
+        assert [p.name for p in s.projects] == ["和平小区"], marker
+        assert n.text[s.projects[0].body_start:].startswith("小区位于")
+    n, s = seg(INTRO + "15 和平小区:美好\n【概况及亮点】小区位于沈阳市。\n16 银河小区:共治\n【概况及亮点】银河小区位于大连市。\n")
+    assert [p.name for p in s.projects] == ["和平小区", "银河小区"]
+    assert n.text[s.projects[0].body_start:].startswith("小区位于沈阳市")
+
+
+def test_body_list_items_are_not_projects() -> None:
+    text = (INTRO + "15\n和平小区:美好\n概况及亮点\n小区做法如下:\n1.强化党建:成立党支部。\n"
+            "2.优化服务:设立管家。\n16\n银河小区:共治\n概况及亮点\n正文。\n")
+    assert [p.name for p in seg(text)[1].projects] == ["和平小区", "银河小区"]
+
+
+def test_province_heading_variants() -> None:
+    for heading in ("辽宁", "辽 宁", "辽宁省", "【辽宁】", "一、辽宁"):
+        text = "今天看看辽宁地区。\n" + heading + "\n15\n和平小区:美好\n概况及亮点\n正文。\n"
+        assert summary(text) == [(15, "和平小区", "美好", "辽宁省")], heading
+
+
+def test_not_an_instalment_is_refused() -> None:
+    from meihao_kg.extract import extract_source
+
+    ex = extract_source(SourceText("n", "住建部发布通知，要求各地加强物业管理。\n各地要提高服务质量。\n"))
+    assert not ex.projects and any("no project sections found" in w for w in ex.warnings)

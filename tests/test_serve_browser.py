@@ -24,6 +24,8 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="python playwright 
 
 SEED_PROJECT = "大华锦绣华城博雅园"
 INJECTED = "<script>alert(1)</script>花园"
+# tags in a source are markup and are stripped; escaped ones are text and reach the name
+INJECTED_SOURCE = "&lt;script&gt;alert(1)&lt;/script&gt;花园"
 
 
 @pytest.fixture(scope="module")
@@ -174,8 +176,8 @@ def injected_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("inject")
     article = tmp / "inject.txt"
     article.write_text(
-        f"辽 宁\n20\n{INJECTED}:<b>标语</b>\n概况及亮点\n"
-        f"{INJECTED}小区位于沈阳市和平区,建筑面积5万平方米,开展垃圾分类。\n", encoding="utf-8")
+        f"辽 宁\n20\n{INJECTED_SOURCE}:<b>标语</b>\n概况及亮点\n"
+        f"{INJECTED_SOURCE}小区位于沈阳市和平区,建筑面积5万平方米,开展垃圾分类。\n", encoding="utf-8")
     build_kg([article], store=tmp / "kg")
     yield from _serve(tmp / "kg")
 

@@ -45,8 +45,14 @@ TYPE_CLASSES: dict[str, URIRef] = {
     "industry-association": MH.IndustryAssociation,
     "coordination-body": MH.CoordinationBody,
     "media-outlet": MH.MediaOutlet,
+    "community-party-committee": MH.CommunityPartyCommittee,
+    "owners-assembly": MH.OwnersAssembly,
+    "property-management-committee": MH.PropertyManagementCommittee,
+    "owners-self-management-committee": MH.OwnersSelfManagementCommittee,
+    "volunteer-team": MH.VolunteerTeam,
+    "partner-organisation": MH.PartnerOrganisation,
 }
-_UNITS = {"M2": UNIT.M2, "PERCENT": UNIT.PERCENT, "NUM": UNIT.NUM, "CCY_CNY": UNIT.CCY_CNY}
+_UNITS = {"M2": UNIT.M2, "PERCENT": UNIT.PERCENT, "NUM": UNIT.NUM, "CCY_CNY": UNIT.CCY_CNY, "MIN": UNIT.MIN}
 _DATE_TYPES = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}
 _RECOGNITION_LEVELS = {"provincial": "province", "municipal": "prefecture", "district": "county",
                        "county": "county", "subdistrict": "township"}
@@ -118,11 +124,11 @@ class _Builder:
         g.add((quote, OA.prefix, Literal(raw[max(0, ev.start - 16): ev.start])))
         g.add((quote, OA.suffix, Literal(raw[ev.end: ev.end + 16])))
 
-    def assertion(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence | None) -> None:
+    def assertion(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence | None) -> URIRef | None:
         """Add ``s p o`` and a reified ``mh:Assertion`` carrying its evidence."""
         self.g.add((s, p, o))
         if ev is None:
-            return
+            return None
         digest = hashlib.sha1(f"{s} {p} {o} {ev.doc_id}-{ev.start}".encode()).hexdigest()[:16]
         a = node("assertion", digest)
         self.g.add((a, RDF.type, MH.Assertion))
@@ -130,6 +136,7 @@ class _Builder:
         self.g.add((a, RDF.predicate, p))
         self.g.add((a, RDF.object, o))
         self.evidence(a, ev)
+        return a
 
     # -- source ---------------------------------------------------------------------
     def source(self, meta: dict[str, str]) -> None:
@@ -293,6 +300,10 @@ class _Builder:
         for alias in p.aliases:
             g.add((proj, SKOS.altLabel, _zh(alias)))
         g.add((proj, MH.lexicalKey, Literal(p.name)))
+        if p.merge_reason:
+            g.add((proj, MH.mergeReason, Literal(p.merge_reason)))
+        for conflict in p.identity_conflicts:
+            g.add((proj, MH.identityConflict, Literal(conflict)))
         g.add((proj, DCTERMS.source, self.doc))
         g.add((proj, MH.compound, comp))
         self.evidence(proj, p.evidence)
@@ -317,6 +328,13 @@ class _Builder:
         if p.places:
             self.assertion(comp, MH.locatedIn, self.place(p.places[0]), p.places[0].evidence)
             iris = [self.place(q) for q in p.places]
+            for q, q_iri in zip(p.places, iris):
+                if q.repaired:  # a name the text lost a character of: both forms, flagged
+                    a = self.assertion(comp, MH.locatedIn, q_iri, q.evidence)
+                    if a is not None:
+                        g.add((a, MH.textQuality, CONCEPT["quality/repaired"]))
+                        for text_form, full in q.repaired:
+                            g.add((a, MH.originalExpression, _zh(f"{text_form} → {full}")))
             for inner, outer, q in zip(iris, iris[1:], p.places[1:]):
                 if q.kind == "zone":  # a street inside a functional zone (苏州工业园区斜塘街道)
                     g.add((inner, MH.locatedIn, outer))
@@ -336,9 +354,12 @@ class _Builder:
 
         slug_scope = f"{scope}/{cslug}"
         orgs = {o.key: self.org(o, slug_scope, p.name) for o in p.orgs}
+        types = {o.key: o.type_code for o in p.orgs}
         for key, iri in orgs.items():
             kind = key.split("/", 1)[0]
-            if kind in ("compound", "community", "local", "place"):
+            if kind in ("compound", "community", "local", "place") or kind == "named" and types[key] in (
+                    "property-service-enterprise", "partner-organisation", "party-working-committee",
+                    "volunteer-team"):
                 g.add((iri, MH.servesCompound, comp))
         for rel in p.relations:
             s = comp if rel.subject == "compound" else orgs.get(rel.subject)
@@ -391,6 +412,8 @@ class _Builder:
             g.add((iri, MH.originalExpression, _zh(ob.expression)))
             if ob.baseline is not None:
                 g.add((iri, MH.baselineValue, _decimal(ob.baseline)))
+            if ob.upper is not None:  # a range: 90%—95%
+                g.add((iri, SCHEMA.maxValue, _decimal(ob.upper)))
             if ob.date:
                 g.add((iri, SCHEMA.observationDate, _date(ob.date)))
             self.evidence(iri, ob.evidence)

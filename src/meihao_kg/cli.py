@@ -618,8 +618,9 @@ def explain(project: str, fact: str | None, store: str | None, endpoint: str | N
 @_store_option
 @_errors
 def resolve(show_report: bool, store: str | None) -> None:
-    """Entity resolution report: entities merged under one IRI (with their aliases) and
-    near-misses that may be the same entity (to merge in data/curation.toml).
+    """Entity resolution report: entities merged under one IRI (with their aliases),
+    near-misses that may be the same entity (to merge in data/curation.toml), cross-source
+    merges of compounds with their reason, and conflicts that kept like-named compounds apart.
 
     \b
     Example:
@@ -637,6 +638,16 @@ def resolve(show_report: bool, store: str | None) -> None:
     for a, b, why in r.near_misses:
         click.echo(f"  {a[1]}  ~  {b[1]}  ({why})\n    {a[0]}\n    {b[0]}")
     if not r.near_misses:
+        click.echo("  none")
+    click.echo("cross-source merges (one compound in several sources):")
+    for iri, name, why in r.cross_source:
+        click.echo(f"  {name}: {why}\n    {iri}")
+    if not r.cross_source:
+        click.echo("  none")
+    click.echo("conflicts (names alike, identity facts differ: kept as different compounds):")
+    for iri, name, why in r.conflicts:
+        click.echo(f"  {name} ≠ {why}\n    {iri}")
+    if not r.conflicts:
         click.echo("  none")
 
 

@@ -8,10 +8,17 @@ alias contains the other's (at least three characters), the later one takes the 
 one's slug — hence its IRIs — and keeps its own wording as an alias.  When the two give
 different showcase numbers they are two selections of one compound: the compound is shared,
 the showcase-project records stay apart.
+
+A compound's identity is its name *and* its place: projects without a coded place are never
+merged, and names alike in different counties stay apart.  Identity facts that conflict
+(households or building area differing by more than 5 %, different completion years) block
+a merge; the conflict is recorded on the project (``mh:identityConflict``) and each merge
+with its reason (``mh:mergeReason``), both shown by ``resolve --report``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -29,6 +36,39 @@ class KnownProject:
     aliases: tuple[str, ...]
     doc_id: str
     number: int | None = None
+    identity: tuple[tuple[str, str], ...] = ()  # (fact, value): households, building-area, completion
+
+
+def identity_facts(p: ProjectFacts) -> tuple[tuple[str, str], ...]:
+    """The facts that tell two compounds apart: households, building area, completion year."""
+    out: dict[str, str] = {}
+    for o in p.observations:
+        if o.indicator in ("households", "building-area") and o.qualifier == "eq" and o.indicator not in out:
+            out[o.indicator] = str(o.value)
+    for e in p.events:
+        if e.event == "completion" and "completion" not in out:
+            out["completion"] = e.date[:4]
+    return tuple(sorted(out.items()))
+
+
+_LABELS = {"households": "户数 households", "building-area": "建筑面积 building area",
+           "completion": "建成年份 completion year"}
+
+
+def identity_conflicts(a: Iterable[tuple[str, str]], b: Iterable[tuple[str, str]]) -> list[str]:
+    """Identity facts on which two compounds disagree."""
+    da, db = dict(a), dict(b)
+    out = []
+    for k in sorted(set(da) & set(db)):
+        x, y = da[k], db[k]
+        if k == "completion":
+            differ = x != y
+        else:
+            fx, fy = float(x), float(y)
+            differ = abs(fx - fy) > 0.05 * max(fx, fy)
+        if differ:
+            out.append(f"{_LABELS[k]}: {x} ≠ {y}")
+    return out
 
 
 def project_scope(p: ProjectFacts) -> str:
@@ -44,10 +84,21 @@ def known_projects(store: Any, skip_docs: Iterable[str]) -> list[KnownProject]:
     PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
     PREFIX dcterms: <http://purl.org/dc/terms/>
     SELECT ?p ?name ?doc (SAMPLE(?n) AS ?number) (GROUP_CONCAT(DISTINCT ?alt; separator="|") AS ?alts)
+           (GROUP_CONCAT(DISTINCT ?fact; separator="|") AS ?facts)
     WHERE {
       ?p a mh:ShowcaseProject ; schema:name ?name ; dcterms:source/dcterms:identifier ?doc .
       OPTIONAL { ?p skos:altLabel ?alt }
       OPTIONAL { ?p mh:showcaseNumber ?n }
+      OPTIONAL {
+        ?p mh:compound ?c .
+        { ?o schema:observationAbout ?c ; mh:indicator/skos:notation ?ind ; schema:value ?v ;
+             mh:valueQualifier/skos:notation "eq" .
+          FILTER(?ind IN ("households", "building-area"))
+          BIND(CONCAT(?ind, "=", STR(?v)) AS ?fact) }
+        UNION
+        { ?e schema:about ?c ; mh:eventType/skos:notation "completion" ; mh:eventDate ?d .
+          BIND(CONCAT("completion=", SUBSTR(STR(?d), 1, 4)) AS ?fact) }
+      }
     } GROUP BY ?p ?name ?doc"""
     skip = set(skip_docs)
     out = []
@@ -57,7 +108,13 @@ def known_projects(store: Any, skip_docs: Iterable[str]) -> list[KnownProject]:
         scope, _, slug = r["p"].value.split("/project/", 1)[1].partition("/")
         alts = tuple(a for a in (r["alts"].value if r["alts"] else "").split("|") if a)
         number = int(r["number"].value) if r["number"] else None
-        out.append(KnownProject(scope, slug, r["name"].value, alts, r["doc"].value, number))
+        facts: dict[str, str] = {}
+        for f in (r["facts"].value if r["facts"] else "").split("|"):
+            k, _, v = f.partition("=")
+            if k and v:
+                facts.setdefault(k, v)
+        out.append(KnownProject(scope, slug, r["name"].value, alts, r["doc"].value, number,
+                                tuple(sorted(facts.items()))))
     return out
 
 
@@ -79,15 +136,38 @@ def resolve_projects(extractions: list[Extraction], known: list[KnownProject]) -
         for p in ex.projects:
             scope = project_scope(p)
             names = (p.name, *p.aliases)
-            match = next((k for k in known if k.scope == scope and k.doc_id != ex.doc_id
-                          and _overlap(names, (k.name, *k.aliases))), None)
-            if match is not None and match.slug != p.slug:
+            ident = identity_facts(p)
+            match = None
+            conflicts: list[str] = []
+            for k in known:
+                if k.scope != scope or scope == "cn" or k.doc_id == ex.doc_id:
+                    continue  # identity is name and place: no coded place, no merge
+                if not _overlap(names, (k.name, *k.aliases)):
+                    continue
+                clash = identity_conflicts(ident, k.identity)
+                if clash:
+                    conflicts.append(f"{k.name} [{k.doc_id}]: " + "; ".join(clash))
+                    continue
+                match = k
+                break
+            if conflicts:
+                p = replace(p, identity_conflicts=tuple(conflicts))
+                if match is None and any(k.scope == scope and k.slug == p.slug for k in known):
+                    # same name, same county, different compound: its own IRIs
+                    tag = re.sub(r"[^a-z0-9]+", "-", ex.doc_id.lower()).strip("-")[-8:]
+                    p = replace(p, slug=f"{p.slug}-{tag}")
+            if match is not None:
+                reason = (f"same county ({scope}) and name: {p.name} ~ {match.name} [{match.doc_id}]"
+                          + ("; identity facts agree" if set(dict(ident)) & set(dict(match.identity)) else ""))
                 if p.number is not None and match.number is not None and p.number != match.number:
-                    p = replace(p, compound_slug=match.slug)  # another selection, same compound
-                else:
+                    # another selection, same compound
+                    p = replace(p, compound_slug=match.slug, merge_reason=reason)
+                elif match.slug != p.slug or match.name != p.name:
                     aliases = tuple(dict.fromkeys(a for a in (*p.aliases, p.name) if a != match.name))
-                    p = replace(p, slug=match.slug, name=match.name, aliases=aliases)
+                    p = replace(p, slug=match.slug, name=match.name, aliases=aliases, merge_reason=reason)
+                else:
+                    p = replace(p, merge_reason=reason)
             projects.append(p)
-            known.append(KnownProject(scope, p.slug, p.name, p.aliases, ex.doc_id, p.number))
+            known.append(KnownProject(scope, p.slug, p.name, p.aliases, ex.doc_id, p.number, ident))
         out.append(replace(ex, projects=tuple(projects)))
     return out

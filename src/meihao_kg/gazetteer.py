@@ -156,6 +156,117 @@ def parse_address(text: str, province_hint: str | None = None) -> tuple[Division
     return div, detail
 
 
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, Division]:
+    """City names (full and short, prefectures and county-level cities) → division; a name
+    shared by several is left out."""
+    out: dict[str, Division] = {}
+    dup: set[str] = set()
+    for d in _index().values():
+        if d.level == "prefecture" or d.level == "county" and d.name.endswith("市"):
+            for form in {d.name, d.alias or "", strip_suffix(d.name)}:
+                if len(form) < 2:
+                    continue
+                if form in out and out[form] != d:
+                    dup.add(form)
+                out.setdefault(form, d)
+    # a prefecture wins over a county-level city of the same short name
+    for form in list(dup):
+        prefs = [d for d in _index().values() if d.level == "prefecture"
+                 and form in {d.name, d.alias or "", strip_suffix(d.name)}]
+        if len(prefs) == 1:
+            out[form] = prefs[0]
+            dup.discard(form)
+    return {k: v for k, v in out.items() if k not in dup}
+
+
+def city_named(name: str) -> Division | None:
+    """The city called ``name`` (沈阳, 沈阳市, 吉林市), or None if unknown or ambiguous."""
+    return _cities().get(name.strip())
+
+
+@lru_cache(maxsize=1)
+def names_with(chars: str = "和与及") -> tuple[str, ...]:
+    """Division names (full and short) that contain one of ``chars`` (呼和浩特, 和平区)."""
+    out: set[str] = set()
+    for d in _index().values():
+        for form in (d.name, d.alias or "", strip_suffix(d.name)):
+            if len(form) >= 2 and any(c in form for c in chars):
+                out.add(form)
+    return tuple(sorted(out, key=len, reverse=True))
+
+
+def division_named(name: str, province: str | None = None) -> Division | None:
+    """The city or county-level division called ``name`` (沈阳, 江北, 鼓楼区), within
+    ``province`` when given; None if unknown or ambiguous."""
+    name = name.strip()
+    city = city_named(name)
+    if city is not None and (province is None or city.parent is None or city.parent.name == province):
+        return city
+    found = [d for d in _index().values() if d.level == "county"
+             and name in {d.name, d.alias or "", strip_suffix(d.name)}
+             and (province is None or d.parent is not None and d.parent.parent is not None
+                  and d.parent.parent.name == province)]
+    return found[0] if len(found) == 1 else None
+
+
+_ZONE_WORDS = ("新区", "园区", "开发区", "高新区", "新城", "保税区", "景区", "城区", "郊区", "市区")
+
+
+def _children(pref: Division) -> list[Division]:
+    return [d for d in _index().values() if d.level == "county" and d.parent == pref]
+
+
+@lru_cache(maxsize=1024)
+def repair_address(addr: str, province: str | None = None) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Restore characters that mirrors drop (埇, 鄠, 亳...): ``宿州市桥区`` → ``宿州市埇桥区``.
+
+    A city or district name that the gazetteer does not know is repaired only when exactly
+    one division of the right level, one character longer and ending with it, fits: under
+    the known city for a district, among the cities of the province (and having the district
+    that follows) for a city.  Returns the repaired address and the repairs as
+    ``(text form, full name)``; unrepairable names are left as written.
+    """
+    import re
+
+    repairs: list[tuple[str, str]] = []
+    rest = addr
+    head = ""
+    if province:
+        for form in sorted({province, *(a for f, a in provinces() if f == province)}, key=len, reverse=True):
+            if rest.startswith(form):
+                head, rest = form, rest[len(form):]
+                break
+    pm = re.match(r"[\u4e00-\u9fff]{1,6}?市", rest)
+    pref: Division | None = None
+    if pm:
+        tok = pm.group(0)
+        pref = city_named(tok)
+        after = rest[len(tok):]
+        cm = re.match(r"[\u4e00-\u9fff]{1,6}?(?:区|县|市)", after)
+        if pref is None and len(tok) <= 3:
+            cands = [d for d in _index().values() if d.level == "prefecture" and d.name.endswith(tok)
+                     and len(d.name) == len(tok) + 1
+                     and (province is None or d.parent is not None and d.parent.name == province)]
+            if cm:
+                cands = [d for d in cands if any(c.name == cm.group(0) for c in _children(d))]
+            if len(cands) == 1:
+                pref = cands[0]
+                repairs.append((tok, pref.name))
+                tok = pref.name
+        head += tok
+        rest = after
+        if pref is not None and pref.level == "prefecture" and cm:
+            ctok = cm.group(0)
+            kids = _children(pref)
+            if not any(c.name == ctok for c in kids) and not ctok.endswith(_ZONE_WORDS) and len(ctok) <= 3:
+                cands = [c for c in kids if c.name.endswith(ctok) and len(c.name) == len(ctok) + 1]
+                if len(cands) == 1:
+                    repairs.append((ctok, cands[0].name))
+                    rest = cands[0].name + rest[len(ctok):]
+    return head + rest, tuple(repairs)
+
+
 def county_children(county: Division) -> dict[str, list[str]]:
     """Township name → community names, for a county-level division."""
     if county.level != "county" or county.parent is None or county.parent.parent is None:

@@ -48,6 +48,8 @@ class PlaceRef:
     kind: str  # division | zone | address
     division: Division | None  # the division itself (kind=division) or the parent
     evidence: Evidence | None = None
+    # names the text lost a character of and the gazetteer restored: (text form, full name)
+    repaired: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class Observation:
     evidence: Evidence
     baseline: Decimal | None = None
     date: str | None = None
+    upper: Decimal | None = None  # the upper bound of a range (90%—95%); value is the lower
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,10 @@ class ProjectFacts:
     number_evidence: Evidence | None = None
     location_evidence: Evidence | None = None
     compound_slug: str | None = None  # set when the compound is known under another slug
+    # cross-source resolution: why this project was merged with a known one, and the known
+    # projects of like name it was kept apart from because identity facts conflict
+    merge_reason: str | None = None
+    identity_conflicts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

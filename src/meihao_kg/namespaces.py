@@ -69,6 +69,12 @@ class MH(DefinedNamespace):
     IndustryAssociation: URIRef
     CoordinationBody: URIRef
     MediaOutlet: URIRef
+    CommunityPartyCommittee: URIRef
+    OwnersAssembly: URIRef
+    PropertyManagementCommittee: URIRef
+    OwnersSelfManagementCommittee: URIRef
+    VolunteerTeam: URIRef
+    PartnerOrganisation: URIRef
     # --- classes: what projects do and report
     Initiative: URIRef
     GovernanceMechanism: URIRef
@@ -122,6 +128,8 @@ class MH(DefinedNamespace):
     builtWith: URIRef
     curated: URIRef
     lexicalKey: URIRef
+    mergeReason: URIRef
+    identityConflict: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")

@@ -8,8 +8,10 @@ Invariants:
 * ``NormalisedText.raw_span(i, j)`` gives the exact raw span that normalised ``text[i:j]``
   came from; the raw text is never altered, so quotes taken from it are verbatim.
 * Normalisation only deletes characters (pinyin annotations, damaged spans, ``\\r``, BOM,
-  zero-width marks) or maps one character to one character (width, Traditional →
-  Simplified), which is what keeps the map exact.
+  zero-width marks, HTML tags), maps one character to one character (width, Traditional →
+  Simplified), or replaces a whole raw span by one character (an HTML entity ``&amp;`` → ``&``,
+  a block tag ``<br>``/``</p>`` → a line break), whose raw width is recorded; which is what
+  keeps the map exact.
 """
 
 from __future__ import annotations
@@ -65,6 +67,15 @@ _WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0xFF61: 0x3002, 0xFF64: 0x3001, 0xFF6
                0xFF63: 0x300D})
 _WIDTH_TABLE = str.maketrans({chr(k): chr(v) for k, v in _WIDTH.items()})
 
+# HTML remnants of re-posts: tags (block tags become line breaks) and character entities.
+_HTML_HINT = re.compile(r"</?(?:p|br|div|span|section|strong|b|i|em|font|li|ul|ol|h[1-6]|img|a|table|tr|td)\b[^<>]*>"
+                        r"|&(?:nbsp|amp|lt|gt|quot|apos|ldquo|rdquo|lsquo|rsquo|mdash|hellip|middot|#\d{2,6}|#x[0-9a-fA-F]{2,5});",
+                        re.IGNORECASE)
+_HTML_TAG = re.compile(r"<(?P<close>/)?(?P<name>[a-zA-Z][a-zA-Z0-9]{0,9})\b[^<>\n]{0,300}?/?>|<!--.{0,2000}?-->",
+                       re.DOTALL)
+_HTML_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+_BLOCK_TAGS = {"p", "br", "div", "li", "tr", "section", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table"}
+
 _SUSPECT_RE = re.compile(r"[?\ufffd]")
 _DAMAGE_STOP = set(",，。、；“”\"：:\n")
 _DAMAGE_MAX = 16
@@ -90,12 +101,15 @@ class NormalisedText:
     starts: array = field(repr=False)  # raw offset of normalised char i (each maps to one raw char)
     damaged: tuple[tuple[int, int], ...] = ()
     annotations: int = 0
+    # normalised index → raw width, for characters that replace a longer raw span (entities)
+    wide: dict[int, int] = field(default_factory=dict, repr=False)
+    html: int = 0  # HTML tags and entities removed or replaced
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw ``[start, end)`` covering normalised ``text[start:end]`` (``start < end``)."""
         if not 0 <= start < end <= len(self.text):
             raise ValueError(f"bad span {start}-{end} for text of length {len(self.text)}")
-        return self.starts[start], self.starts[end - 1] + 1
+        return self.starts[start], self.starts[end - 1] + self.wide.get(end - 1, 1)
 
     def overlaps_damage(self, raw_start: int, raw_end: int) -> bool:
         """True when raw ``[raw_start, raw_end)`` touches a damaged span (or its edges)."""
@@ -296,11 +310,31 @@ def normalise_key(text: str) -> str:
     return re.sub(r"[\s\"'“”‘’「」『』]+", "", s).lower()
 
 
+def _html_edits(raw: str) -> list[tuple[int, int, str]]:
+    """HTML remnants as edits ``(start, end, replacement)``; none unless the text has HTML."""
+    if not _HTML_HINT.search(raw):
+        return []
+    import html
+
+    edits: list[tuple[int, int, str]] = []
+    for m in _HTML_TAG.finditer(raw):
+        name = (m.group("name") or "").lower()
+        edits.append((m.start(), m.end(), "\n" if name in _BLOCK_TAGS else ""))
+    for m in _HTML_ENTITY.finditer(raw):
+        ch = html.unescape(m.group(0))
+        if ch == m.group(0) or len(ch) != 1:
+            continue
+        edits.append((m.start(), m.end(), " " if ch == "\xa0" else ch))
+    return edits
+
+
 def normalise(source: SourceText) -> NormalisedText:
-    """Strip annotations and damage, unify width, convert to Simplified; keep the map."""
+    """Strip annotations, HTML and damage, unify width, convert to Simplified; keep the map."""
     raw = source.raw
     damaged = find_damaged_spans(raw)
-    removed: list[tuple[int, int]] = list(damaged)
+    edits: list[tuple[int, int, str]] = [(a, b, "") for a, b in damaged]
+    html_edits = _html_edits(raw)
+    edits += html_edits
     annotations = 0
     for m in _ANNOTATION_FAST.finditer(raw):
         start = m.start()
@@ -308,23 +342,34 @@ def normalise(source: SourceText) -> NormalisedText:
             start -= 1
         elif not (start > 0 and _HAN_RE.match(raw[start - 1])):
             continue
-        removed.append((start, m.end()))
+        edits.append((start, m.end(), ""))
         annotations += 1
     for m in _DROP_RE.finditer(raw):
-        removed.append((m.start(), m.end()))
-    removed.sort()
+        edits.append((m.start(), m.end(), ""))
+    edits.sort()
 
     pieces: list[str] = []
     starts = array("l")
+    wide: dict[int, int] = {}
     pos = 0
-    for a, b in removed:
+    for a, b, rep in edits:
+        if a < pos:  # overlapping edits: deletions merge, a replacement inside one is dropped
+            if not rep:
+                pos = max(pos, b)
+            continue
         if a > pos:
             pieces.append(raw[pos:a])
             starts.extend(range(pos, a))
-        pos = max(pos, b)
+        if rep:
+            pieces.append(rep)
+            starts.append(a)
+            if b - a != 1:
+                wide[len(starts) - 1] = b - a
+        pos = b
     if pos < len(raw):
         pieces.append(raw[pos:])
         starts.extend(range(pos, len(raw)))
     kept = "".join(pieces).translate(_WIDTH_TABLE)
     text = to_simplified(kept)
-    return NormalisedText(text=text, starts=starts, damaged=tuple(damaged), annotations=annotations)
+    return NormalisedText(text=text, starts=starts, damaged=tuple(damaged), annotations=annotations,
+                          wide=wide, html=len(html_edits))

@@ -333,9 +333,10 @@ def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
 
 def _extract_job(args: tuple[Path, int]) -> tuple[Any, str | None, list[str]]:
     """Read and extract one source: (extraction, error, warnings)."""
-    from .extract import extract_source
+    from .extract import extract_project_sections
     from .lexicon import load_lexicon
-    from .normalise import read_source
+    from .normalise import normalise, read_source
+    from .segment import segment
 
     f, limit = args
     try:
@@ -343,7 +344,9 @@ def _extract_job(args: tuple[Path, int]) -> tuple[Any, str | None, list[str]]:
     except InputError as exc:
         return None, str(exc), []
     warns = [f"{f}: read as {src.encoding}, not UTF-8"] if src.encoding != "utf-8" else []
-    ex = extract_source(src, load_lexicon())
+    norm = normalise(src)  # the text stages, in order
+    seg = segment(norm)
+    ex = extract_project_sections(src, norm, seg, load_lexicon())
     return ex, None, warns + list(ex.warnings)
 
 

@@ -194,45 +194,70 @@ def _place_key(value: str) -> str:
     return _text_key(value).replace(" ", "")
 
 
+def _project_key(value: str) -> str:
+    """A project name as a matching key: Simplified, no spaces, quote marks or ·, without
+    小区/项目 and without a leading city (沈阳市 / 沈阳)."""
+    from . import gazetteer as gz
+
+    key = re.sub(r"[\s·•・]+", "", _text_key(value))
+    for suffix in ("小区", "项目"):
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            key = key[: -len(suffix)]
+    for n in range(min(5, len(key) - 2), 1, -1):
+        if gz.city_named(key[:n]) is not None and len(key) - n >= 2:
+            return key[n:]
+    return key
+
+
 def resolve_project(store: KGStore, value: str) -> Any:
-    """The IRI of the project a user means: name (Simplified/Traditional, ± 小区) or IRI."""
+    """The IRI of the project a user means: its IRI, its name or any unique part of it
+    (Simplified or Traditional, with or without ·, 小区 or the city).
+
+    Raises:
+        QueryError: no project matches, or several do (the candidates are listed).
+    """
     import pyoxigraph
 
     from .namespaces import MH
 
     if value.startswith(("http://", "https://")):
         return _named_node(value, "project")
-    key = _text_key(value)
+    key = _project_key(value)
     if not key.strip():
         raise QueryError(f"project: empty name {value!r}", hint="give part of a project's name or its IRI")
-    for suffix in ("小区", "项目"):
-        key = key.removesuffix(suffix)
     q = f"""
     PREFIX mh: <{MH._NS}>
     PREFIX schema: <https://schema.org/>
     PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-    SELECT DISTINCT ?p ?name ?key WHERE {{
+    SELECT DISTINCT ?p ?name ?alt WHERE {{
       ?p a mh:ShowcaseProject ; schema:name ?name .
       OPTIONAL {{ ?p skos:altLabel ?alt }}
-      FILTER(STR(?name) = ?key || STR(?alt) = ?key)
     }}"""
-    rows = list(store.query(q, {"key": pyoxigraph.Literal(key)}))
-    if not rows:
-        qn = f"PREFIX mh: <{MH._NS}> PREFIX schema: <https://schema.org/> SELECT ?n WHERE {{ ?p a mh:ShowcaseProject ; schema:name ?n }} ORDER BY ?n"
-        from .diagnostics import close_matches
+    names: dict[str, str] = {}
+    forms: dict[str, set[str]] = {}
+    for r in store.query(q):
+        iri = r["p"].value
+        names[iri] = r["name"].value
+        forms.setdefault(iri, set()).add(_project_key(r["name"].value))
+        if r["alt"] is not None:
+            forms[iri].add(_project_key(r["alt"].value))
+    exact_name = sorted(i for i in names if _project_key(names[i]) == key)
+    exact = sorted(i for i, fs in forms.items() if key in fs)
+    part = sorted(i for i, fs in forms.items() if key and any(key in f for f in fs))
+    for iris in (exact_name, exact, part):
+        if len(iris) == 1:
+            return pyoxigraph.NamedNode(iris[0])
+        if len(iris) > 1:
+            listed = "; ".join(f"{names[i]} ({i})" for i in iris)
+            raise QueryError(f"{value!r} names several projects: {listed}",
+                             hint="give more of the name, or the IRI")
+    from .diagnostics import close_matches
 
-        names = sorted({r["n"].value for r in store.query(qn)})
-        close = close_matches(value, names)
-        known = "、".join(names[:12]) + (" …" if len(names) > 12 else "")
-        raise QueryError(f"no project named {value!r}",
-                         hint=f"close: {'、'.join(close)}" if close else f"known projects: {known or 'none'}")
-    iris = sorted({r["p"].value for r in rows})
-    exact = sorted({r["p"].value for r in rows if r["name"].value == key})
-    if len(iris) > 1 and len(exact) == 1:
-        iris = exact  # a project's own name wins over another's alias
-    if len(iris) > 1:
-        raise QueryError(f"{value!r} names several projects: {', '.join(iris)}", hint="pass the IRI")
-    return pyoxigraph.NamedNode(iris[0])
+    shown = sorted(set(names.values()))
+    close = close_matches(value, shown)
+    known = "、".join(shown[:12]) + (" …" if len(shown) > 12 else "")
+    raise QueryError(f"no project named {value!r}",
+                     hint=f"close: {'、'.join(close)}" if close else f"known projects: {known or 'none'}")
 
 
 def resolve_initiatives(store: KGStore, value: str) -> list[Any]:

@@ -35,6 +35,20 @@ _NOT_ENTITIES = {"Initiative", "GovernanceMechanism", "Recognition", "DatedEvent
 class ResolutionReport:
     merged: tuple[tuple[str, str, tuple[str, ...]], ...]  # iri, label, aliases
     near_misses: tuple[tuple[tuple[str, str], tuple[str, str], str], ...]
+    cross_source: tuple[tuple[str, str, str], ...] = ()  # project iri, name, merge reason
+    conflicts: tuple[tuple[str, str, str], ...] = ()  # project iri, name, conflict
+
+
+_Q_CROSS = """
+PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
+PREFIX schema: <https://schema.org/>
+SELECT DISTINCT ?p ?name ?why ?kind WHERE {
+  ?p schema:name ?name .
+  { ?p mh:mergeReason ?why . BIND("merge" AS ?kind) }
+  UNION
+  { ?p mh:identityConflict ?why . BIND("conflict" AS ?kind) }
+} ORDER BY ?name ?why
+"""
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -71,4 +85,7 @@ def resolution_report(store: KGStore) -> ResolutionReport:
                 near.append((a, b, "one name contains the other"))
             elif len(la) >= 4 and _one_edit(la, lb):
                 near.append((a, b, "names differ by one character"))
-    return ResolutionReport(merged, tuple(near))
+    cross = [(r["p"].value, r["name"].value, r["why"].value, r["kind"].value) for r in store.query(_Q_CROSS)]
+    return ResolutionReport(merged, tuple(near),
+                            tuple((p, n, w) for p, n, w, k in cross if k == "merge"),
+                            tuple((p, n, w) for p, n, w, k in cross if k == "conflict"))

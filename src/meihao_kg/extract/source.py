@@ -1,0 +1,68 @@
+"""Entry points: one source → normalise → segment → extract → :class:`Extraction`.
+
+The three stages are visible here: :func:`extract_source` normalises the raw text (offset
+map, Simplified, half-width, annotations out), segments it into intro and project sections,
+and hands each section to :func:`~.project.project`.  A later source kind (news report,
+list) plugs in as another segmenter producing sections and another section extractor.
+"""
+
+from __future__ import annotations
+
+from ..lexicon import Lexicon, load_lexicon
+from ..models import Extraction
+from ..normalise import NormalisedText, SourceText, normalise
+from ..segment import Segmentation, segment
+from .campaign import campaign
+from .context import Ctx
+from .project import project
+
+__all__ = ["extract", "extract_project_sections", "extract_source"]
+
+
+def extract_source(src: SourceText, lexicon: Lexicon | None = None) -> Extraction:
+    """Normalise, segment and extract one source."""
+    norm = normalise(src)
+    seg = segment(norm)
+    return extract_project_sections(src, norm, seg, lexicon or load_lexicon())
+
+
+def extract_project_sections(src: SourceText, norm: NormalisedText, seg: Segmentation,
+                             lex: Lexicon) -> Extraction:
+    """The facts of a segmented series instalment."""
+    ctx = Ctx(src, norm)
+    projects = [project(ctx, sec, lex) for sec in seg.projects]
+    warnings: list[str] = []
+    if not projects:
+        warnings.append(f"{src.path or src.doc_id}: no project sections found (expected a "
+                        "number, a 'name:headline' line and 概况及亮点)")
+    for a, b in norm.damaged:
+        line = src.raw.count("\n", 0, a) + 1
+        warnings.append(f"{src.path or src.doc_id}:{line}: damaged text at characters {a}-{b} "
+                        f"({src.raw[a:b]!r}); facts overlapping it are flagged")
+    for pf in projects:
+        for pl in pf.places:
+            for text_form, full in pl.repaired:
+                where = pl.evidence.start if pl.evidence else 0
+                line = src.raw.count("\n", 0, where) + 1
+                warnings.append(f"{src.path or src.doc_id}:{line}: place name {text_form!r} is missing a "
+                                f"character; read as {full} (the only match in the gazetteer), flagged repaired")
+    name, cev, corgs = campaign(ctx, *seg.intro)
+    title = None
+    first_line = norm.text.strip().split("\n", 1)[0]
+    if projects and seg.intro[1] > 0:
+        prov = next((p.province for p in projects if p.province), None)
+        title = f"“美好家园”项目展示:{prov}" if prov else first_line[:40]
+    new_types = {f.type.slug: f.type for p in projects for f in p.initiatives if f.type.discovered}
+    return Extraction(
+        doc_id=src.doc_id, path=src.path, raw=src.raw, encoding=src.encoding, sha256=src.sha256,
+        byte_size=src.byte_size, title=title, damaged=norm.damaged, campaign_orgs=tuple(corgs),
+        campaign_name=name, campaign_evidence=cev, projects=tuple(projects),
+        new_types=tuple(new_types.values()), warnings=tuple(warnings),
+    )
+
+
+def extract(path: str) -> Extraction:
+    """Read, normalise, segment and extract the source at ``path``."""
+    from ..normalise import read_source
+
+    return extract_source(read_source(path))
