@@ -76,45 +76,51 @@ def project_scope(p: ProjectFacts) -> str:
     return coded.code if coded and coded.code else "cn"
 
 
+_PREFIXES = """PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
+PREFIX schema: <https://schema.org/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+
 def known_projects(store: Any, skip_docs: Iterable[str]) -> list[KnownProject]:
-    """Projects in an existing store, except those of the sources being rebuilt."""
-    q = """
-    PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
-    PREFIX schema: <https://schema.org/>
-    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-    PREFIX dcterms: <http://purl.org/dc/terms/>
-    SELECT ?p ?name ?doc (SAMPLE(?n) AS ?number) (GROUP_CONCAT(DISTINCT ?alt; separator="|") AS ?alts)
-           (GROUP_CONCAT(DISTINCT ?fact; separator="|") AS ?facts)
-    WHERE {
-      ?p a mh:ShowcaseProject ; schema:name ?name ; dcterms:source/dcterms:identifier ?doc .
-      OPTIONAL { ?p skos:altLabel ?alt }
-      OPTIONAL { ?p mh:showcaseNumber ?n }
-      OPTIONAL {
-        ?p mh:compound ?c .
-        { ?o schema:observationAbout ?c ; mh:indicator/skos:notation ?ind ; schema:value ?v ;
-             mh:valueQualifier/skos:notation "eq" .
-          FILTER(?ind IN ("households", "building-area"))
-          BIND(CONCAT(?ind, "=", STR(?v)) AS ?fact) }
-        UNION
-        { ?e schema:about ?c ; mh:eventType/skos:notation "completion" ; mh:eventDate ?d .
-          BIND(CONCAT("completion=", SUBSTR(STR(?d), 1, 4)) AS ?fact) }
-      }
-    } GROUP BY ?p ?name ?doc"""
+    """Projects in an existing store, except those of the sources being rebuilt.
+
+    Three plain queries joined here (projects with their sources and numbers; alternative
+    names; identity facts): one query with the OPTIONALs and a UNION inside took 31 s on
+    1,000 projects, these take well under a second."""
+    rows = store.query(_PREFIXES + """SELECT ?p ?name ?doc ?n WHERE {
+      ?p a mh:ShowcaseProject ; schema:name ?name ; dcterms:source ?src .
+      ?src dcterms:identifier ?doc .
+      OPTIONAL { ?p mh:showcaseNumber ?n } }""")
+    base: dict[tuple[str, str, str], list[int]] = {}
+    for r in rows:
+        numbers = base.setdefault((r["p"].value, r["name"].value, r["doc"].value), [])
+        if r["n"] is not None:
+            numbers.append(int(r["n"].value))
+    alts: dict[str, set[str]] = {}
+    for r in store.query(_PREFIXES + "SELECT ?p ?alt WHERE { ?p a mh:ShowcaseProject ; skos:altLabel ?alt }"):
+        alts.setdefault(r["p"].value, set()).add(r["alt"].value)
+    facts: dict[str, dict[str, set[str]]] = {}
+    for r in store.query(_PREFIXES + """SELECT ?p ?ind ?v WHERE {
+      ?p a mh:ShowcaseProject ; mh:compound ?c .
+      ?o schema:observationAbout ?c ; mh:indicator ?i ; schema:value ?v ; mh:valueQualifier ?q .
+      ?q skos:notation "eq" . ?i skos:notation ?ind .
+      FILTER(?ind IN ("households", "building-area")) }"""):
+        facts.setdefault(r["p"].value, {}).setdefault(r["ind"].value, set()).add(r["v"].value)
+    for r in store.query(_PREFIXES + """SELECT ?p ?d WHERE {
+      ?p a mh:ShowcaseProject ; mh:compound ?c .
+      ?e schema:about ?c ; mh:eventType ?t ; mh:eventDate ?d . ?t skos:notation "completion" }"""):
+        facts.setdefault(r["p"].value, {}).setdefault("completion", set()).add(r["d"].value[:4])
     skip = set(skip_docs)
     out = []
-    for r in store.query(q):
-        if r["doc"].value in skip:
+    for (iri, name, doc), numbers in sorted(base.items()):
+        if doc in skip:
             continue
-        scope, _, slug = r["p"].value.split("/project/", 1)[1].partition("/")
-        alts = tuple(a for a in (r["alts"].value if r["alts"] else "").split("|") if a)
-        number = int(r["number"].value) if r["number"] else None
-        facts: dict[str, str] = {}
-        for f in (r["facts"].value if r["facts"] else "").split("|"):
-            k, _, v = f.partition("=")
-            if k and v:
-                facts.setdefault(k, v)
-        out.append(KnownProject(scope, slug, r["name"].value, alts, r["doc"].value, number,
-                                tuple(sorted(facts.items()))))
+        scope, _, slug = iri.split("/project/", 1)[1].partition("/")
+        identity = tuple(sorted((k, min(v)) for k, v in facts.get(iri, {}).items()))
+        out.append(KnownProject(scope, slug, name, tuple(sorted(alts.get(iri, ()))), doc,
+                                min(numbers) if numbers else None, identity))
     return out
 
 
