@@ -16,41 +16,19 @@ Lower-level entry points (the CLI calls these)::
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from .api import KG, Rows, View
+from .pipeline import build_kg  # light modules: heavy packages load when called
+from .store import open_store
 
 if TYPE_CHECKING:
-    from .pipeline import BuildReport
     from .queries import QueryResult
-    from .store import OxigraphStore
 
 __version__ = "0.1.0"
 
 __all__ = ["KG", "Rows", "View", "__version__", "build_kg", "open_store", "run_saved_query"]
-
-
-def build_kg(
-    paths: Sequence[str | Path] | None = None,
-    *,
-    store: str | Path | None = None,
-    validate: bool = True,
-    keep_invalid: bool = False,
-    curation: str | Path | None = None,
-) -> BuildReport:
-    """See :func:`meihao_kg.pipeline.build_kg`."""
-    from .pipeline import build_kg as _build
-
-    return _build(paths, store=store, validate=validate, keep_invalid=keep_invalid, curation=curation)
-
-
-def open_store(path: str | os.PathLike[str] | None = None) -> OxigraphStore:
-    """See :func:`meihao_kg.store.open_store`."""
-    from .store import open_store as _open
-
-    return _open(path)
 
 
 def run_saved_query(
@@ -58,6 +36,5 @@ def run_saved_query(
 ) -> QueryResult:
     """Run a saved query by name or path; returns a :class:`~meihao_kg.queries.QueryResult`."""
     from .queries import find_query, run_query
-    from .store import open_store as _open
 
-    return run_query(_open(store), find_query(name), dict(params or {}))
+    return run_query(open_store(store), find_query(name), dict(params or {}))
