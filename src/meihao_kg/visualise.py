@@ -665,28 +665,35 @@ _TEMPLATE = r"""<!DOCTYPE html>
     return svg;
   }
 
+  // ---- a checkbox row of the legend or the facet filter: box, [swatch], name, count
+  function filterRow(rowClass, attr, item, checked, onChange, sw, nameClass) {
+    var row = document.createElement("label");
+    row.className = rowClass;
+    row.setAttribute(attr, item.key);
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.checked = checked;
+    box.addEventListener("change", function () { onChange(item.key, box.checked); });
+    var name = document.createElement("span");
+    if (nameClass) name.className = nameClass;
+    name.textContent = lang === "zh" ? item.zh : item.en;
+    name.title = item.zh + " · " + item.en;
+    var count = document.createElement("span");
+    count.className = "mh-count";
+    count.textContent = String(item.count);
+    row.appendChild(box);
+    if (sw) row.appendChild(sw);
+    row.appendChild(name); row.appendChild(count);
+    return row;
+  }
+
   // ---- legend doubling as class filter
   var legend = document.getElementById("mh-legend");
   function renderLegend() {
     while (legend.firstChild) legend.removeChild(legend.firstChild);
     META.legend.forEach(function (c) {
-      var row = document.createElement("label");
-      row.className = "mh-legend-item";
-      row.setAttribute("data-class", c.key);
-      var box = document.createElement("input");
-      box.type = "checkbox";
-      box.checked = !hiddenClasses[c.key];
-      box.addEventListener("change", function () { setClassVisible(c.key, box.checked); });
-      var sw = swatch(c.shape, c.color);
-      var name = document.createElement("span");
-      name.className = "mh-class-name";
-      name.textContent = lang === "zh" ? c.zh : c.en;
-      name.title = c.zh + " · " + c.en;
-      var count = document.createElement("span");
-      count.className = "mh-count";
-      count.textContent = String(c.count);
-      row.appendChild(box); row.appendChild(sw); row.appendChild(name); row.appendChild(count);
-      legend.appendChild(row);
+      legend.appendChild(filterRow("mh-legend-item", "data-class", c, !hiddenClasses[c.key],
+                                   setClassVisible, swatch(c.shape, c.color), "mh-class-name"));
     });
   }
   function isHidden(n) { return !!(hiddenClasses[n.c] || (n.fc && hiddenFacets[n.fc])); }
@@ -709,21 +716,8 @@ _TEMPLATE = r"""<!DOCTYPE html>
     while (facetBox.firstChild) facetBox.removeChild(facetBox.firstChild);
     document.getElementById("mh-facets-title").hidden = !META.facets.length;
     META.facets.forEach(function (f) {
-      var row = document.createElement("label");
-      row.className = "mh-facet-item";
-      row.setAttribute("data-facet", f.key);
-      var box = document.createElement("input");
-      box.type = "checkbox";
-      box.checked = !hiddenFacets[f.key];
-      box.addEventListener("change", function () { setFacetVisible(f.key, box.checked); });
-      var name = document.createElement("span");
-      name.textContent = lang === "zh" ? f.zh : f.en;
-      name.title = f.zh + " · " + f.en;
-      var count = document.createElement("span");
-      count.className = "mh-count";
-      count.textContent = String(f.count);
-      row.appendChild(box); row.appendChild(name); row.appendChild(count);
-      facetBox.appendChild(row);
+      facetBox.appendChild(filterRow("mh-facet-item", "data-facet", f, !hiddenFacets[f.key],
+                                     setFacetVisible, null, ""));
     });
   }
   window.mhSetFacetVisible = setFacetVisible;
