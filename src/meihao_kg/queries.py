@@ -12,8 +12,9 @@ Parameter kinds say how a user's value becomes an RDF term before it is bound:
 administrative suffix removed: 沈阳市 → 沈阳), ``project`` (resolved to a project IRI from
 a name in Simplified or Traditional, with or without 小区, or an IRI), ``initiative`` (the
 initiative concepts whose label or notation contains the text), ``literal`` (as
-given) and ``iri``.  Values are bound with SPARQL substitution (SEP-0007), never spliced
-into the query text.
+given) and ``iri``.  Values are RDF terms: each takes its variable's place in the WHERE
+group with a ``VALUES`` block keeping it bound (``remote.inject_values``, for the local
+store and endpoints alike), never user text spliced into the query.
 """
 
 from __future__ import annotations

@@ -6,13 +6,15 @@ The default store is an on-disk Oxigraph database (pyoxigraph) under a store fol
       current -> db-20261126T081500-1234   (symlink, swapped atomically)
       db-20261126T081500-1234/              (RocksDB files)
 
-Every write builds a *new* database folder (old graphs copied, replaced graphs dropped,
-new graphs loaded), checks it, and only then points ``current`` at it with one atomic
-``rename``.  A failure at any point leaves ``current`` – and every reader – on the old
-database.  Readers open ``current`` read-only, which takes milliseconds.
+Every write builds a *new* database folder (a RocksDB checkpoint of the current one,
+replaced graphs dropped, new graphs loaded), reads it back, and only then points
+``current`` at it with one atomic ``rename``.  A failure at any point leaves ``current`` –
+and every reader – on the old database.  One build writes at a time (:func:`build_lock`);
+readers open ``current`` read-only in milliseconds and hold a shared lock on the folder
+they opened, so that no build deletes it under them.
 
-The interface is narrow (:class:`KGStore`) so that a remote SPARQL 1.1 server can take its
-place later.
+The interface is narrow (:class:`KGStore`); :mod:`meihao_kg.remote` puts a SPARQL 1.1
+server in its place.
 """
 
 from __future__ import annotations
@@ -223,26 +225,6 @@ def bare_query(text: str) -> str:
 
 def has_dataset_clause(text: str) -> bool:
     return bool(_FROM_RE.search(bare_query(text)))
-
-
-def with_values(text: str, bindings: Mapping[str, Any]) -> str:
-    """Bind variables by a ``VALUES`` block right after the opening brace of the query body.
-
-    Each value is an RDF term object (pyoxigraph), or a list of them (several rows), written
-    in its own N-Triples syntax, so
-    no user text is ever pasted into the query.  Binding up front lets the engine start from
-    the bound terms (substitution does not narrow Oxigraph's plan: 25 s against 20 ms for
-    ``indicators`` on 1,000 projects).
-    """
-    brace = bare_query(text).find("{")
-    if brace < 0 or not bindings:
-        return text
-    blocks = []
-    for name, value in bindings.items():
-        terms = value if isinstance(value, (list, tuple)) else [value]
-        blocks.append(f"VALUES ?{name} {{ {' '.join(str(t) for t in terms)} }}")
-    block = " " + " ".join(blocks) + " "
-    return text[: brace + 1] + block + text[brace + 1 :]
 
 
 READERS_FILE = "meihao-kg.readers"
