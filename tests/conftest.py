@@ -17,8 +17,9 @@ REPO = Path(__file__).resolve().parent.parent
 def pytest_configure(config: pytest.Config) -> None:
     """A Python without the package gets one clear line, not an import error per test file."""
     try:
-        import meihao_kg  # noqa: F401
         import playwright  # noqa: F401
+
+        import meihao_kg  # noqa: F401
     except ImportError as exc:
         raise pytest.UsageError(
             f"{exc.name} is not installed in this Python ({exc}): run ./scripts/test.sh, which "

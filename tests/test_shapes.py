@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -393,7 +392,9 @@ def test_custom_shapes_graph(base: Graph) -> None:
     assert [(r.focus, r.message_en) for r in report.results] == [(str(COMPOUND), "no code")]
 
 
-def test_validation_is_fast_on_fifty_projects() -> None:
+def test_fifty_sources_validate_together() -> None:
+    """Fifty copies of the sample, each in its own graph, conform together (the time this
+    takes is measured in bench/, not asserted here)."""
     text = SAMPLE.read_text(encoding="utf-8")
     head, body = text.split("id:graph\\/source\\/sample {", 1)
     parts = [head]
@@ -406,11 +407,9 @@ def test_validation_is_fast_on_fifty_projects() -> None:
         parts.append(f"id:graph\\/source\\/sample{i} {{" + copy)
     dataset = Dataset()
     dataset.parse(data="\n".join(parts), format="trig")
-    start = time.perf_counter()
     report = validate_graph(dataset)
-    elapsed = time.perf_counter() - start
     assert report.conforms
-    assert elapsed < 5.0
+    assert len(report.results) == 0
 
 
 # --------------------------------------------------------------------------- inference
