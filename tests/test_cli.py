@@ -67,13 +67,8 @@ def test_resolve_report(seed_store_path: Path) -> None:
     assert "near-misses" in r.output
 
 
-def _readme_lacks_commands() -> bool:
-    text = README.read_text(encoding="utf-8") if README.exists() else ""
-    return any(not re.search(rf"meihao-kg {c}\b|`{c}`", text) for c in COMMANDS)
-
-
-@pytest.mark.xfail(condition=_readme_lacks_commands(), reason="README being written", strict=False)
 @pytest.mark.parametrize("name", COMMANDS)
 def test_readme_mentions_command(name: str) -> None:
     text = README.read_text(encoding="utf-8")
-    assert re.search(rf"meihao-kg {name}\b|`{name}`", text), name
+    # a row of the CLI reference, which starts with the command and its options
+    assert re.search(rf"^\| `meihao-kg {name}\b", text, re.M), name
