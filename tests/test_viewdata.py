@@ -86,10 +86,10 @@ def test_layout_needs_two_projects(seed_view_graph) -> None:
 
 
 def test_exports_skip_panel_data(seed_view_graph, tmp_path: Path) -> None:
-    from meihao_kg.view.projection import write_graphml
+    from meihao_kg.export.network import graphml_bytes
 
     out = tmp_path / "g.graphml"
-    write_graphml(seed_view_graph, out)
+    out.write_bytes(graphml_bytes(seed_view_graph))
     text = out.read_text(encoding="utf-8")
     assert "沿海鉴筑" in text and "党建引领" in text  # facets are exported
     assert "kind_en" not in text and "jaccard" not in text  # panel records are not

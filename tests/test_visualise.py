@@ -48,7 +48,8 @@ def sample_html() -> str:
 
 
 def _script_json(html: str, name: str) -> object:
-    match = re.search(rf"var {name} = (.*?);\n", html)
+    """One of the data objects the page hands its script (``window.MEIHAO_VIEW``)."""
+    match = re.search(rf"^  {name.lower()}: (.*?),?$", html, re.M)
     assert match, name
     return json.loads(match.group(1))
 

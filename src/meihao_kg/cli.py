@@ -17,6 +17,7 @@ import click
 from click.core import ParameterSource
 
 from meihao_kg.errors import MeihaoError
+from meihao_kg.export.formats import FORMATS as EXPORT_FORMATS
 from meihao_kg.store.local import DEFAULT_STORE, STORE_ENV
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -346,7 +347,8 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_
 
 @cli.command(short_help="Export as Turtle, JSON-LD, N-Quads and more, GraphML or GEXF.")
 @click.option("--format", "fmt", default="turtle", show_default=True,
-              type=click.Choice(["turtle", "nt", "jsonld", "trig", "nquads", "graphml", "gexf"]))
+              type=click.Choice([f.name for f in EXPORT_FORMATS]),
+              help="; ".join(f"{f.name}: {f.description}" for f in EXPORT_FORMATS) + ".")
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output file (default: standard output).")
 @click.option("--no-inferred", is_flag=True, help="Leave out the inferred graph.")
@@ -363,25 +365,10 @@ def export(fmt: str, out: Path | None, no_inferred: bool, no_ontology: bool, sto
       meihao-kg export --format turtle --out out/kg.ttl
       meihao-kg export --format graphml --out out/kg.graphml
     """
+    from meihao_kg.export.formats import export as export_store
 
     st = _open(store, endpoint)
-    if fmt in ("graphml", "gexf"):
-        if out is None:
-            raise click.UsageError(f"--format {fmt} needs --out FILE")
-        from meihao_kg.export.writers import store_dataset
-        from meihao_kg.view.projection import project_graph, write_gexf, write_graphml
-
-        G = project_graph(store_dataset(st))
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "graphml":
-            write_graphml(G, out)
-        else:
-            write_gexf(G, out)
-        click.echo(f"wrote {out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges", err=True)
-        return
-    from meihao_kg.export.writers import export_rdf
-
-    data = export_rdf(st, fmt, inferred=not no_inferred, ontology=not no_ontology)
+    data = export_store(st, fmt, inferred=not no_inferred, ontology=not no_ontology)
     if out is None:
         sys.stdout.buffer.write(data)
     else:

@@ -252,10 +252,10 @@ def _built_sources(root: Path) -> dict[str, tuple[str, str, str]]:
     from meihao_kg.errors import StoreError
     from meihao_kg.store.local import open_store
 
-    q = """PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
-    PREFIX dcterms: <http://purl.org/dc/terms/>
-    SELECT ?id ?sha ?fp ?path WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id ;
-      mh:sha256 ?sha ; mh:builtWith ?fp ; mh:sourcePath ?path }"""
+    from meihao_kg.graph.namespaces import sparql
+
+    q = sparql("""SELECT ?id ?sha ?fp ?path WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id ;
+      mh:sha256 ?sha ; mh:builtWith ?fp ; mh:sourcePath ?path }""")
     try:
         with open_store(root) as st:
             return {r["id"].value: (r["sha"].value, r["fp"].value, r["path"].value) for r in st.query(q)}
@@ -313,11 +313,11 @@ def _warm() -> None:
     forked, so that they inherit it instead of each loading it again."""
     from meihao_kg.extract.gazetteer import provinces
     from meihao_kg.extract.lexicon import load_lexicon
-    from meihao_kg.graph.ontology import _shared_ontology
+    from meihao_kg.graph.ontology import shared_ontology
 
     load_lexicon()
     provinces()
-    _shared_ontology()
+    shared_ontology()
 
 
 def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
@@ -355,15 +355,15 @@ def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, s
     """One source's graph: (N-Triples, its inferences as N-Triples, its subjects, size)."""
     from rdflib import Literal, URIRef
 
+    from meihao_kg.graph import iri as mint
     from meihao_kg.graph.build import build_graph, read_meta
     from meihao_kg.graph.curation import load_curation
-    from meihao_kg.graph.iri import node
     from meihao_kg.graph.namespaces import ID, MH
     from meihao_kg.graph.validate import inferred_graph
 
     f, ex, curation, fingerprint = args
     g = build_graph(ex, read_meta(f))
-    g.add((node("source", ex.doc_id), MH.builtWith, Literal(fingerprint)))
+    g.add((mint.source(ex.doc_id), MH.builtWith, Literal(fingerprint)))
     decisions = load_curation(curation)
     if decisions is not None:
         g = decisions.apply(g, ex.doc_id)
@@ -452,10 +452,10 @@ def _check_identities(root: Path, extracted: list[tuple[Path, Any]]) -> tuple[li
     from meihao_kg.graph.build import source_graph_iri
     from meihao_kg.store.local import open_store
 
-    q = """PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
-    PREFIX dcterms: <http://purl.org/dc/terms/>
-    SELECT ?id ?path ?sha WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id .
-      OPTIONAL { ?s mh:sourcePath ?path } OPTIONAL { ?s mh:sha256 ?sha } }"""
+    from meihao_kg.graph.namespaces import sparql
+
+    q = sparql("""SELECT ?id ?path ?sha WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id .
+      OPTIONAL { ?s mh:sourcePath ?path } OPTIONAL { ?s mh:sha256 ?sha } }""")
     try:
         with open_store(root) as st:
             known = {r["id"].value: (r["path"].value if r["path"] else None,

@@ -10,7 +10,9 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["data_file", "ontology_dir", "ontology_file", "package_dir", "queries_dir", "web_dir"]
+__all__ = [
+    "data_file", "ontology_dir", "ontology_file", "package_dir", "queries_dir", "view_file", "web_dir",
+]
 
 
 def package_dir() -> Path:
@@ -49,3 +51,8 @@ def data_file(name: str) -> Path:
 def web_dir() -> Path:
     """The browser front end served by ``serve``."""
     return package_dir() / "serve" / "web"
+
+
+def view_file(name: str) -> Path:
+    """A file of the offline view: the page template ``page.html`` and its script ``page.js``."""
+    return package_dir() / "view" / name

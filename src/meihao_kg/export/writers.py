@@ -1,4 +1,5 @@
-"""Stage 7: the store → standard RDF files (Turtle, N-Triples, JSON-LD, TriG) and summaries.
+"""Stage 8b: the store → standard RDF files (Turtle, N-Triples, JSON-LD, TriG, N-Quads) and
+the ``info`` summary.  The list of formats is :data:`meihao_kg.export.formats.FORMATS`.
 
 Exports are deterministic: the same sources give byte-identical output (no blank nodes are
 minted; N-Triples lines are sorted; rdflib's Turtle and TriG writers sort subjects and
@@ -15,13 +16,14 @@ from rdflib import Dataset, Graph, URIRef
 
 from meihao_kg.errors import MeihaoError
 from meihao_kg.graph.build import bind_prefixes
-from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_ONTOLOGY, ID
+from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, sparql
 from meihao_kg.store.local import OxigraphStore
 
 __all__ = ["EXPORT_FORMATS", "StoreInfo", "export_rdf", "store_dataset", "store_info"]
 
+
 EXPORT_FORMATS = ("turtle", "nt", "jsonld", "trig", "nquads")
-INFERRED = URIRef(str(ID["graph/inferred"]))
+INFERRED = URIRef(str(GRAPH_INFERRED))
 
 
 def store_dataset(store: OxigraphStore, *, inferred: bool = True, ontology: bool = True) -> Dataset:
@@ -38,7 +40,7 @@ def store_dataset(store: OxigraphStore, *, inferred: bool = True, ontology: bool
     return ds
 
 
-def _union(ds: Dataset) -> Graph:
+def union_graph(ds: Dataset) -> Graph:
     g = Graph()
     bind_prefixes(g)
     for s, p, o, _ in ds.quads((None, None, None, None)):
@@ -51,14 +53,14 @@ def export_rdf(store: OxigraphStore, fmt: str = "turtle", *, inferred: bool = Tr
     """Serialise the store.  ``turtle``, ``nt`` and ``jsonld`` merge the named graphs;
     ``trig`` and ``nquads`` keep them."""
     if fmt not in EXPORT_FORMATS:
-        raise MeihaoError(f"unknown export format {fmt!r}", hint=", ".join(EXPORT_FORMATS))
+        raise MeihaoError(f"unknown RDF export format {fmt!r}", hint=", ".join(EXPORT_FORMATS))
     ds = store_dataset(store, inferred=inferred, ontology=ontology)
     if fmt in ("trig", "nquads"):
         if fmt == "nquads":
             lines = sorted(set(ds.serialize(format="nquads", encoding="utf-8").decode("utf-8").splitlines()))
             return ("\n".join(line for line in lines if line.strip()) + "\n").encode("utf-8")
         return _trig(ds)
-    g = _union(ds)
+    g = union_graph(ds)
     if fmt == "nt":
         lines = sorted(set(g.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()))
         return ("\n".join(line for line in lines if line.strip()) + "\n").encode("utf-8")
@@ -124,20 +126,18 @@ class StoreInfo:
 
 def store_info(store: OxigraphStore) -> StoreInfo:
     """Sources, projects, triples and instance counts by class (asserted types)."""
-    q_sources = """
-    PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
-    PREFIX dcterms: <http://purl.org/dc/terms/>
+    q_sources = sparql("""
     SELECT ?id (SAMPLE(?t) AS ?title) (COUNT(DISTINCT ?p) AS ?n) WHERE {
       ?s a mh:SourceDocument ; dcterms:identifier ?id .
       OPTIONAL { ?s dcterms:title ?t }
       OPTIONAL { ?p a mh:ShowcaseProject ; dcterms:source ?s }
-    } GROUP BY ?id ORDER BY ?id"""
+    } GROUP BY ?id ORDER BY ?id""")
     sources = tuple((r["id"].value, r["title"].value if r["title"] else "", int(r["n"].value))
                     for r in store.query(q_sources))
-    q_classes = """
+    q_classes = sparql("""
     SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {
-      GRAPH <https://w3id.org/meihao-kg/id/graph/asserted> { ?s a ?c }
-    } GROUP BY ?c ORDER BY DESC(?n) ?c"""
+      GRAPH graph:asserted { ?s a ?c }
+    } GROUP BY ?c ORDER BY DESC(?n) ?c""")
     counts: Counter[str] = Counter()
     for r in store.query(q_classes):
         counts[_curie(r["c"].value)] = int(r["n"].value)
@@ -156,5 +156,3 @@ def _curie(iri: str) -> str:
     best = max(((p, ns) for p, ns in PREFIXES.items() if iri.startswith(ns)), key=lambda x: len(x[1]),
                default=None)
     return f"{best[0]}:{iri[len(best[1]):]}" if best else iri
-
-

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 __all__ = [
+    "province_named",
     "Division",
     "GAZETTEER_SOURCE",
     "county_children",
@@ -105,6 +106,11 @@ def _index() -> dict[str, Division]:
 def provinces() -> list[tuple[str, str]]:
     """(full name, short name) of every province-level division."""
     return [(name, _alias(node) or name) for name, node in _tree().items()]
+
+
+def province_named(name: str) -> Division | None:
+    """The province (or autonomous region, municipality) of this exact official name."""
+    return next((d for d in _index().values() if d.level == "province" and d.name == name), None)
 
 
 def division_by_code(code: str) -> Division | None:

@@ -56,8 +56,8 @@ def formula_label_en(formula: str) -> str:
 
 
 def _discovered_type(formula: str, wording: str) -> InitiativeType:
+    from meihao_kg.graph import iri as mint
     from meihao_kg.graph.iri import slugify
-    from meihao_kg.graph.namespaces import CONCEPT
 
     if re.match(r"\d", formula):
         slug = "formula-" + formula.replace("+", "-").lower()
@@ -67,9 +67,9 @@ def _discovered_type(formula: str, wording: str) -> InitiativeType:
         notation = "X." + slug.removeprefix("formula-")
     label_en = formula_label_en(formula)
     label_zh = wording
-    return InitiativeType(slug=slug, iri=str(CONCEPT[f"initiative/{slug}"]), label_zh=label_zh,
+    return InitiativeType(slug=slug, iri=str(mint.concept("initiative", slug)), label_zh=label_zh,
                           label_en=label_en, mechanism=True, discovered=True,
-                          broader=str(CONCEPT["initiative/co-governance"]), notation=notation)
+                          broader=str(mint.concept("initiative", "co-governance")), notation=notation)
 
 
 def find_initiatives(ctx: Ctx, lo: int, hi: int, lex: Lexicon) -> tuple[list[InitiativeFact], dict[str, str]]:

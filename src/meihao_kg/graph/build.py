@@ -22,8 +22,9 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from meihao_kg.extract import gazetteer as gz
 from meihao_kg.extract.lexicon import ontology_path
-from meihao_kg.graph.iri import node, slugify, span_iri
-from meihao_kg.graph.namespaces import CONCEPT, ID, MH, OA, ORG, PREFIXES, QUDT, SCHEMA, UNIT, WD
+from meihao_kg.graph import iri as mint
+from meihao_kg.graph.iri import span_iri
+from meihao_kg.graph.namespaces import JIONLP_PAGE, MH, OA, ORG, PREFIXES, QUDT, SCHEMA, UNIT, WD
 from meihao_kg.models import Evidence, Extraction, InitiativeType, OrgMention, PlaceRef, ProjectFacts
 from meihao_kg.text.normalise import display_path
 
@@ -72,7 +73,7 @@ def _fact_key(*parts: object) -> str:
 
 
 def source_graph_iri(doc_id: str) -> URIRef:
-    return ID[f"graph/source/{doc_id}"]
+    return mint.source_graph(doc_id)
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +94,7 @@ class _Builder:
         self.ex = ex
         self.g = Graph()
         bind_prefixes(self.g)
-        self.doc = node("source", ex.doc_id)
+        self.doc = mint.source(ex.doc_id)
 
     # -- evidence -------------------------------------------------------------------
     def evidence(self, subject: URIRef, ev: Evidence | None) -> None:
@@ -104,8 +105,8 @@ class _Builder:
         g.add((subject, MH.evidence, span))
         if (span, RDF.type, MH.EvidenceSpan) in g:
             return
-        pos = URIRef(f"{span}#position")
-        quote = URIRef(f"{span}#quote")
+        pos = mint.selector(span, "position")
+        quote = mint.selector(span, "quote")
         g.add((span, RDF.type, MH.EvidenceSpan))
         g.add((span, OA.hasSource, self.doc))
         g.add((span, OA.hasSelector, pos))
@@ -114,7 +115,7 @@ class _Builder:
         g.add((span, MH.sentence, _zh(ev.sentence)))
         g.add((span, MH.sentenceIndex, Literal(ev.sentence_index)))
         if ev.damaged:
-            g.add((span, MH.textQuality, CONCEPT["quality/damaged"]))
+            g.add((span, MH.textQuality, mint.concept("quality", "damaged")))
         g.add((pos, RDF.type, OA.TextPositionSelector))
         g.add((pos, OA.start, Literal(ev.start)))
         g.add((pos, OA.end, Literal(ev.end)))
@@ -130,7 +131,7 @@ class _Builder:
         if ev is None:
             return None
         digest = hashlib.sha1(f"{s} {p} {o} {ev.doc_id}-{ev.start}".encode()).hexdigest()[:16]
-        a = node("assertion", digest)
+        a = mint.assertion(digest)
         self.g.add((a, RDF.type, MH.Assertion))
         self.g.add((a, RDF.subject, s))
         self.g.add((a, RDF.predicate, p))
@@ -160,28 +161,28 @@ class _Builder:
         g.add((doc, SCHEMA.encodingFormat, Literal(ex.encoding)))
         g.add((doc, SCHEMA.text, Literal(ex.raw)))
         for a, b in ex.damaged:
-            sel = node("source", ex.doc_id, "damaged", f"{a}-{b}")
+            sel = mint.damaged_range(ex.doc_id, a, b)
             g.add((doc, MH.damagedRange, sel))
             g.add((sel, RDF.type, OA.TextPositionSelector))
             g.add((sel, OA.start, Literal(a)))
             g.add((sel, OA.end, Literal(b)))
-            g.add((sel, MH.textQuality, CONCEPT["quality/damaged"]))
+            g.add((sel, MH.textQuality, mint.concept("quality", "damaged")))
 
     # -- places ---------------------------------------------------------------------
     def division(self, d: gz.Division) -> URIRef:
         g = self.g
         if d.code:
-            iri = node("place", "cn", d.code)
+            iri = mint.division(d.code)
         else:
             parent = d.parent
             assert parent is not None
-            iri = URIRef(f"{self.division(parent)}/{slugify(d.name)}")
+            iri = mint.child(self.division(parent), d.name)
         if (iri, RDF.type, MH.AdministrativeDivision) in g:
             return iri
         g.add((iri, RDF.type, MH.AdministrativeDivision))
         g.add((iri, RDFS.label, _zh(d.name)))
         g.add((iri, SCHEMA.name, _zh(d.name)))
-        g.add((iri, MH.adminLevel, CONCEPT[f"admin-level/{d.level}"]))
+        g.add((iri, MH.adminLevel, mint.concept("admin-level", d.level)))
         for key in self._place_keys(d.name, d.alias, d.level):
             g.add((iri, MH.lexicalKey, Literal(key)))
         if d.alias and d.alias != d.name:
@@ -199,12 +200,12 @@ class _Builder:
     def gazetteer(self) -> URIRef:
         """The gazetteer the divisions come from, with its version."""
         version = gz.gazetteer_version()
-        iri = node("gazetteer", f"jionlp-{version}")
+        iri = mint.gazetteer(version)
         if (iri, RDF.type, PROV.Entity) not in self.g:
             self.g.add((iri, RDF.type, PROV.Entity))
             self.g.add((iri, RDFS.label, Literal(gz.GAZETTEER_SOURCE, lang="en")))
             self.g.add((iri, SCHEMA.version, Literal(version)))
-            self.g.add((iri, DCTERMS.source, URIRef("https://pypi.org/project/jionlp/")))
+            self.g.add((iri, DCTERMS.source, JIONLP_PAGE))
         return iri
 
     @staticmethod
@@ -219,8 +220,7 @@ class _Builder:
         if p.kind == "division" and p.division is not None:
             return self.division(p.division)
         parent = self.division(p.division) if p.division is not None else None
-        base = str(parent) if parent is not None else str(node("place", "cn"))
-        iri = URIRef(f"{base}/{slugify(p.name)}")
+        iri = mint.child(parent if parent is not None else mint.division(), p.name)
         cls = MH.FunctionalZone if p.kind == "zone" else SCHEMA.Place
         label = p.name
         keys = self._place_keys(p.name, None, "")
@@ -244,20 +244,7 @@ class _Builder:
 
     # -- organisations --------------------------------------------------------------
     def org_iri(self, key: str, scope: str, place: URIRef | None = None) -> URIRef:
-        kind, _, rest = key.partition("/")
-        if kind == "compound":
-            return URIRef(f"{node('org', 'compound', scope)}/{rest}")
-        if kind == "community":
-            return URIRef(f"{node('org', 'compound', scope)}/community/{rest}")
-        if kind == "local":
-            return URIRef(f"{node('org', 'compound', scope)}/local/{slugify(rest)}")
-        if kind == "place" and place is not None:
-            # scoped by the place's own IRI: two 中心社区 in different counties stay apart
-            tail = str(place).removeprefix(str(node("place")) + "/")
-            return URIRef(f"{node('org', 'place', tail)}/{rest.partition('/')[2]}")
-        if kind == "national":
-            return node("org", "cn", rest)
-        return node("org", "named", slugify(rest))
+        return mint.org(key, scope, place)
 
     def org(self, o: OrgMention, scope: str, project_name: str | None) -> URIRef:
         g = self.g
@@ -289,9 +276,9 @@ class _Builder:
         g = self.g
         coded = next((q.division.county_or_above() for q in p.places if q.division), None)
         scope = coded.code if coded and coded.code else "cn"
-        proj = node("project", scope, p.slug)
+        proj = mint.project(scope, p.slug)
         cslug = p.compound_slug or p.slug
-        comp = node("compound", scope, cslug)
+        comp = mint.compound(scope, cslug)
         g.add((proj, RDF.type, MH.ShowcaseProject))
         g.add((proj, RDFS.label, _zh(p.name)))
         g.add((proj, SCHEMA.name, _zh(p.name)))
@@ -332,19 +319,18 @@ class _Builder:
                 if q.repaired:  # a name the text lost a character of: both forms, flagged
                     a = self.assertion(comp, MH.locatedIn, q_iri, q.evidence)
                     if a is not None:
-                        g.add((a, MH.textQuality, CONCEPT["quality/repaired"]))
+                        g.add((a, MH.textQuality, mint.concept("quality", "repaired")))
                         for text_form, full in q.repaired:
                             g.add((a, MH.originalExpression, _zh(f"{text_form} → {full}")))
             for inner, outer, q in zip(iris, iris[1:], p.places[1:]):
                 if q.kind == "zone":  # a street inside a functional zone (苏州工业园区斜塘街道)
                     g.add((inner, MH.locatedIn, outer))
         elif p.province:
-            prov = next((d for d in gz._index().values()
-                         if d.level == "province" and d.name == p.province), None)
+            prov = gz.province_named(p.province)
             if prov is not None:
                 self.assertion(comp, MH.locatedIn, self.division(prov), p.evidence)
         if p.address is not None:
-            addr = URIRef(f"{comp}/address")
+            addr = mint.postal_address(comp)
             g.add((comp, SCHEMA.address, addr))
             g.add((addr, RDF.type, SCHEMA.PostalAddress))
             g.add((addr, SCHEMA.streetAddress, _zh(p.address.name)))
@@ -374,7 +360,7 @@ class _Builder:
                 continue
             self.assertion(body, ORG.hasMember, member, mb.evidence)
             if mb.role:
-                ms = URIRef(f"{body}/membership/{mb.member.replace('/', '-')}")
+                ms = mint.membership(body, mb.member)
                 g.add((ms, RDF.type, ORG.Membership))
                 g.add((ms, ORG.organization, body))
                 g.add((ms, ORG.member, member))
@@ -382,7 +368,7 @@ class _Builder:
                 self.evidence(ms, mb.evidence)
 
         for f in p.initiatives:
-            iri = node("initiative", scope, cslug, f.type.slug)
+            iri = mint.initiative(scope, cslug, f.type.slug)
             g.add((iri, RDF.type, MH.GovernanceMechanism if f.type.mechanism else MH.Initiative))
             g.add((iri, RDFS.label, _zh(f.type.label_zh)))
             g.add((iri, MH.initiativeType, URIRef(f.type.iri)))
@@ -397,18 +383,18 @@ class _Builder:
         for ob in p.observations:
             # keyed by what is stated, not where: one fact stated by several sources is one
             # node with evidence in each; a different figure is another node
-            iri = node("obs", scope, cslug, ob.indicator, _fact_key(
+            iri = mint.observation(scope, cslug, ob.indicator, _fact_key(
                 ob.value, ob.qualifier, ob.unit, ob.baseline, ob.date))
             g.add((iri, RDF.type, MH.IndicatorObservation))
             g.add((iri, SCHEMA.observationAbout, comp))
-            g.add((iri, MH.indicator, CONCEPT[f"indicator/{ob.indicator}"]))
+            g.add((iri, MH.indicator, mint.concept("indicator", ob.indicator)))
             value_prop = SCHEMA.minValue if ob.qualifier in ("gt", "ge") else (
                 SCHEMA.maxValue if ob.qualifier in ("lt", "le") else SCHEMA.value)
             g.add((iri, SCHEMA.value, _decimal(ob.value)))
             if value_prop != SCHEMA.value:
                 g.add((iri, value_prop, _decimal(ob.value)))
             g.add((iri, QUDT.unit, _UNITS[ob.unit]))
-            g.add((iri, MH.valueQualifier, CONCEPT[f"qualifier/{ob.qualifier}"]))
+            g.add((iri, MH.valueQualifier, mint.concept("qualifier", ob.qualifier)))
             g.add((iri, MH.originalExpression, _zh(ob.expression)))
             if ob.baseline is not None:
                 g.add((iri, MH.baselineValue, _decimal(ob.baseline)))
@@ -422,9 +408,9 @@ class _Builder:
             subject = comp if evt.subject == "compound" else orgs.get(evt.subject, comp)
             # keyed by what is stated: two articles dating one event differently give two
             # events ("who said what"); the same date from several sources is one event
-            iri = node("event", scope, cslug, evt.event, _fact_key(evt.subject, evt.date))
+            iri = mint.event(scope, cslug, evt.event, _fact_key(evt.subject, evt.date))
             g.add((iri, RDF.type, MH.DatedEvent))
-            g.add((iri, MH.eventType, CONCEPT[f"event/{evt.event}"]))
+            g.add((iri, MH.eventType, mint.concept("event", evt.event)))
             g.add((iri, SCHEMA.about, subject))
             g.add((iri, MH.eventDate, _date(evt.date)))
             if evt.event in ("owners-committee-founded", "party-branch-founded") and subject != comp:
@@ -432,19 +418,19 @@ class _Builder:
             self.evidence(iri, evt.evidence)
 
         for rec in p.recognitions:
-            iri = node("recognition", scope, cslug, slugify(rec.title))
+            iri = mint.recognition(scope, cslug, rec.title)
             recipient = comp if rec.recipient == "compound" else orgs.get(rec.recipient, comp)
             g.add((iri, RDF.type, MH.Recognition))
             g.add((iri, RDFS.label, _zh(rec.title)))
             g.add((iri, MH.recipient, recipient))
             level = _RECOGNITION_LEVELS.get(rec.level or "")
             if level:
-                g.add((iri, MH.level, CONCEPT[f"admin-level/{level}"]))
+                g.add((iri, MH.level, mint.concept("admin-level", level)))
             g.add((recipient, SCHEMA.award, _zh(rec.title)))
             self.evidence(iri, rec.evidence)
 
         for m in p.media:
-            iri = node("coverage", m.evidence.doc_id, str(m.evidence.start))
+            iri = mint.coverage(m.evidence.doc_id, m.evidence.start)
             g.add((iri, RDF.type, MH.MediaCoverage))
             outlets = "、".join(o.label for o in p.orgs if o.key in m.outlets)
             g.add((iri, RDFS.label, _zh(f"{outlets}报道" if outlets else "媒体报道")))
@@ -461,7 +447,7 @@ class _Builder:
         for t in types:
             c = URIRef(t.iri)
             g.add((c, RDF.type, SKOS.Concept))
-            g.add((c, SKOS.inScheme, CONCEPT["initiative"]))
+            g.add((c, SKOS.inScheme, mint.concept("initiative")))
             g.add((c, SKOS.prefLabel, _zh(t.label_zh)))
             g.add((c, SKOS.prefLabel, Literal(t.label_en, lang="en")))
             if t.notation:
@@ -476,7 +462,7 @@ class _Builder:
         if not ex.projects:
             return None
         name = ex.campaign_name or "加强物业管理 共建美好家园"
-        c = node("campaign", "meihao-jiayuan" if "美好家园" in name else slugify(name))
+        c = mint.campaign(name)
         g.add((c, RDF.type, MH.Campaign))
         g.add((c, RDFS.label, _zh(name)))
         g.add((c, SCHEMA.name, _zh(name)))

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from meihao_kg.graph.namespaces import sparql
 from meihao_kg.models import Extraction, ProjectFacts
 
 __all__ = ["KnownProject", "known_projects", "resolve_projects"]
@@ -76,11 +77,6 @@ def project_scope(p: ProjectFacts) -> str:
     return coded.code if coded and coded.code else "cn"
 
 
-_PREFIXES = """PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
-PREFIX schema: <https://schema.org/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
 
 
 def known_projects(store: Any, skip_docs: Iterable[str]) -> list[KnownProject]:
@@ -89,28 +85,28 @@ def known_projects(store: Any, skip_docs: Iterable[str]) -> list[KnownProject]:
     Three plain queries joined here (projects with their sources and numbers; alternative
     names; identity facts): one query with the OPTIONALs and a UNION inside took 31 s on
     1,000 projects, these take well under a second."""
-    rows = store.query(_PREFIXES + """SELECT ?p ?name ?doc ?n WHERE {
+    rows = store.query(sparql("""SELECT ?p ?name ?doc ?n WHERE {
       ?p a mh:ShowcaseProject ; schema:name ?name ; dcterms:source ?src .
       ?src dcterms:identifier ?doc .
-      OPTIONAL { ?p mh:showcaseNumber ?n } }""")
+      OPTIONAL { ?p mh:showcaseNumber ?n } }"""))
     base: dict[tuple[str, str, str], list[int]] = {}
     for r in rows:
         numbers = base.setdefault((r["p"].value, r["name"].value, r["doc"].value), [])
         if r["n"] is not None:
             numbers.append(int(r["n"].value))
     alts: dict[str, set[str]] = {}
-    for r in store.query(_PREFIXES + "SELECT ?p ?alt WHERE { ?p a mh:ShowcaseProject ; skos:altLabel ?alt }"):
+    for r in store.query(sparql("SELECT ?p ?alt WHERE { ?p a mh:ShowcaseProject ; skos:altLabel ?alt }")):
         alts.setdefault(r["p"].value, set()).add(r["alt"].value)
     facts: dict[str, dict[str, set[str]]] = {}
-    for r in store.query(_PREFIXES + """SELECT ?p ?ind ?v WHERE {
+    for r in store.query(sparql("""SELECT ?p ?ind ?v WHERE {
       ?p a mh:ShowcaseProject ; mh:compound ?c .
       ?o schema:observationAbout ?c ; mh:indicator ?i ; schema:value ?v ; mh:valueQualifier ?q .
       ?q skos:notation "eq" . ?i skos:notation ?ind .
-      FILTER(?ind IN ("households", "building-area")) }"""):
+      FILTER(?ind IN ("households", "building-area")) }""")):
         facts.setdefault(r["p"].value, {}).setdefault(r["ind"].value, set()).add(r["v"].value)
-    for r in store.query(_PREFIXES + """SELECT ?p ?d WHERE {
+    for r in store.query(sparql("""SELECT ?p ?d WHERE {
       ?p a mh:ShowcaseProject ; mh:compound ?c .
-      ?e schema:about ?c ; mh:eventType ?t ; mh:eventDate ?d . ?t skos:notation "completion" }"""):
+      ?e schema:about ?c ; mh:eventType ?t ; mh:eventDate ?d . ?t skos:notation "completion" }""")):
         facts.setdefault(r["p"].value, {}).setdefault("completion", set()).add(r["d"].value[:4])
     skip = set(skip_docs)
     out = []

@@ -20,7 +20,9 @@ __all__ = [
     "GRAPH_ONTOLOGY",
     "QUERY_GRAPHS",
     "SOURCE_GRAPH_PREFIX",
+    "sparql",
     "ID",
+    "JIONLP_PAGE",
     "MH",
     "OA",
     "ORG",
@@ -39,6 +41,9 @@ __all__ = [
 ]
 
 BASE = "https://w3id.org/meihao-kg/"
+
+#: where the gazetteer the divisions come from is published
+JIONLP_PAGE = URIRef("https://pypi.org/project/jionlp/")
 
 
 class MH(DefinedNamespace):
@@ -174,3 +179,15 @@ PREFIXES: dict[str, str] = {
     "sh": str(SH),
     "wd": str(WD),
 }
+
+
+#: prefixes for the library's own SPARQL: every prefix above, plus ``graph:`` for its named graphs
+SPARQL_PREFIXES: dict[str, str] = {**PREFIXES, "graph": BASE + "id/graph/"}
+
+_SPARQL_HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in SPARQL_PREFIXES.items())
+
+
+def sparql(body: str) -> str:
+    """An internal query with every prefix of :data:`SPARQL_PREFIXES` declared: the library
+    writes IRIs in SPARQL only as prefixed names (``graph:asserted``, ``rdf:subject``)."""
+    return _SPARQL_HEADER + body

@@ -110,7 +110,7 @@ def shapes_graph(directory: Path | None = None) -> Graph:
     return _copy(_cached(directory or ontology_dir(), (SHAPES_FILE,)))
 
 
-def _shared_ontology() -> Graph:
+def shared_ontology() -> Graph:
     """The cached ontology graph itself: read-only use inside the package."""
     return _cached(ontology_dir(), ONTOLOGY_FILES)
 
@@ -145,7 +145,7 @@ def _cell(text: str) -> str:
 
 def concept_schemes(graph: Graph | None = None) -> dict[URIRef, list[URIRef]]:
     """Map each ``skos:ConceptScheme`` to its concepts, sorted by notation."""
-    graph = graph if graph is not None else _shared_ontology()
+    graph = graph if graph is not None else shared_ontology()
     schemes: dict[URIRef, list[URIRef]] = defaultdict(list)
     for concept in graph.subjects(RDF.type, SKOS.Concept):
         for scheme in graph.objects(concept, SKOS.inScheme):
@@ -176,7 +176,7 @@ def reference_markdown(graph: Graph | None = None) -> str:
     Args:
         graph: the ontology graph; ``ontology_graph()`` by default.
     """
-    g = graph if graph is not None else _shared_ontology()
+    g = graph if graph is not None else shared_ontology()
     out: list[str] = ["### Classes", ""]
     out += ["| class | zh | en | subclass of | type code | comment |", "|---|---|---|---|---|---|"]
     for cls in _mh_terms(g, (OWL.Class, RDFS.Class)):

@@ -12,19 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
+from meihao_kg.graph.namespaces import sparql
 from meihao_kg.store.local import KGStore
 
 __all__ = ["ResolutionReport", "resolution_report"]
 
-_Q = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX schema: <https://schema.org/>
+_Q = sparql("""
 SELECT ?s ?cls ?label (GROUP_CONCAT(DISTINCT ?alt; separator="|") AS ?alts) WHERE {
-  GRAPH <https://w3id.org/meihao-kg/id/graph/asserted> { ?s a ?cls ; rdfs:label ?label . }
+  GRAPH graph:asserted { ?s a ?cls ; rdfs:label ?label . }
   OPTIONAL { { ?s skos:altLabel ?alt } UNION { ?s schema:alternateName ?alt } }
 } GROUP BY ?s ?cls ?label ORDER BY ?s
-"""
+""")
 
 
 _NOT_ENTITIES = {"Initiative", "GovernanceMechanism", "Recognition", "DatedEvent", "IndicatorObservation",
@@ -39,16 +37,14 @@ class ResolutionReport:
     conflicts: tuple[tuple[str, str, str], ...] = ()  # project iri, name, conflict
 
 
-_Q_CROSS = """
-PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
-PREFIX schema: <https://schema.org/>
+_Q_CROSS = sparql("""
 SELECT DISTINCT ?p ?name ?why ?kind WHERE {
   ?p schema:name ?name .
   { ?p mh:mergeReason ?why . BIND("merge" AS ?kind) }
   UNION
   { ?p mh:identityConflict ?why . BIND("conflict" AS ?kind) }
 } ORDER BY ?name ?why
-"""
+""")
 
 
 def _one_edit(a: str, b: str) -> bool:

@@ -33,7 +33,7 @@ from rdflib.term import Node
 
 from meihao_kg.errors import ShapeLoadError, ValidationError
 from meihao_kg.graph.namespaces import MH, OA, PREFIXES, SCHEMA
-from meihao_kg.graph.ontology import _shared_ontology, curie, shapes_graph
+from meihao_kg.graph.ontology import curie, shapes_graph, shared_ontology
 
 __all__ = [
     "ValidationReport",
@@ -265,7 +265,7 @@ def validation_graph(data: Graph) -> Graph:
     This is the graph the shapes are checked against; exposed for debugging and benchmarks.
     """
     merged = _bind(Graph())
-    merged += _shared_ontology()
+    merged += shared_ontology()
     add = merged.add
     for triple in _triples(data):
         add(triple)
@@ -367,7 +367,7 @@ _ONTOLOGY_NT: list[bytes] = []
 
 def _ontology_ntriples() -> bytes:
     if not _ONTOLOGY_NT:
-        _ONTOLOGY_NT.append(_shared_ontology().serialize(format="nt", encoding="utf-8"))
+        _ONTOLOGY_NT.append(shared_ontology().serialize(format="nt", encoding="utf-8"))
     return _ONTOLOGY_NT[0]
 
 
@@ -475,7 +475,7 @@ def _shared_closures() -> tuple[set[Triple], dict[Node, set[Node]], dict[Node, s
     """The shared ontology's triples, its class / property / broader closures and its
     ``skos:broaderTransitive`` triples, computed once per process."""
     if not _SHARED:
-        schema_triples = set(_shared_ontology().triples((None, None, None)))
+        schema_triples = set(shared_ontology().triples((None, None, None)))
         broader = _closure(_edges(schema_triples, SKOS.broader))
         _SHARED.extend([schema_triples, _closure(_edges(schema_triples, RDFS.subClassOf)),
                         _closure(_edges(schema_triples, RDFS.subPropertyOf)), broader,
@@ -509,7 +509,7 @@ def inferred_graph(data: Graph | Dataset, *, ontology: Graph | None = None) -> G
         new = set(new)
         every = data_triples | schema_triples
     else:
-        schema = ontology if ontology is not None else _shared_ontology()
+        schema = ontology if ontology is not None else shared_ontology()
         schema_triples = set(schema.triples((None, None, None)))
         every = data_triples | schema_triples
         super_classes = _closure(_edges(every, RDFS.subClassOf))

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from meihao_kg.graph.namespaces import sparql
 from meihao_kg.query.saved import resolve_project
 from meihao_kg.store.local import KGStore
+from meihao_kg.text.normalise import name_key
 
 __all__ = ["ExplainedFact", "explain_project"]
 
-_Q = """
-PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
-PREFIX schema: <https://schema.org/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
+_Q = sparql("""
 SELECT ?fact ?kind ?summary ?doc ?start ?end ?quote ?sentence ?project WHERE {
   ?project mh:compound ?compound .
   {
@@ -24,7 +20,7 @@ SELECT ?fact ?kind ?summary ?doc ?start ?end ?quote ?sentence ?project WHERE {
     ?i skos:prefLabel ?il . FILTER(LANG(?il) = "zh")
     BIND("指标 indicator" AS ?kind) BIND(CONCAT(STR(?il), " = ", STR(?v), "  (", STR(?expr), ")") AS ?summary)
   } UNION {
-    GRAPH <https://w3id.org/meihao-kg/id/graph/asserted> { ?fact mh:initiativeType ?t ; mh:implementedAt ?compound . }
+    GRAPH graph:asserted { ?fact mh:initiativeType ?t ; mh:implementedAt ?compound . }
     ?t skos:prefLabel ?tl . FILTER(LANG(?tl) = "zh")
     BIND("举措 initiative" AS ?kind) BIND(STR(?tl) AS ?summary)
   } UNION {
@@ -33,14 +29,14 @@ SELECT ?fact ?kind ?summary ?doc ?start ?end ?quote ?sentence ?project WHERE {
     ?et skos:prefLabel ?el . FILTER(LANG(?el) = "zh")
     BIND("时间 date" AS ?kind) BIND(CONCAT(STR(?el), " ", STR(?d)) AS ?summary)
   } UNION {
-    GRAPH <https://w3id.org/meihao-kg/id/graph/asserted> { ?fact a ?cls ; mh:servesCompound ?compound ; rdfs:label ?ol . }
+    GRAPH graph:asserted { ?fact a ?cls ; mh:servesCompound ?compound ; rdfs:label ?ol . }
     BIND("组织 organisation" AS ?kind) BIND(STR(?ol) AS ?summary)
   } UNION {
     ?fact a mh:Recognition ; mh:recipient ?compound ; rdfs:label ?rl .
     BIND("荣誉 recognition" AS ?kind) BIND(STR(?rl) AS ?summary)
   } UNION {
-    ?fact a mh:Assertion ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?compound ;
-          <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?where .
+    ?fact a mh:Assertion ; rdf:subject ?compound ;
+          rdf:object ?where .
     ?where rdfs:label ?wl .
     BIND("位置 place" AS ?kind) BIND(STR(?wl) AS ?summary)
   }
@@ -51,7 +47,7 @@ SELECT ?fact ?kind ?summary ?doc ?start ?end ?quote ?sentence ?project WHERE {
   ?qs oa:exact ?quote .
 }
 ORDER BY ?start ?kind ?summary
-"""
+""")
 
 
 @dataclass(frozen=True)
@@ -67,19 +63,18 @@ class ExplainedFact:
 
 def explain_project(store: KGStore, project: str, fact: str | None = None) -> list[ExplainedFact]:
     """Facts about ``project`` (name or IRI), optionally only those mentioning ``fact``."""
-    from meihao_kg.query.saved import _text_key
 
     iri = resolve_project(store, project)
     out: list[ExplainedFact] = []
     seen: set[tuple[str, str, int]] = set()
-    needle = _text_key(fact) if fact else None
+    needle = name_key(fact) if fact else None
     for r in store.query(_Q, {"project": iri}):
         item = ExplainedFact(r["kind"].value, r["summary"].value, r["doc"].value, int(r["start"].value),
                              int(r["end"].value), r["quote"].value, r["sentence"].value)
         key = (item.kind, item.summary, item.start)
         if key in seen:
             continue
-        if needle and not any(needle in _text_key(x) for x in (item.summary, item.quote)):
+        if needle and not any(needle in name_key(x) for x in (item.summary, item.quote)):
             continue
         seen.add(key)
         out.append(item)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from meihao_kg.errors import QueryError
+from meihao_kg.graph.namespaces import sparql
 from meihao_kg.store.local import KGStore
+from meihao_kg.text.normalise import name_key
 
 __all__ = [
     "FoldedWarning",
@@ -26,14 +27,6 @@ __all__ = [
     "vocabulary",
 ]
 
-_PREFIXES = """
-PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
-PREFIX mhc: <https://w3id.org/meihao-kg/concept/>
-PREFIX schema: <https://schema.org/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX org: <http://www.w3.org/ns/org#>
-"""
 
 #: Parameter name → (what it is, SPARQL giving ?value (what to type) and ?key (what it matches)).
 _VOCABULARIES: dict[str, tuple[str, str]] = {
@@ -58,11 +51,7 @@ _MATCH = {"indicator": "exact", "event": "exact", "type": "exact", "initiative":
 
 
 def _norm(text: str) -> str:
-    from meihao_kg.text.normalise import to_simplified
-
-    text = unicodedata.normalize("NFKC", text).strip().lower()
-    text = re.sub(r"[\"'“”‘’「」『』\s]", "", text)
-    return to_simplified(text)
+    return name_key(text, spaces=False)
 
 
 def vocabulary(store: KGStore, name: str) -> list[tuple[str, str]]:
@@ -70,7 +59,7 @@ def vocabulary(store: KGStore, name: str) -> list[tuple[str, str]]:
     spec = _VOCABULARIES.get(name)
     if spec is None:
         return []
-    rows = store.query(_PREFIXES + spec[1])
+    rows = store.query(sparql(spec[1]))
     return sorted({(str(r["value"].value), str(r["key"].value)) for r in rows})
 
 

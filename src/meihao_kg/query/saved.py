@@ -30,7 +30,9 @@ from typing import Any
 
 from meihao_kg import resources
 from meihao_kg.errors import QueryError
+from meihao_kg.graph.namespaces import sparql
 from meihao_kg.store.local import KGStore, bare_query
+from meihao_kg.text.normalise import name_key
 
 __all__ = [
     "Param",
@@ -179,17 +181,9 @@ def _named_node(value: str, what: str) -> Any:
         raise QueryError(f"{what}: not a valid IRI: {value!r} ({exc})") from None
 
 
-def _text_key(value: str) -> str:
-    from meihao_kg.text.normalise import to_simplified
-
-    v = unicodedata.normalize("NFKC", value).strip()
-    v = re.sub(r"[\"'“”‘’「」『』]", "", v)
-    return to_simplified(v).lower()
-
-
 def _place_key(value: str) -> str:
     """As typed: 吉林市 must not match 吉林省; places carry keys with and without suffix."""
-    return _text_key(value).replace(" ", "")
+    return name_key(value).replace(" ", "")
 
 
 def _project_key(value: str) -> str:
@@ -197,7 +191,7 @@ def _project_key(value: str) -> str:
     小区/项目 and without a leading city (沈阳市 / 沈阳)."""
     from meihao_kg.extract import gazetteer as gz
 
-    key = re.sub(r"[\s·•・]+", "", _text_key(value))
+    key = re.sub(r"[\s·•・]+", "", name_key(value))
     for suffix in ("小区", "项目"):
         if key.endswith(suffix) and len(key) > len(suffix) + 1:
             key = key[: -len(suffix)]
@@ -216,21 +210,16 @@ def resolve_project(store: KGStore, value: str) -> Any:
     """
     import pyoxigraph
 
-    from meihao_kg.graph.namespaces import MH
-
     if value.startswith(("http://", "https://")):
         return _named_node(value, "project")
     key = _project_key(value)
     if not key.strip():
         raise QueryError(f"project: empty name {value!r}", hint="give part of a project's name or its IRI")
-    q = f"""
-    PREFIX mh: <{MH._NS}>
-    PREFIX schema: <https://schema.org/>
-    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-    SELECT DISTINCT ?p ?name ?alt WHERE {{
+    q = sparql("""
+    SELECT DISTINCT ?p ?name ?alt WHERE {
       ?p a mh:ShowcaseProject ; schema:name ?name .
-      OPTIONAL {{ ?p skos:altLabel ?alt }}
-    }}"""
+      OPTIONAL { ?p skos:altLabel ?alt }
+    }""")
     names: dict[str, str] = {}
     forms: dict[str, set[str]] = {}
     for r in store.query(q):
@@ -264,13 +253,12 @@ def resolve_initiatives(store: KGStore, value: str) -> list[Any]:
     match (``党建`` → a facet and its types)."""
     import pyoxigraph
 
-    key = _text_key(value)
-    q = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-    SELECT DISTINCT ?c WHERE {
-      ?c skos:inScheme <https://w3id.org/meihao-kg/concept/initiative> .
+    key = name_key(value)
+    q = sparql("""SELECT DISTINCT ?c WHERE {
+      ?c skos:inScheme mhc:initiative .
       { ?c skos:prefLabel ?l } UNION { ?c skos:altLabel ?l } UNION { ?c skos:notation ?l }
       FILTER(CONTAINS(LCASE(STR(?l)), ?key))
-    } ORDER BY ?c"""
+    } ORDER BY ?c""")
     found = [r["c"] for r in store.query(q, {"key": pyoxigraph.Literal(key)})]
     if not found:
         from meihao_kg.query.hints import close_matches, vocabulary
@@ -298,11 +286,11 @@ def bind(store: KGStore, query: SavedQuery, values: dict[str, str]) -> dict[str,
                 raise QueryError(f"query {query.name!r} needs --param {p.name}=VALUE", hint=p.help or None)
             continue
         v = values[p.name]
-        if not _text_key(v).strip() and p.kind != "literal":
+        if not name_key(v).strip() and p.kind != "literal":
             raise QueryError(f"--param {p.name}: empty value {v!r}",
                              hint=p.help or f"give a value or leave out --param {p.name}")
         if p.kind == "text":
-            out[p.name] = pyoxigraph.Literal(_text_key(v))
+            out[p.name] = pyoxigraph.Literal(name_key(v))
         elif p.kind == "place":
             out[p.name] = pyoxigraph.Literal(_place_key(v))
         elif p.kind == "project":

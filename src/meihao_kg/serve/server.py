@@ -44,6 +44,7 @@ from typing import Any
 
 from meihao_kg import resources
 from meihao_kg.errors import MeihaoError, StoreError
+from meihao_kg.graph.namespaces import sparql
 
 __all__ = ["ServeError", "Server", "check_versions", "is_loopback", "oxigraph_binary", "parse_bind"]
 
@@ -626,7 +627,7 @@ def _queries_json() -> list[dict[str, Any]]:
 def _project_name(store: Any, iri: str) -> str:
     import pyoxigraph
 
-    rows = list(store.query("SELECT ?n WHERE { ?p <https://schema.org/name> ?n } LIMIT 1",
+    rows = list(store.query(sparql("SELECT ?n WHERE { ?p schema:name ?n } LIMIT 1"),
                             {"p": pyoxigraph.NamedNode(iri)}))
     return rows[0]["n"].value if rows else iri
 

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from meihao_kg.errors import StoreError
+from meihao_kg.graph import iri as mint
 from meihao_kg.store.local import KGStore
-from meihao_kg.store.remote import EndpointStore, RemoteError, _client, send
+from meihao_kg.store.remote import EndpointStore, RemoteError, http_client, send
 
 __all__ = ["PushReport", "PushedGraph", "graph_store_url", "push_store"]
 
-SOURCE_GRAPH = "https://w3id.org/meihao-kg/id/graph/source/"
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def graph_store_url(endpoint: str, graph_store: str | None = None) -> str:
 
 def _select_graphs(store: KGStore, graphs: Iterable[str], sources: Iterable[str]) -> list[str]:
     have = store.graphs()
-    wanted = list(graphs) + [f"{SOURCE_GRAPH}{s}" for s in sources]
+    wanted = list(graphs) + [str(mint.source_graph(s)) for s in sources]
     if not wanted:
         return have
     missing = [g for g in wanted if g not in have]
@@ -87,7 +87,7 @@ def push_store(store: KGStore, endpoint: str, *, graph_store: str | None = None,
     todo = _select_graphs(store, graphs, sources)
     t0 = time.perf_counter()
     sent: list[tuple[str, int]] = []
-    with _client(timeout) as client:
+    with http_client(timeout) as client:
         for iri in todo:
             triples = list(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"))
             body = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""

@@ -79,7 +79,7 @@ def auth_for(url: str) -> dict[str, str]:
     return {}
 
 
-def _client(timeout: float) -> Any:
+def http_client(timeout: float) -> Any:
     import httpx
 
     return httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
@@ -237,20 +237,20 @@ class EndpointStore:
         self.url = url
         self.root = url  # what `info` shows as the store
         self.timeout = timeout or float(os.environ.get(TIMEOUT_ENV) or 60)
-        self._client = _client(self.timeout)
+        self.http_client = http_client(self.timeout)
         self._graphs: list[str] | None = None
         env = os.environ.get(UNION_ENV, "").lower()
         if union is None and env:
             union = env in ("1", "true", "yes")
-        self._union = union
+        self.union_graph = union
 
     def close(self) -> None:
-        self._client.close()
+        self.http_client.close()
 
     def _post(self, data: list[tuple[str, str]], accept: str) -> bytes:
         from urllib.parse import urlencode
 
-        resp = send(self._client, "POST", self.url, content=urlencode(data).encode("ascii"), retries=2,
+        resp = send(self.http_client, "POST", self.url, content=urlencode(data).encode("ascii"), retries=2,
                     headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
         return bytes(resp.content)
 
@@ -282,9 +282,9 @@ class EndpointStore:
 
     @property
     def union(self) -> bool:
-        if self._union is None:
-            self._union = self._detect_union()
-        return self._union
+        if self.union_graph is None:
+            self.union_graph = self._detect_union()
+        return self.union_graph
 
     def _detect_union(self) -> bool:
         """True if every triple of the named graphs is in the default graph and nothing

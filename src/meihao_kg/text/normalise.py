@@ -35,8 +35,8 @@ __all__ = [
     "find_damaged_spans",
     "normalise",
     "read_source",
+    "name_key",
     "to_simplified",
-    "normalise_key",
 ]
 
 LOG = logging.getLogger(__name__)
@@ -304,10 +304,15 @@ def to_simplified(text: str) -> str:
     return "".join(out)
 
 
-def normalise_key(text: str) -> str:
-    """A matching key: Simplified, half-width, lower case, no spaces or quote marks."""
-    s = to_simplified(unicodedata.normalize("NFKC", text))
-    return re.sub(r"[\s\"'“”‘’「」『』]+", "", s).lower()
+def name_key(text: str, *, spaces: bool = True) -> str:
+    """The one key names are looked up by: half-width (NFKC), Simplified, case-folded, without
+    quote marks or surrounding space; inner spaces kept (``EV charging``) unless ``spaces`` is
+    false.  The user's words and the graph's labels go through the same function."""
+    s = unicodedata.normalize("NFKC", text).strip()
+    s = re.sub(r"[\"'“”‘’「」『』]", "", s)
+    if not spaces:
+        s = re.sub(r"\s+", "", s)
+    return to_simplified(s).casefold()
 
 
 def _html_edits(raw: str) -> list[tuple[int, int, str]]:

@@ -30,12 +30,10 @@ from __future__ import annotations
 
 import logging
 import math
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -56,6 +54,7 @@ from meihao_kg.graph.namespaces import (
     SCHEMA,
     SKOS,
 )
+from meihao_kg.text.normalise import name_key
 
 __all__ = [
     "CLASSES",
@@ -67,8 +66,6 @@ __all__ = [
     "result_to_graph",
     "rows_to_graph",
     "similarity_graph",
-    "write_gexf",
-    "write_graphml",
 ]
 
 LOGGER = logging.getLogger(__name__)
@@ -210,7 +207,7 @@ _SKIP_FACTS = frozenset(
 # --------------------------------------------------------------------------- label helpers
 
 
-def _union(g: Graph) -> Graph:
+def union_graph(g: Graph) -> Graph:
     """A plain Graph over all named graphs of a Dataset (the input stays untouched)."""
     if isinstance(g, ConjunctiveGraph):
         u = Graph()
@@ -249,7 +246,7 @@ def _lang_rank_zh(lit: Literal) -> int | None:
     return None
 
 
-class _Labels:
+class Labels:
     """Label, alias and type look-ups on one graph, cached."""
 
     def __init__(self, g: Graph) -> None:
@@ -346,7 +343,7 @@ def _quotes(g: Graph, node: Node) -> list[str]:
     return out
 
 
-def _node_fields(g: Graph, labels: _Labels, node: Node, key: str) -> dict[str, Any]:
+def _node_fields(g: Graph, labels: Labels, node: Node, key: str) -> dict[str, Any]:
     zh, en, aliases = labels.names(node)
     type_zh, type_en = CLASSES.get(key, CLASSES["other"])
     return {
@@ -362,7 +359,7 @@ def _node_fields(g: Graph, labels: _Labels, node: Node, key: str) -> dict[str, A
     }
 
 
-def _observation_line(g: Graph, labels: _Labels, obs: Node) -> str:
+def observation_line(g: Graph, labels: Labels, obs: Node) -> str:
     ind = g.value(obs, MH.indicator)
     name = labels.names(ind)[0] if ind is not None else "指标"
     value = g.value(obs, SCHEMA.value)
@@ -390,7 +387,7 @@ def _observation_line(g: Graph, labels: _Labels, obs: Node) -> str:
     return text.strip()
 
 
-def _event_line(g: Graph, labels: _Labels, event: Node) -> str:
+def event_line(g: Graph, labels: Labels, event: Node) -> str:
     etype = g.value(event, MH.eventType)
     name = labels.names(etype)[0] if etype is not None else labels.names(event)[0]
     date = g.value(event, MH.eventDate) or g.value(event, SCHEMA.startDate)
@@ -413,8 +410,8 @@ def project_graph(g: Graph, *, include_evidence: bool = False) -> nx.MultiDiGrap
         about; literal facts (``示范编号 18``) and links to non-node concepts (``行政级别 county``)
         become figure lines too.
     """
-    g = _union(g)
-    labels = _Labels(g)
+    g = union_graph(g)
+    labels = Labels(g)
     initiative_types = set(g.objects(None, MH.initiativeType))
     keys: dict[Node, str] = {}
     for node in set(g.subjects(RDF.type, None)) | initiative_types:
@@ -438,10 +435,10 @@ def project_graph(g: Graph, *, include_evidence: bool = False) -> nx.MultiDiGrap
     for node, key in sorted(keys.items(), key=lambda kv: str(kv[0])):
         if key == "observation":
             targets = list(g.objects(node, SCHEMA.observationAbout))
-            line = _observation_line(g, labels, node)
+            line = observation_line(g, labels, node)
         elif key == "event":
             targets = list(g.objects(node, SCHEMA.about)) + list(g.objects(node, MH.compound))
-            line = _event_line(g, labels, node)
+            line = event_line(g, labels, node)
         elif key == "assertion":
             targets = list(g.objects(node, RDF.subject))
             line = ""
@@ -514,8 +511,8 @@ def similarity_graph(g: Graph) -> nx.Graph:
         ``shared_types`` = their zh labels joined by "、", ``jaccard`` = weight / size of the union,
         ``label_zh``/``label_en`` = a short edge caption.
     """
-    g = _union(g)
-    labels = _Labels(g)
+    g = union_graph(g)
+    labels = Labels(g)
     projects = sorted(set(g.subjects(RDF.type, MH.ShowcaseProject)), key=str)
     types_of: dict[Node, set[Node]] = {}
     for proj in projects:
@@ -574,8 +571,8 @@ def rows_to_graph(
                 label_cols[base] = name
                 break
     hidden = set(label_cols.values())
-    union = _union(g) if g is not None else Graph()
-    labels = _Labels(union)
+    union = union_graph(g) if g is not None else Graph()
+    labels = Labels(union)
     initiative_types = set(union.objects(None, MH.initiativeType)) if g is not None else set()
     graph = nx.MultiDiGraph()
 
@@ -638,8 +635,8 @@ def result_to_graph(result: Any, g: Graph | None = None) -> nx.MultiDiGraph:
     kind = getattr(result, "type", None)
     if kind in ("CONSTRUCT", "DESCRIBE") or isinstance(result, Graph):
         built = result.graph if kind else result
-        union = _union(g) if g is not None else Graph()
-        labels = _Labels(union + built if g is not None else built)
+        union = union_graph(g) if g is not None else Graph()
+        labels = Labels(union + built if g is not None else built)
         initiative_types = set(union.objects(None, MH.initiativeType))
         lookup = labels.g
         graph = nx.MultiDiGraph()
@@ -669,20 +666,8 @@ def result_to_graph(result: Any, g: Graph | None = None) -> nx.MultiDiGraph:
 
 
 @lru_cache(maxsize=1)
-def _t2s() -> Any:
-    try:
-        import opencc
-
-        return opencc.OpenCC("t2s")
-    except (ImportError, OSError, RuntimeError):  # optional: names are then only NFKC-normalised
-        LOGGER.debug("opencc unavailable; traditional names are not converted")
-        return None
-
-
 def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).strip().casefold()
-    conv = _t2s()
-    return conv.convert(text) if conv is not None else text
+    return name_key(text)
 
 
 def find_node(graph: nx.Graph, node_or_name: str) -> str:
@@ -824,61 +809,3 @@ def fast_layout(graph: nx.Graph, *, spacing: float = 60.0) -> dict[Any, tuple[fl
         x += 2 * radius
         row_height = max(row_height, 2 * radius)
     return layout
-
-
-# --------------------------------------------------------------------------- exports
-
-
-# node attributes for the view's side panel (lists of records), not for Gephi/Cytoscape
-_VIEW_ONLY = frozenset({"facts", "similar"})
-
-
-def _export_safe(graph: nx.Graph) -> nx.Graph:
-    """Copy with list attributes joined and None dropped, plus ``label`` for Gephi/Cytoscape."""
-    out = graph.__class__()
-
-    def clean(data: Mapping[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for k, v in sorted(data.items()):
-            if v is None or k in _VIEW_ONLY:
-                continue
-            if isinstance(v, (list, tuple, set)):
-                v = " | ".join(str(x) for x in v)
-            elif isinstance(v, bool):
-                v = str(v).lower()
-            elif not isinstance(v, (int, float, str)):
-                v = str(v)
-            out[k] = v
-        return out
-
-    # nodes, edges and attributes in sorted order: the same file in every process
-    for n, data in sorted(graph.nodes(data=True), key=lambda nd: str(nd[0])):
-        attrs = clean(data)
-        attrs.setdefault("label", data.get("label_zh", str(n)))
-        out.add_node(n, **attrs)
-    if graph.is_multigraph():
-        edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
-        for u, v, k, data in edges:
-            attrs = clean(data)
-            attrs.setdefault("label", data.get("label_zh", ""))
-            out.add_edge(u, v, key=k, **attrs)
-    else:
-        for u, v, data in sorted(graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
-            attrs = clean(data)
-            attrs.setdefault("label", data.get("label_zh", ""))
-            out.add_edge(u, v, **attrs)
-    return out
-
-
-def write_graphml(graph: nx.Graph, path: str | Path) -> None:
-    """Write ``graph`` as GraphML (UTF-8) for Gephi, Cytoscape or yEd.
-
-    List attributes become "a | b" strings, ``None`` is dropped, and every node and edge gets a
-    ``label`` (the zh label) for the tools that look for one.
-    """
-    nx.write_graphml(_export_safe(graph), str(path), encoding="utf-8", prettyprint=True)
-
-
-def write_gexf(graph: nx.Graph, path: str | Path) -> None:
-    """Write ``graph`` as GEXF 1.2 (UTF-8) for Gephi; lists become "a | b" strings."""
-    nx.write_gexf(_export_safe(graph), str(path), encoding="utf-8", prettyprint=True)

@@ -31,7 +31,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from meihao_kg.graph.namespaces import DCTERMS, MH, OA, RDF, SCHEMA, SKOS
-from meihao_kg.view.projection import _event_line, _Labels, _observation_line, _union, similarity_graph
+from meihao_kg.view.projection import Labels, event_line, observation_line, similarity_graph, union_graph
 
 __all__ = ["anchor_layout", "attach_similar", "enrich", "evidence"]
 
@@ -96,20 +96,20 @@ def _facet(g: Graph, concept: Node) -> Node:
 
 def enrich(g: Graph, graph: nx.Graph, *, similar: bool = True) -> nx.Graph:
     """Add ``facts``, ``facet`` and ``similar`` to the nodes of ``graph`` (see the module doc)."""
-    g = _union(g)
-    labels = _Labels(g)
+    g = union_graph(g)
+    labels = Labels(g)
     facts: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for node in graph.nodes:
         iri = URIRef(str(node))
         _add(facts[node], "mention", graph.nodes[node].get("label_zh", str(node)), evidence(g, iri))
     for obs in sorted(g.subjects(RDF.type, MH.IndicatorObservation), key=str):
-        line = _observation_line(g, labels, obs)
+        line = observation_line(g, labels, obs)
         evs = evidence(g, obs)
         for target in g.objects(obs, SCHEMA.observationAbout):
             if str(target) in graph:
                 _add(facts[str(target)], "indicator", line, evs)
     for ev_node in sorted(g.subjects(RDF.type, MH.DatedEvent), key=str):
-        line = _event_line(g, labels, ev_node)
+        line = event_line(g, labels, ev_node)
         evs = evidence(g, ev_node)
         for target in [*g.objects(ev_node, SCHEMA.about), *g.objects(ev_node, MH.compound)]:
             if str(target) in graph:
