@@ -32,7 +32,7 @@ def big_article(target_bytes: int) -> str:
     size = len(intro.encode())
     while size < target_bytes:
         n += 1
-        chunk = re.sub(r"^(1[5-9])$", lambda m: str(n * 10 + int(m.group(1)) - 15), body, flags=re.M)
+        chunk = re.sub(r"^(1[5-9])$", lambda m, n=n: str(n * 10 + int(m.group(1)) - 15), body, flags=re.M)
         parts.append(chunk)
         size += len(chunk.encode())
     return "".join(parts)

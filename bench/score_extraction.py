@@ -195,7 +195,7 @@ def _rows(store: Any, name: str, **params: str) -> list[dict[str, str]]:
     from meihao_kg.query.saved import find_query, run_query
 
     res = run_query(store, find_query(name), params or None)
-    return [dict(zip(res.columns, row)) for row in res.rows]
+    return [dict(zip(res.columns, row, strict=False)) for row in res.rows]
 
 
 def _select_vars(store: Any, sparql: str, names: tuple[str, ...]) -> list[dict[str, str]]:

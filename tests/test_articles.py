@@ -102,7 +102,7 @@ def _run(store, name: str, **params: str):
         res = run_query(store, find_query(name), params or None)
     except Exception as exc:  # noqa: BLE001
         pytest.fail(f"{name}({params}) raised {type(exc).__name__}: {exc}")
-    return [dict(zip(res.columns, row)) for row in res.rows]
+    return [dict(zip(res.columns, row, strict=False)) for row in res.rows]
 
 
 def _nfkc(s: str) -> str:

@@ -28,7 +28,7 @@ _NAMESPACE_RE = re.compile(
 
 
 def _rel(p: Path) -> str:
-    return p.relative_to(PKG).as_posix()
+    return p.relative_to(PKG).as_posix() if p.is_relative_to(PKG) else p.name
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
@@ -47,18 +47,17 @@ def _iri_literals(path: Path) -> list[str]:
     docs = _docstrings(tree)
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
-            if _NAMESPACE_RE.search(node.value):
-                found.append(f"{_rel(path)}:{node.lineno}: {node.value[:60]!r}")
+        if (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs
+                and _NAMESPACE_RE.search(node.value)):
+            found.append(f"{_rel(path)}:{node.lineno}: {node.value[:60]!r}")
         # an IRI assembled from an f-string: URIRef(f"…"), ID[f"…"], CONCEPT[f"…"]
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "URIRef":
-            if node.args and isinstance(node.args[0], ast.JoinedStr):
-                found.append(f"{_rel(path)}:{node.lineno}: URIRef(f-string)")
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "URIRef"
+                and node.args and isinstance(node.args[0], ast.JoinedStr)):
+            found.append(f"{_rel(path)}:{node.lineno}: URIRef(f-string)")
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in {
             "ID", "CONCEPT", "MH", "SCHEMA", "WD", "UNIT"
-        }:
-            if isinstance(node.slice, ast.JoinedStr | ast.BinOp):
-                found.append(f"{_rel(path)}:{node.lineno}: {node.value.id}[computed]")
+        } and isinstance(node.slice, ast.JoinedStr | ast.BinOp):
+            found.append(f"{_rel(path)}:{node.lineno}: {node.value.id}[computed]")
     return found
 
 
@@ -71,22 +70,7 @@ def test_the_iri_check_catches_a_hand_written_iri(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text('from rdflib import URIRef\nX = URIRef(f"{BASE}/x")\nQ = "PREFIX s: <https://schema.org/>"\n'
                    'Y = ID[f"graph/{name}"]\n', encoding="utf-8")
-    assert len(_iri_literals_at(bad)) == 3
-
-
-def _iri_literals_at(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    hits = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _NAMESPACE_RE.search(node.value):
-            hits.append(node.lineno)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "URIRef":
-            if node.args and isinstance(node.args[0], ast.JoinedStr):
-                hits.append(node.lineno)
-        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "ID":
-            if isinstance(node.slice, ast.JoinedStr):
-                hits.append(node.lineno)
-    return [str(h) for h in hits]
+    assert len(_iri_literals(bad)) == 3
 
 
 def _module_name(path: Path) -> str:

@@ -35,7 +35,7 @@ def test_seed_sections(seed_raw: str) -> None:
         assert n.text[slice(*p.number_span)] == str(p.number)
         assert n.text[slice(*p.province_span)].replace(" ", "") == "辽宁"
         assert p.start < p.body_start < p.end
-    for a, b in zip(s.projects, s.projects[1:]):
+    for a, b in zip(s.projects, s.projects[1:], strict=False):
         assert a.end <= b.start
     assert s.projects[-1].end == len(n.text)
     # the intro is the campaign paragraph, before the province heading

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
@@ -349,7 +349,7 @@ class KG:
         project="沿海鉴筑")``.
         """
         res = self.result(name_or_path, {**(params or {}), **kwparams})
-        return Rows(res.columns, [dict(zip(res.columns, r)) for r in res.rows])
+        return Rows(res.columns, [dict(zip(res.columns, r, strict=False)) for r in res.rows])
 
     def sparql(self, text: str) -> Rows[dict[str, str]]:
         """Run SPARQL text (SELECT) against the graph; rows as dicts of strings."""
@@ -360,7 +360,7 @@ class KG:
             path.write_text(text, encoding="utf-8")
             return self.query(path)
 
-    def _typed(self, name: str, params: Mapping[str, str | None], make: Any) -> Any:
+    def _typed(self, name: str, params: Mapping[str, str | None], make: Callable[..., R]) -> Rows[R]:
         res = self.result(name, {k: v for k, v in params.items() if v is not None})
         return Rows(res.columns, [make(*r) for r in res.rows])
 

@@ -27,7 +27,7 @@ STORE_HELP = f"Store folder (default: ./{DEFAULT_STORE}, or ${STORE_ENV})."
 
 def _store_option(f: F) -> F:
     return click.option("--store", "store", envvar=STORE_ENV, type=click.Path(file_okay=False),
-                        default=None, help=STORE_HELP)(f)  # type: ignore[return-value]
+                        default=None, help=STORE_HELP)(f)
 
 
 def _quiet_broken_pipe() -> None:
@@ -53,7 +53,7 @@ ENDPOINT_HELP = ("Read from this SPARQL 1.1 query endpoint instead of the local 
 
 def _endpoint_option(f: F) -> F:
     return click.option("--endpoint", "endpoint", envvar="MEIHAO_KG_ENDPOINT", default=None,
-                        metavar="URL", help=ENDPOINT_HELP)(f)  # type: ignore[return-value]
+                        metavar="URL", help=ENDPOINT_HELP)(f)
 
 
 def _open(store: str | None, endpoint: str | None) -> Any:
@@ -535,7 +535,7 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
 
         q = find_query(query_name)
         res = run_query(st, q, _params(params))
-        G = projection.rows_to_graph([dict(zip(res.columns, r)) for r in res.rows], list(res.columns), g=ds)
+        G = projection.rows_to_graph([dict(zip(res.columns, r, strict=False)) for r in res.rows], list(res.columns), g=ds)
         title = f"{q.title_zh} ({', '.join(params) or q.name})"
     elif similarity:
         from meihao_kg.view.viewdata import attach_similar
@@ -601,17 +601,16 @@ def explain(project: str, fact: str | None, store: str | None, endpoint: str | N
 # ----------------------------------------------------------------------------- resolve
 
 @cli.command(short_help="Entity merges and near-misses.")
-@click.option("--report", "show_report", is_flag=True, default=True, help="List merges and near-misses.")
 @_store_option
 @_errors
-def resolve(show_report: bool, store: str | None) -> None:
+def resolve(store: str | None) -> None:
     """Entity resolution report: entities merged under one IRI (with their aliases),
     near-misses that may be the same entity (to merge in data/curation.toml), cross-source
     merges of compounds with their reason, and conflicts that kept like-named compounds apart.
 
     \b
     Example:
-      meihao-kg resolve --report
+      meihao-kg resolve
       meihao-kg resolve --store /tmp/kg
     """
     from meihao_kg.graph.resolve import resolution_report

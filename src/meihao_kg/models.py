@@ -102,7 +102,6 @@ class InitiativeFact:
     type: InitiativeType
     evidence: Evidence
     start_date: str | None = None
-    partners: tuple[str, ...] = ()  # org keys
 
 
 @dataclass(frozen=True)

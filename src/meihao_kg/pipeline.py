@@ -139,7 +139,7 @@ def build_kg(
     if progress is not None:
         progress("reading", 0, len(todo), "")
     results = _map(_extract_job, [(f, limit) for f in todo], workers)
-    for i, (f, (ex, error, warns)) in enumerate(zip(todo, results)):
+    for i, (f, (ex, error, warns)) in enumerate(zip(todo, results, strict=False)):
         if progress is not None:
             progress("reading", i + 1, len(todo), str(f))
         warnings.extend(warns)
@@ -177,7 +177,7 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
     warnings.extend(identity_warnings)
     extracted = _resolve_across_sources(root, extracted)
     jobs = [(f, ex, str(curation) if curation else None, fingerprint) for f, ex in extracted]
-    for (f, ex), (nt, inf, subj, n) in zip(extracted, _map(_graph_job, jobs, workers)):
+    for (f, ex), (nt, inf, subj, n) in zip(extracted, _map(_graph_job, jobs, workers), strict=False):
         graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), nt))
         inferred.append(inf)
         subjects |= subj
@@ -250,9 +250,8 @@ def build_fingerprint(curation: str | Path | None = None) -> str:
 def _built_sources(root: Path) -> dict[str, tuple[str, str, str]]:
     """doc id → (sha256, fingerprint, path) of the sources in the store."""
     from meihao_kg.errors import StoreError
-    from meihao_kg.store.local import open_store
-
     from meihao_kg.graph.namespaces import sparql
+    from meihao_kg.store.local import open_store
 
     q = sparql("""SELECT ?id ?sha ?fp ?path WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id ;
       mh:sha256 ?sha ; mh:builtWith ?fp ; mh:sourcePath ?path }""")
@@ -450,9 +449,8 @@ def _check_identities(root: Path, extracted: list[tuple[Path, Any]]) -> tuple[li
     """
     from meihao_kg.errors import StoreError
     from meihao_kg.graph.build import source_graph_iri
-    from meihao_kg.store.local import open_store
-
     from meihao_kg.graph.namespaces import sparql
+    from meihao_kg.store.local import open_store
 
     q = sparql("""SELECT ?id ?path ?sha WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id .
       OPTIONAL { ?s mh:sourcePath ?path } OPTIONAL { ?s mh:sha256 ?sha } }""")
@@ -505,4 +503,4 @@ def _resolve_across_sources(root: Path, extracted: list[tuple[Path, Any]]) -> li
     except StoreError:
         known = []
     resolved = resolve_projects([ex for _, ex in extracted], known)
-    return [(f, ex) for (f, _), ex in zip(extracted, resolved)]
+    return [(f, ex) for (f, _), ex in zip(extracted, resolved, strict=False)]

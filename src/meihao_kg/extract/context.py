@@ -15,7 +15,6 @@ from meihao_kg.text.normalise import NormalisedText, SourceText
 HAN = r"\u4e00-\u9fff"
 SENT_END = "。!?;\n"
 CLAUSE_END = ",;。!?\n:"
-COMPOUND_SUFFIXES = ("小区", "项目", "园区", "社区")
 
 
 # --------------------------------------------------------------------------- context

@@ -120,14 +120,14 @@ def division_by_code(code: str) -> Division | None:
 def _find(province: str | None, city: str | None, county: str | None) -> Division | None:
     best: Division | None = None
     for d in _index().values():
-        if county and d.level == "county" and d.name == county:
-            if (not city or d.parent and d.parent.name == city) and (
-                not province or d.parent and d.parent.parent and d.parent.parent.name == province
-            ):
-                return d
-        if not county and city and d.level == "prefecture" and d.name == city:
-            if not province or d.parent and d.parent.name == province:
-                best = d
+        if county and d.level == "county" and d.name == county and (
+            not city or d.parent and d.parent.name == city
+        ) and (not province or d.parent and d.parent.parent and d.parent.parent.name == province):
+            return d
+        if not county and city and d.level == "prefecture" and d.name == city and (
+            not province or d.parent and d.parent.name == province
+        ):
+            best = d
         if not county and not city and province and d.level == "province" and d.name == province:
             best = d
     return best

@@ -16,7 +16,7 @@ from meihao_kg.models import Extraction
 from meihao_kg.text.normalise import NormalisedText, SourceText, normalise
 from meihao_kg.text.segment import Segmentation, segment
 
-__all__ = ["extract", "extract_project_sections", "extract_source"]
+__all__ = ["extract_project_sections", "extract_source"]
 
 
 def extract_source(src: SourceText, lexicon: Lexicon | None = None) -> Extraction:
@@ -59,10 +59,3 @@ def extract_project_sections(src: SourceText, norm: NormalisedText, seg: Segment
         campaign_name=name, campaign_evidence=cev, projects=tuple(projects),
         new_types=tuple(new_types.values()), warnings=tuple(warnings),
     )
-
-
-def extract(path: str) -> Extraction:
-    """Read, normalise, segment and extract the source at ``path``."""
-    from meihao_kg.text.normalise import read_source
-
-    return extract_source(read_source(path))

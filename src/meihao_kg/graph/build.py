@@ -315,14 +315,14 @@ class _Builder:
         if p.places:
             self.assertion(comp, MH.locatedIn, self.place(p.places[0]), p.places[0].evidence)
             iris = [self.place(q) for q in p.places]
-            for q, q_iri in zip(p.places, iris):
+            for q, q_iri in zip(p.places, iris, strict=False):
                 if q.repaired:  # a name the text lost a character of: both forms, flagged
                     a = self.assertion(comp, MH.locatedIn, q_iri, q.evidence)
                     if a is not None:
                         g.add((a, MH.textQuality, mint.concept("quality", "repaired")))
                         for text_form, full in q.repaired:
                             g.add((a, MH.originalExpression, _zh(f"{text_form} → {full}")))
-            for inner, outer, q in zip(iris, iris[1:], p.places[1:]):
+            for inner, outer, q in zip(iris, iris[1:], p.places[1:], strict=False):
                 if q.kind == "zone":  # a street inside a functional zone (苏州工业园区斜塘街道)
                     g.add((inner, MH.locatedIn, outer))
         elif p.province:
@@ -477,7 +477,7 @@ def _mostly_traditional(text: str) -> bool:
     from meihao_kg.text.normalise import to_simplified
 
     sample = text[:4000]
-    changed = sum(1 for a, b in zip(sample, to_simplified(sample)) if a != b)
+    changed = sum(1 for a, b in zip(sample, to_simplified(sample), strict=False) if a != b)
     return changed > len(sample) * 0.02
 
 

@@ -13,7 +13,7 @@ A compound's identity is its name *and* its place: projects without a coded plac
 merged, and names alike in different counties stay apart.  Identity facts that conflict
 (households or building area differing by more than 5 %, different completion years) block
 a merge; the conflict is recorded on the project (``mh:identityConflict``) and each merge
-with its reason (``mh:mergeReason``), both shown by ``resolve --report``.
+with its reason (``mh:mergeReason``), both shown by ``resolve``.
 """
 
 from __future__ import annotations

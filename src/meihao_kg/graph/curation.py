@@ -46,7 +46,7 @@ class Curation:
 
     def apply(self, g: Graph, doc_id: str) -> Graph:
         """Apply the decisions to one source's graph (in place) and return it."""
-        for node, reason in self.rejects:
+        for node, _reason in self.rejects:
             n = URIRef(node)
             for t in list(g.triples((n, None, None))) + list(g.triples((None, None, n))):
                 g.remove(t)

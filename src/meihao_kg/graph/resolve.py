@@ -51,7 +51,7 @@ def _one_edit(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > 1 or a == b:
         return False
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
+        return sum(x != y for x, y in zip(a, b, strict=False)) == 1
     short, long_ = sorted((a, b), key=len)
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
@@ -67,7 +67,7 @@ def resolution_report(store: KGStore) -> ResolutionReport:
             continue  # facts, not entities: two projects' 志愿服务 are meant to be apart
         by_class.setdefault(cls, []).append((s, label))
     near: list[tuple[tuple[str, str], tuple[str, str], str]] = []
-    for cls, items in by_class.items():
+    for items in by_class.values():
         uniq = sorted(set(items))
         if len(uniq) > 400:
             continue

@@ -31,7 +31,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-from meihao_kg.errors import ShapeLoadError, ValidationError
+from meihao_kg.errors import ShapeLoadError
 from meihao_kg.graph.namespaces import MH, OA, PREFIXES, SCHEMA
 from meihao_kg.graph.ontology import curie, shapes_graph, shared_ontology
 
@@ -42,7 +42,6 @@ __all__ = [
     "report_json",
     "report_text",
     "report_turtle",
-    "require_conforms",
     "validate_graph",
     "validate_ntriples",
     "validation_graph",
@@ -369,15 +368,6 @@ def _ontology_ntriples() -> bytes:
     if not _ONTOLOGY_NT:
         _ONTOLOGY_NT.append(shared_ontology().serialize(format="nt", encoding="utf-8"))
     return _ONTOLOGY_NT[0]
-
-
-def require_conforms(report: ValidationReport) -> None:
-    """Raise ``ValidationError`` (with the first violations as hint) unless ``report`` conforms."""
-    if report.conforms:
-        return
-    first = report.violations[:3]
-    hint = "; ".join(f"{r.focus_label}: {r.message_en or r.message_zh}" for r in first)
-    raise ValidationError(f"{len(report.violations)} SHACL violation(s)", hint=hint)
 
 
 # --------------------------------------------------------------------------- rendering

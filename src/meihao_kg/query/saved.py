@@ -351,7 +351,7 @@ def _pad(s: str, width: int) -> str:
 def format_result(res: QueryResult, fmt: str = "table") -> str:
     """Render as an aligned table (CJK-width aware), CSV, TSV or JSON."""
     if fmt == "json":
-        return json.dumps([dict(zip(res.columns, r)) for r in res.rows], ensure_ascii=False, indent=2) + "\n"
+        return json.dumps([dict(zip(res.columns, r, strict=False)) for r in res.rows], ensure_ascii=False, indent=2) + "\n"
     if fmt in ("csv", "tsv"):
         buf = io.StringIO()
         w = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
@@ -363,9 +363,9 @@ def format_result(res: QueryResult, fmt: str = "table") -> str:
     cells = [[c.replace("\n", " ") for c in r] for r in res.rows]
     widths = [display_width(c) for c in res.columns]
     for r in cells:
-        widths = [max(w, display_width(c)) for w, c in zip(widths, r)]
-    lines = ["  ".join(_pad(c, w) for c, w in zip(res.columns, widths)).rstrip(),
+        widths = [max(w, display_width(c)) for w, c in zip(widths, r, strict=False)]
+    lines = ["  ".join(_pad(c, w) for c, w in zip(res.columns, widths, strict=False)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=False)).rstrip() for r in cells]
     lines.append(f"({len(res.rows)} row{'s' if len(res.rows) != 1 else ''})")
     return "\n".join(lines) + "\n"

@@ -19,6 +19,7 @@ import io
 import os
 import shutil
 from collections.abc import Sequence
+from typing import Any
 
 from meihao_kg.query.saved import QueryResult
 
@@ -68,7 +69,7 @@ def readable_columns(res: QueryResult, *, iris: bool = False) -> QueryResult:
     return QueryResult(tuple(cols[i] for i in keep), rows)
 
 
-def _plain_box():  # type: ignore[no-untyped-def]
+def _plain_box() -> Any:
     from rich.box import Box
 
     return Box("    \n    \n -  \n    \n    \n -  \n    \n    \n", ascii=True)
@@ -95,7 +96,7 @@ def render_table(
         pad_edge=False,
         expand=False,
     )
-    for name, values in zip(shown.columns, _columns(shown)):
+    for name, values in zip(shown.columns, _columns(shown), strict=False):
         longest = max((len(v) for v in values), default=0)
         long_text = name.startswith(_LONG_COLUMNS) or longest > 24
         table.add_column(

@@ -20,6 +20,7 @@ address never goes down.  :attr:`Server.swaps` records how long each restart too
 
 from __future__ import annotations
 
+import contextlib
 import html
 import ipaddress
 import json
@@ -128,10 +129,8 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
     import ctypes
     import signal as _signal
 
-    try:
+    with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(_signal.SIGTERM))  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
 
 
 @dataclass

@@ -19,6 +19,7 @@ server in its place.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -135,10 +136,8 @@ class OxigraphStore:
         self.close()
 
     def __del__(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # interpreter shutdown
             self.close()
-        except Exception:  # interpreter shutdown
-            pass
 
     def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
         """Run a SELECT/ASK query.  A query without its own ``FROM`` sees the asserted facts

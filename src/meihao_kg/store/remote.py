@@ -334,7 +334,3 @@ class EndpointStore:
                             dataset=False)
         return int(next(iter(rows))["n"].value)
 
-
-def endpoint_url(value: str | None) -> str | None:
-    """The endpoint to use: the option, else ``$MEIHAO_KG_ENDPOINT``, else none (local)."""
-    return value or os.environ.get(ENDPOINT_ENV) or None

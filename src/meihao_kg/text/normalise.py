@@ -98,7 +98,7 @@ class NormalisedText:
     """Normalised text plus, for each of its characters, the raw span it came from."""
 
     text: str
-    starts: array = field(repr=False)  # raw offset of normalised char i (each maps to one raw char)
+    starts: array[int] = field(repr=False)  # raw offset of normalised char i (each maps to one raw char)
     damaged: tuple[tuple[int, int], ...] = ()
     annotations: int = 0
     # normalised index → raw width, for characters that replace a longer raw span (entities)

@@ -468,7 +468,7 @@ def render_html(
         _page_file("page.html"),
         globals={"meta": meta, "vis_dir": _VIS_DIR, "font_stack": FONT_STACK, "page_js": _page_file("page.js")},
     )
-    html = net.generate_html(notebook=True)
+    html: str = net.generate_html(notebook=True)
     LOGGER.debug("rendered %d nodes, %d edges (physics=%s)", n, len(edges), physics)
     return html
 
