@@ -97,15 +97,10 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 
 
 class _WarningHandler(logging.Handler):
-    """Library warnings on stderr; while ``captured`` is a list they are kept there instead
-    (a build folds them with its own warnings)."""
-
-    captured: list[str] | None = None
+    """Warnings the library logs outside a build (the server's), on stderr.  A build's own
+    findings come back as diagnostics on its report, never through the log."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        if _WarningHandler.captured is not None:
-            _WarningHandler.captured.append(record.getMessage())
-            return
         click.echo(f"warning: {record.getMessage()}", err=True)
 
 
@@ -189,7 +184,6 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
     from meihao_kg.pipeline import build_kg
 
     progress = _build_progress(quiet=quiet, verbose=verbose)
-    _WarningHandler.captured = []
     try:
         report = build_kg(list(paths) or None, store=store, validate=not no_validate,
                           keep_invalid=keep_invalid, curation=curation, wait=not no_wait,
@@ -198,23 +192,20 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
     except ValidationError as exc:
         from meihao_kg.graph.validate import report_text
 
-        vr = getattr(exc, "report", None)
-        if vr is not None:
-            click.echo(report_text(vr), err=True)
+        if exc.report is not None:
+            click.echo(report_text(exc.report), err=True)
         raise click.ClickException(str(exc)) from None
     finally:
         if progress is not None:
             progress.close()
-        logged, _WarningHandler.captured = _WarningHandler.captured or [], None
-    warnings = list(dict.fromkeys([*logged, *report.warnings]))
     if not quiet:
-        from meihao_kg.query.hints import fold_warnings
+        from meihao_kg.diagnostics import fold
 
         if verbose:
-            for w in warnings:
+            for w in report.warnings:
                 click.echo(click.style("warning", fg="yellow") + f": {w}", err=True)
         else:
-            for fw in fold_warnings(warnings):
+            for fw in fold(report.warnings):
                 more = " (-v for each)" if fw.count > 1 else ""
                 click.echo(click.style("warning", fg="yellow") + f": {fw.summary()}{more}", err=True)
     for e in report.errors:
