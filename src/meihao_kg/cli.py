@@ -229,7 +229,8 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
 
 
 class _Progress:
-    """Build progress on stderr: a transient bar at a terminal, one line per step with -v."""
+    """Build progress on stderr: a transient bar at a terminal (files, projects so far, rate,
+    time left), one line per step with -v."""
 
     def __init__(self, *, bar: bool, lines: bool) -> None:
         self._lines = lines
@@ -237,22 +238,33 @@ class _Progress:
         self._task: Any = None
         if bar:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.fields[item]}"), console=Console(stderr=True),
-                                 transient=True)
+                                 TextColumn("{task.fields[projects]}"), TextColumn("{task.fields[rate]}"),
+                                 TimeRemainingColumn(), TextColumn("{task.fields[item]}"),
+                                 console=Console(stderr=True), transient=True)
             self._bar.start()
 
-    def __call__(self, step: str, done: int, total: int, item: str = "") -> None:
+    def __call__(self, step: str, done: int, total: int, item: str = "", projects: int | None = None) -> None:
+        found = f"{projects} projects" if projects is not None else ""
         if self._lines:
-            click.echo(f"{step} {done}/{total} {item}".rstrip(), err=True)
+            click.echo(" ".join(x for x in (step, f"{done}/{total}", found, item) if x), err=True)
         if self._bar is not None:
-            if self._task is None or self._bar.tasks[self._task].description != step:
-                if self._task is not None:
-                    self._bar.remove_task(self._task)
-                self._task = self._bar.add_task(step, total=total, item=item)
-            self._bar.update(self._task, completed=done, total=total, item=item)
+            task = next((t for t in self._bar.tasks if t.id == self._task), None)
+            if task is None or task.description != step:
+                if task is not None:
+                    self._bar.remove_task(task.id)
+                self._task = self._bar.add_task(step, total=total, item=item, projects=found, rate="")
+                task = next(t for t in self._bar.tasks if t.id == self._task)
+            rate = f"{task.speed:.1f} files/s" if task.speed else ""
+            self._bar.update(self._task, completed=done, total=total, item=item, projects=found, rate=rate)
 
     def close(self) -> None:
         if self._bar is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -103,7 +103,7 @@ def build_kg(
     wait: bool = True,
     on_wait: Callable[[int | None], None] | None = None,
     max_source_bytes: int | None = None,
-    progress: Callable[[str, int, int, str], None] | None = None,
+    progress: Callable[..., None] | None = None,
     force: bool = False,
     jobs: int | None = None,
 ) -> BuildReport:
@@ -127,8 +127,8 @@ def build_kg(
         ValidationError: the result does not conform (``.report`` holds the report) and
             ``keep_invalid`` is false; the previous store is untouched.
 
-    ``progress(step, done, total, item)`` is called as sources are read and once before
-    the store is written and validated.
+    ``progress(step, done, total, item, projects=None)`` is called as sources are read (with
+    the number of projects found so far) and once before the store is written and validated.
     """
     t0 = time.perf_counter()
     from meihao_kg.graph.curation import load_curation
@@ -153,9 +153,11 @@ def build_kg(
     if progress is not None:
         progress("reading", 0, len(todo), "")
     results = _map(_extract_job, [(f, limit) for f in todo], workers)
+    projects = 0
     for i, (f, (ex, error, warns)) in enumerate(zip(todo, results, strict=False)):
+        projects += len(ex.projects) if ex is not None else 0
         if progress is not None:
-            progress("reading", i + 1, len(todo), str(f))
+            progress("reading", i + 1, len(todo), str(f), projects=projects)
         warnings.extend(warns)
         if error is not None:
             errors.append(error)
@@ -168,17 +170,15 @@ def build_kg(
         return BuildReport(store=str(root), sources=(), diagnostics=(*errors, *warnings),
                            triples=_count(root), seconds=time.perf_counter() - t0,
                            unchanged=tuple(unchanged), peak_memory_mib=_peak_memory_mib())
-    if progress is not None:
-        progress("storing and validating" if validate else "storing", 0, 1, str(root))
     with build_lock(root, wait=wait, on_wait=on_wait):
         return _store_stage(root, extracted, curation, fingerprint, errors, warnings, validate,
-                            keep_invalid, t0, workers, tuple(unchanged))
+                            keep_invalid, t0, workers, tuple(unchanged), progress)
 
 
 def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | Path | None,
                  fingerprint: str, errors: list[Diagnostic], warnings: list[Diagnostic], validate: bool,
                  keep_invalid: bool, t0: float, workers: int,
-                 unchanged: tuple[str, ...]) -> BuildReport:
+                 unchanged: tuple[str, ...], progress: Callable[..., None] | None = None) -> BuildReport:
     """Everything that reads or writes the store; runs under the build lock."""
     from meihao_kg.graph.build import source_graph_iri
     from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED
@@ -191,11 +191,16 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
     warnings.extend(identity_warnings)
     extracted = _resolve_across_sources(root, extracted)
     jobs = [(f, ex, str(curation) if curation else None, fingerprint) for f, ex in extracted]
-    for (f, ex), (nt, inf, subj, n) in zip(extracted, _map(_graph_job, jobs, workers), strict=False):
+    for i, ((f, ex), (nt, inf, subj, n)) in enumerate(
+            zip(extracted, _map(_graph_job, jobs, workers), strict=False)):
+        if progress is not None:
+            progress("building graphs", i + 1, len(extracted), str(f))
         graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), nt))
         inferred.append(inf)
         subjects |= subj
         summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), n, ex.encoding))
+    if progress is not None:
+        progress("storing and validating" if validate else "storing", 0, 1, str(root))
     if not graphs:
         raise InputError("; ".join(str(d) for d in errors + [w for w in warnings if w.code == "no-projects"])
                          or "nothing to build")
@@ -331,16 +336,19 @@ def _warm() -> None:
     shared_ontology()
 
 
-def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
+def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> Iterator[Any]:
+    """``fn`` over ``items`` in order, in ``workers`` processes; results arrive as they are
+    done (so progress moves while the work runs)."""
     if workers <= 1 or len(items) < 2:
-        return [fn(item) for item in items]
+        yield from map(fn, items)
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     _warm()
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        return list(pool.map(fn, items, chunksize=max(1, len(items) // (workers * 8))))
+        yield from pool.map(fn, items, chunksize=max(1, len(items) // (workers * 8)))
 
 
 def _extract_job(args: tuple[Path, int]) -> tuple[Any, Diagnostic | None, list[Diagnostic]]:
