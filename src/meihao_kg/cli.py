@@ -531,7 +531,8 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
 
     st = _open(store, endpoint)
     ds = store_dataset(st, inferred=False)
-    from meihao_kg.view import projection as projection
+    from meihao_kg.view import projection
+    from meihao_kg.view.lookup import neighbourhood
 
     if query_name:
         from meihao_kg.query.saved import find_query, run_query
@@ -552,7 +553,7 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
         G = projection.project_graph(ds)
         title = "美好家园知识图谱 | meihao-kg"
         if focus:
-            G = projection.neighbourhood(G, focus, depth)
+            G = neighbourhood(G, focus, depth)
             title = f"{focus} (depth {depth})"
         enrich(ds, G)
     positions = None
