@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from meihao_kg.pipeline import build_kg
-from meihao_kg.queries import find_query, run_query
-from meihao_kg.store import open_store
+from meihao_kg.query.saved import find_query, run_query
+from meihao_kg.store.local import open_store
 
 ARTICLE = """今天再看辽宁地区“美好家园”项目的新进展。
 辽 宁

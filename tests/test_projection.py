@@ -1,4 +1,4 @@
-"""Tests of meihao_kg.projection: RDF → networkx projections, look-ups, layout and exports."""
+"""Tests of meihao_kg.view.projection: RDF → networkx projections, look-ups, layout and exports."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
-from meihao_kg.namespaces import CONCEPT, ID, MH, PREFIXES, RDF, RDFS, SKOS
-from meihao_kg.projection import (
+from meihao_kg.graph.namespaces import CONCEPT, ID, MH, PREFIXES, RDF, RDFS, SKOS
+from meihao_kg.view.projection import (
     NodeNotFoundError,
     fast_layout,
     find_node,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from meihao_kg.errors import QueryError
-from meihao_kg.queries import (
+from meihao_kg.query.saved import (
     PARAM_KINDS,
     display_width,
     find_query,

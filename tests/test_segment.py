@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from meihao_kg.normalise import SourceText, normalise
-from meihao_kg.segment import segment
+from meihao_kg.text.normalise import SourceText, normalise
+from meihao_kg.text.segment import segment
 
 INTRO = "自“加强物业管理 共建美好家园”活动开展以来,各地积极参与。今天一起看看辽宁地区“美好家园”项目。\n辽 宁\n"
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from rdflib import Dataset, Graph
 
-from meihao_kg.projection import project_graph
-from meihao_kg.visualise import render_html, write_html
+from meihao_kg.view.projection import project_graph
+from meihao_kg.view.render import render_html, write_html
 
 CHROMIUM = Path("/usr/bin/chromium")
 DATA = Path(__file__).parent / "data"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .gazetteer import Division
+from meihao_kg.extract.gazetteer import Division
 
 __all__ = [
     "DatedEvent",

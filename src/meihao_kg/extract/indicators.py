@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..models import (
+from meihao_kg.extract.context import Ctx
+from meihao_kg.models import (
     Observation,
 )
-from ..numbers import DATE_RE, NUM, parse_date, parse_number
-from .context import Ctx
+from meihao_kg.text.numbers import DATE_RE, NUM, parse_date, parse_number
 
 # --------------------------------------------------------------------------- indicators
 

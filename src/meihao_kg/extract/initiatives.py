@@ -5,13 +5,13 @@ from __future__ import annotations
 import bisect
 import re
 
-from ..lexicon import Lexicon
-from ..models import (
+from meihao_kg.extract.context import Ctx, contrasted
+from meihao_kg.extract.lexicon import Lexicon
+from meihao_kg.models import (
     InitiativeFact,
     InitiativeType,
 )
-from ..numbers import DATE_RE, parse_date
-from .context import Ctx, contrasted
+from meihao_kg.text.numbers import DATE_RE, parse_date
 
 # --------------------------------------------------------------------------- initiatives
 
@@ -56,8 +56,8 @@ def formula_label_en(formula: str) -> str:
 
 
 def _discovered_type(formula: str, wording: str) -> InitiativeType:
-    from ..iri import slugify
-    from ..namespaces import CONCEPT
+    from meihao_kg.graph.iri import slugify
+    from meihao_kg.graph.namespaces import CONCEPT
 
     if re.match(r"\d", formula):
         slug = "formula-" + formula.replace("+", "-").lower()

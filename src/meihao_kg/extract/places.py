@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from .. import gazetteer as gz
-from ..models import (
+from meihao_kg.extract import gazetteer as gz
+from meihao_kg.extract.context import HAN, Ctx
+from meihao_kg.models import (
     PlaceRef,
     Relation,
 )
-from ..segment import ProjectSection
-from .context import HAN, Ctx
+from meihao_kg.text.segment import ProjectSection
 
 # --------------------------------------------------------------------------- places
 

@@ -13,7 +13,7 @@ and every reader – on the old database.  One build writes at a time (:func:`bu
 readers open ``current`` read-only in milliseconds and hold a shared lock on the folder
 they opened, so that no build deletes it under them.
 
-The interface is narrow (:class:`KGStore`); :mod:`meihao_kg.remote` puts a SPARQL 1.1
+The interface is narrow (:class:`KGStore`); :mod:`meihao_kg.store.remote` puts a SPARQL 1.1
 server in its place.
 """
 
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import StoreError, StoreLockedError
+from meihao_kg.errors import StoreError, StoreLockedError
 
 __all__ = [
     "DEFAULT_STORE",
@@ -146,7 +146,7 @@ class OxigraphStore:
         default graph; every named graph stays reachable with ``GRAPH``.  ``bindings`` are
         RDF terms (or lists of them): each takes its variable's place in the WHERE group and
         a ``VALUES`` block at its head keeps the variable bound (``remote.inject_values``)."""
-        from .remote import inject_values  # the one way parameters are bound, here and remote
+        from meihao_kg.store.remote import inject_values  # the one way parameters are bound, here and remote
 
         text = inject_values(sparql, bindings) if bindings else sparql
         kwargs: dict[str, Any] = {}
@@ -158,11 +158,11 @@ class OxigraphStore:
         try:
             return self._store.query(text, **kwargs)
         except SyntaxError as exc:
-            from .errors import QueryError
+            from meihao_kg.errors import QueryError
 
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         except (RuntimeError, OSError) as exc:
-            from .errors import QueryError
+            from meihao_kg.errors import QueryError
 
             raise QueryError(f"query failed: {exc}") from None
 
@@ -201,7 +201,7 @@ def _query_graphs(store: Any) -> list[Any] | None:
     asserted graph; ``None`` (the union of all graphs) for a store without it."""
     import pyoxigraph
 
-    from .namespaces import GRAPH_ASSERTED, QUERY_GRAPHS
+    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, QUERY_GRAPHS
 
     if not store.contains_named_graph(pyoxigraph.NamedNode(str(GRAPH_ASSERTED))):
         return None

@@ -1,6 +1,6 @@
 """Query results as tables for people: names and short ids, long text wrapped to the width.
 
-``format_result(..., "table")`` in :mod:`meihao_kg.queries` keeps every column as it is (for
+``format_result(..., "table")`` in :mod:`meihao_kg.query.saved` keeps every column as it is (for
 scripts that parse it); this module is what ``meihao-kg query`` prints at a terminal:
 
 * an IRI column followed by a ``name``/``label…`` column is left out (the name says which
@@ -20,7 +20,7 @@ import os
 import shutil
 from collections.abc import Sequence
 
-from .queries import QueryResult
+from meihao_kg.query.saved import QueryResult
 
 __all__ = ["DEFAULT_WIDTH", "readable_columns", "render_table", "short_id", "terminal_width"]
 

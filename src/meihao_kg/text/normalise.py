@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import InputError
+from meihao_kg.errors import InputError
 
 __all__ = [
     "NormalisedText",
@@ -174,7 +174,7 @@ def doc_id_for(path: Path) -> str:
     stem = unicodedata.normalize("NFC", path.stem)
     if _PLAIN_ID.fullmatch(stem):
         return stem
-    from .iri import slugify
+    from meihao_kg.graph.iri import slugify
 
     digest = hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
     base = slugify(stem)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .models import InitiativeType
+from meihao_kg import resources
+from meihao_kg.models import InitiativeType
 
 __all__ = ["Lexicon", "load_lexicon", "ontology_path"]
 
@@ -20,11 +21,7 @@ _QUOTES_RE = re.compile(r"[\"'“”‘’「」『』\s]")
 
 def ontology_path(name: str) -> Path:
     """Path of a file of the ontology, in an installed package or a source checkout."""
-    here = Path(__file__).resolve().parent
-    for cand in (here / "ontology" / name, here.parent.parent / "ontology" / name):
-        if cand.exists():
-            return cand
-    return here.parent.parent / "ontology" / name
+    return resources.ontology_file(name)
 
 
 @dataclass(frozen=True)
@@ -84,7 +81,7 @@ def load_lexicon() -> Lexicon:
     from rdflib import Graph, URIRef
     from rdflib.namespace import SKOS
 
-    from .namespaces import MH
+    from meihao_kg.graph.namespaces import MH
 
     g = Graph()
     g.parse(ontology_path("initiatives.ttl"), format="turtle")

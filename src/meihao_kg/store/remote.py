@@ -1,6 +1,6 @@
 """A remote store: any SPARQL 1.1 endpoint in place of the local Oxigraph database.
 
-:class:`EndpointStore` implements :class:`meihao_kg.store.KGStore` over the SPARQL 1.1
+:class:`EndpointStore` implements :class:`meihao_kg.store.local.KGStore` over the SPARQL 1.1
 Protocol (https://www.w3.org/TR/sparql11-protocol/) with nothing server-specific:
 
 * queries are sent by URL-encoded POST; results come back as SPARQL 1.1 Query Results JSON
@@ -29,8 +29,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import QueryError, StoreError
-from .store import has_dataset_clause
+from meihao_kg.errors import QueryError, StoreError
+from meihao_kg.store.local import has_dataset_clause
 
 __all__ = ["ENDPOINT_ENV", "EndpointStore", "RemoteError", "auth_for", "inject_values", "send"]
 
@@ -224,7 +224,7 @@ def _query_form(sparql: str) -> str:
 # ----------------------------------------------------------------------------- store
 
 class EndpointStore:
-    """A read-only :class:`~meihao_kg.store.KGStore` over a SPARQL 1.1 query endpoint."""
+    """A read-only :class:`~meihao_kg.store.local.KGStore` over a SPARQL 1.1 query endpoint."""
 
     def __init__(self, url: str, *, timeout: float | None = None, union: bool | None = None) -> None:
         """``union``: whether the server's default graph is exactly the union of its named
@@ -270,7 +270,7 @@ class EndpointStore:
         """Protocol dataset for a query without its own FROM: as the local store, the asserted
         facts, the ontology and the inferences as default graph when the store has them;
         every named graph reachable by GRAPH."""
-        from .namespaces import QUERY_GRAPHS
+        from meihao_kg.graph.namespaces import QUERY_GRAPHS
 
         graphs = self.graphs()
         default = [str(g) for g in QUERY_GRAPHS if str(g) in graphs]

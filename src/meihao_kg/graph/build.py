@@ -20,12 +20,12 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from . import gazetteer as gz
-from .iri import node, slugify, span_iri
-from .lexicon import ontology_path
-from .models import Evidence, Extraction, InitiativeType, OrgMention, PlaceRef, ProjectFacts
-from .namespaces import CONCEPT, ID, MH, OA, ORG, PREFIXES, QUDT, SCHEMA, UNIT, WD
-from .normalise import display_path
+from meihao_kg.extract import gazetteer as gz
+from meihao_kg.extract.lexicon import ontology_path
+from meihao_kg.graph.iri import node, slugify, span_iri
+from meihao_kg.graph.namespaces import CONCEPT, ID, MH, OA, ORG, PREFIXES, QUDT, SCHEMA, UNIT, WD
+from meihao_kg.models import Evidence, Extraction, InitiativeType, OrgMention, PlaceRef, ProjectFacts
+from meihao_kg.text.normalise import display_path
 
 __all__ = ["build_graph", "source_graph_iri", "TYPE_CLASSES", "bind_prefixes"]
 
@@ -488,7 +488,7 @@ class _Builder:
 
 
 def _mostly_traditional(text: str) -> bool:
-    from .normalise import to_simplified
+    from meihao_kg.text.normalise import to_simplified
 
     sample = text[:4000]
     changed = sum(1 for a, b in zip(sample, to_simplified(sample)) if a != b)

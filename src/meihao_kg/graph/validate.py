@@ -32,8 +32,8 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from meihao_kg.errors import ShapeLoadError, ValidationError
-from meihao_kg.namespaces import MH, OA, PREFIXES, SCHEMA
-from meihao_kg.ontology import _shared_ontology, curie, shapes_graph
+from meihao_kg.graph.namespaces import MH, OA, PREFIXES, SCHEMA
+from meihao_kg.graph.ontology import _shared_ontology, curie, shapes_graph
 
 __all__ = [
     "ValidationReport",

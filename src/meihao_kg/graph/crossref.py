@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .models import Extraction, ProjectFacts
+from meihao_kg.models import Extraction, ProjectFacts
 
 __all__ = ["KnownProject", "known_projects", "resolve_projects"]
 

@@ -30,8 +30,8 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .namespaces import DCTERMS, MH, OA, RDF, SCHEMA, SKOS
-from .projection import _event_line, _Labels, _observation_line, _union, similarity_graph
+from meihao_kg.graph.namespaces import DCTERMS, MH, OA, RDF, SCHEMA, SKOS
+from meihao_kg.view.projection import _event_line, _Labels, _observation_line, _union, similarity_graph
 
 __all__ = ["anchor_layout", "attach_similar", "enrich", "evidence"]
 

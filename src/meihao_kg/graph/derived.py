@@ -4,7 +4,7 @@
   twenty copies of one article is one triple here, so queries over it do not multiply
   (each copy of a triple in another named graph multiplies the paths a query walks over
   the union of all graphs).  Evidence stays in each source's own graph.
-* ``id:graph/inferred`` — the closure (:func:`meihao_kg.validate.inferred_graph`) of the
+* ``id:graph/inferred`` — the closure (:func:`meihao_kg.graph.validate.inferred_graph`) of the
   asserted facts.
 
 A build that replaces or drops sources first *retracts* them: each triple of an outgoing
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, SOURCE_GRAPH_PREFIX
+from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, SOURCE_GRAPH_PREFIX
 
 __all__ = ["retract_sources"]
 
@@ -58,7 +58,7 @@ def _reinfer(store: Any, subjects: set[Any], asserted: Any, inferred: Any) -> No
     import pyoxigraph
     from rdflib import Graph
 
-    from .validate import inferred_graph
+    from meihao_kg.graph.validate import inferred_graph
 
     if not subjects:
         return

@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import QueryError
-from .store import KGStore, bare_query
+from meihao_kg import resources
+from meihao_kg.errors import QueryError
+from meihao_kg.store.local import KGStore, bare_query
 
 __all__ = [
     "Param",
@@ -85,11 +86,7 @@ class QueryResult:
 
 def queries_dir() -> Path:
     """``queries/`` of the installed package or of the source checkout."""
-    here = Path(__file__).resolve().parent
-    for cand in (here / "queries", here.parent.parent / "queries"):
-        if cand.is_dir():
-            return cand
-    return here.parent.parent / "queries"
+    return resources.queries_dir()
 
 
 def load_query(path: Path) -> SavedQuery:
@@ -183,7 +180,7 @@ def _named_node(value: str, what: str) -> Any:
 
 
 def _text_key(value: str) -> str:
-    from .normalise import to_simplified
+    from meihao_kg.text.normalise import to_simplified
 
     v = unicodedata.normalize("NFKC", value).strip()
     v = re.sub(r"[\"'“”‘’「」『』]", "", v)
@@ -198,7 +195,7 @@ def _place_key(value: str) -> str:
 def _project_key(value: str) -> str:
     """A project name as a matching key: Simplified, no spaces, quote marks or ·, without
     小区/项目 and without a leading city (沈阳市 / 沈阳)."""
-    from . import gazetteer as gz
+    from meihao_kg.extract import gazetteer as gz
 
     key = re.sub(r"[\s·•・]+", "", _text_key(value))
     for suffix in ("小区", "项目"):
@@ -219,7 +216,7 @@ def resolve_project(store: KGStore, value: str) -> Any:
     """
     import pyoxigraph
 
-    from .namespaces import MH
+    from meihao_kg.graph.namespaces import MH
 
     if value.startswith(("http://", "https://")):
         return _named_node(value, "project")
@@ -252,7 +249,7 @@ def resolve_project(store: KGStore, value: str) -> Any:
             listed = "; ".join(f"{names[i]} ({i})" for i in iris)
             raise QueryError(f"{value!r} names several projects: {listed}",
                              hint="give more of the name, or the IRI")
-    from .diagnostics import close_matches
+    from meihao_kg.query.hints import close_matches
 
     shown = sorted(set(names.values()))
     close = close_matches(value, shown)
@@ -276,7 +273,7 @@ def resolve_initiatives(store: KGStore, value: str) -> list[Any]:
     } ORDER BY ?c"""
     found = [r["c"] for r in store.query(q, {"key": pyoxigraph.Literal(key)})]
     if not found:
-        from .diagnostics import close_matches, vocabulary
+        from meihao_kg.query.hints import close_matches, vocabulary
 
         shown = sorted({v for v, _ in vocabulary(store, "initiative")})
         close = close_matches(value, shown)
@@ -341,7 +338,7 @@ def run_query(store: KGStore, query: SavedQuery, values: dict[str, str] | None =
     except QueryError as exc:
         if "syntax error" not in exc.message.lower():
             raise
-        from .diagnostics import syntax_error
+        from meihao_kg.query.hints import syntax_error
 
         raise syntax_error(query.path, query.text, exc.message) from None
     if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":

@@ -29,8 +29,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from .errors import CurationError
-from .namespaces import MH, PREFIXES
+from meihao_kg.errors import CurationError
+from meihao_kg.graph.namespaces import MH, PREFIXES
 
 __all__ = ["Curation", "DEFAULT_CURATION", "load_curation"]
 

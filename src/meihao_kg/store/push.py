@@ -5,7 +5,7 @@ One ``PUT {graph-store}?graph={iri}`` per named graph (each source graph, the on
 inferred graph) with the graph's triples as N-Triples: the server replaces that graph and
 only that graph, so pushing a rebuilt source replaces exactly its facts.  Afterwards every
 pushed graph is counted on the server through the query endpoint; a count that differs is
-an error.  Credentials and retries: :func:`meihao_kg.remote.auth_for`, :func:`~meihao_kg.remote.send`.
+an error.  Credentials and retries: :func:`meihao_kg.store.remote.auth_for`, :func:`~meihao_kg.store.remote.send`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from .errors import StoreError
-from .remote import EndpointStore, RemoteError, _client, send
-from .store import KGStore
+from meihao_kg.errors import StoreError
+from meihao_kg.store.local import KGStore
+from meihao_kg.store.remote import EndpointStore, RemoteError, _client, send
 
 __all__ = ["PushReport", "PushedGraph", "graph_store_url", "push_store"]
 

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import QueryError
-from .store import KGStore
+from meihao_kg.errors import QueryError
+from meihao_kg.store.local import KGStore
 
 __all__ = [
     "FoldedWarning",
@@ -58,7 +58,7 @@ _MATCH = {"indicator": "exact", "event": "exact", "type": "exact", "initiative":
 
 
 def _norm(text: str) -> str:
-    from .normalise import to_simplified
+    from meihao_kg.text.normalise import to_simplified
 
     text = unicodedata.normalize("NFKC", text).strip().lower()
     text = re.sub(r"[\"'“”‘’「」『』\s]", "", text)

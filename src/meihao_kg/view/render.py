@@ -2,7 +2,7 @@
 
 The only module that imports pyvis.
 
-Input: a networkx graph from ``meihao_kg.projection`` (nodes with ``label_zh``, ``label_en``,
+Input: a networkx graph from ``meihao_kg.view.projection`` (nodes with ``label_zh``, ``label_en``,
 ``aliases``, ``cls``, ``type_zh``, ``type_en``, ``figures``, ``quotes``, ``iri``; edges with
 ``label_zh``/``label_en`` and optionally ``weight``/``shared_types``).  Any graph works: missing
 attributes fall back to the node id and the ``other`` class.
@@ -21,7 +21,7 @@ own template) that
   label, aliases, English, full pinyin and pinyin initials), a zh/en label toggle, edge captions
   on a toggle (off by default), neighbourhood highlight on click (cleared by a second click), a
   side panel for the selected node with its facts grouped by kind, each with quote and source
-  (node attribute ``facts``, see ``meihao_kg.viewdata``) and "projects like this one" (``similar``),
+  (node attribute ``facts``, see ``meihao_kg.view.viewdata``) and "projects like this one" (``similar``),
   PNG and SVG export of the current view, and physics that switches itself off once the layout
   has stabilised;
 * shows only the labels of prominent nodes (projects, compounds) at the first zoom level; the
@@ -46,7 +46,7 @@ from typing import Any
 
 from pyvis.network import Network
 
-from meihao_kg.projection import CLASSES, fast_layout
+from meihao_kg.view.projection import CLASSES, fast_layout
 
 __all__ = ["CLASS_STYLES", "FONT_STACK", "render_html", "wrap_label", "write_html"]
 

@@ -43,7 +43,7 @@ from rdflib import BNode, ConjunctiveGraph, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from meihao_kg.errors import QueryError
-from meihao_kg.namespaces import (
+from meihao_kg.graph.namespaces import (
     DCTERMS,
     MH,
     OA,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from .errors import StoreError
-from .namespaces import GRAPH_ONTOLOGY
-from .store import KGStore
+from meihao_kg.errors import StoreError
+from meihao_kg.graph.namespaces import GRAPH_ONTOLOGY
+from meihao_kg.store.local import KGStore
 
 __all__ = ["stored_ontology"]
 

@@ -12,25 +12,23 @@ import csv
 import hashlib
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from rdflib import URIRef
 
-from .namespaces import ID
+from meihao_kg import resources
+from meihao_kg.graph.namespaces import ID
 
-__all__ = ["SLUG_FILE", "node", "slugify", "span_iri"]
+__all__ = ["node", "slugify", "span_iri"]
 
-SLUG_FILE = Path("data") / "slugs.csv"
 
 
 @lru_cache(maxsize=1)
 def _frozen() -> dict[str, str]:
-    package = Path(__file__).resolve().parent
-    for path in (SLUG_FILE, package / "data" / "slugs.csv", package.parent.parent / SLUG_FILE):
-        if path.exists():
-            with path.open(encoding="utf-8") as fh:
-                return {row["name"]: row["slug"] for row in csv.DictReader(fh) if row.get("name")}
-    return {}
+    path = resources.data_file("slugs.csv")
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as fh:
+        return {row["name"]: row["slug"] for row in csv.DictReader(fh) if row.get("name")}
 
 
 @lru_cache(maxsize=8192)

@@ -42,12 +42,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from .errors import MeihaoError, StoreError
+from meihao_kg import resources
+from meihao_kg.errors import MeihaoError, StoreError
 
 __all__ = ["ServeError", "Server", "check_versions", "is_loopback", "oxigraph_binary", "parse_bind"]
 
 LOG = logging.getLogger(__name__)
-WEB = Path(__file__).resolve().parent / "web"
+WEB = resources.web_dir()
 DEFAULT_BIND = "127.0.0.1:7878"
 BINARY_ENV = "MEIHAO_KG_OXIGRAPH"
 
@@ -280,7 +281,7 @@ class Server:
         if key not in self._cache:
             import pyoxigraph
 
-            from .namespaces import GRAPH_ASSERTED
+            from meihao_kg.graph.namespaces import GRAPH_ASSERTED
 
             try:
                 st = pyoxigraph.Store.read_only(db)
@@ -355,7 +356,7 @@ class Server:
     @contextmanager
     def using(self) -> Iterator[Any]:
         """An EndpointStore on the live backend, which stays up until the block ends."""
-        from .remote import EndpointStore
+        from meihao_kg.store.remote import EndpointStore
 
         b = self.acquire()
         try:
@@ -370,8 +371,8 @@ class Server:
 
     def projection(self, store: Any) -> Any:
         """The network projection of the served store (built once per backend)."""
-        from .export import store_dataset
-        from .projection import project_graph
+        from meihao_kg.export.writers import store_dataset
+        from meihao_kg.view.projection import project_graph
 
         with self._lock:
             g = self._cache.get(("graph", store.url))
@@ -503,8 +504,8 @@ class _Handler(BaseHTTPRequestHandler):
         is refused (the endpoint never calls other servers).  A query that names no dataset
         (no FROM, no default-graph-uri, no GRAPH) gets the local store's default graph: the
         asserted facts once each, the ontology and the inferences."""
-        from .namespaces import QUERY_GRAPHS
-        from .store import bare_query, has_dataset_clause
+        from meihao_kg.graph.namespaces import QUERY_GRAPHS
+        from meihao_kg.store.local import bare_query, has_dataset_clause
 
         parts = urllib.parse.urlsplit(self.path)
         if parts.path != "/query":
@@ -573,7 +574,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, target.read_bytes(), ctype, {"Content-Security-Policy": _CSP, "Cache-Control": "no-cache"})
 
     def _run(self, name: str, qs: dict[str, list[str]]) -> None:
-        from .queries import find_query, format_result, run_query
+        from meihao_kg.query.saved import find_query, format_result, run_query
 
         fmt = (qs.pop("format", ["json"]) or ["json"])[0]
         if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
@@ -593,7 +594,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, {"query": name, "columns": list(res.columns), "rows": [list(r) for r in res.rows]})
 
     def _project(self, iri: str) -> None:
-        from .explain import explain_project
+        from meihao_kg.query.explain import explain_project
 
         if not iri:
             self._text(400, "missing ?iri=")
@@ -605,8 +606,8 @@ class _Handler(BaseHTTPRequestHandler):
                    {"Content-Security-Policy": _CSP})
 
     def _project_view(self, iri: str) -> None:
-        from .projection import neighbourhood
-        from .visualise import render_html
+        from meihao_kg.view.projection import neighbourhood
+        from meihao_kg.view.render import render_html
 
         with self.server.app.using() as st:
             G = neighbourhood(self.server.app.projection(st), iri, 1)
@@ -615,7 +616,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _queries_json() -> list[dict[str, Any]]:
-    from .queries import list_queries
+    from meihao_kg.query.saved import list_queries
 
     return [{"name": q.name, "title_zh": q.title_zh, "title_en": q.title_en, "description": q.description,
              "params": [{"name": p.name, "kind": p.kind, "required": p.required, "help": p.help} for p in q.params],

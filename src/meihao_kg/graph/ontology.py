@@ -21,8 +21,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from meihao_kg import resources
 from meihao_kg.errors import ShapeLoadError
-from meihao_kg.namespaces import MH, PREFIXES
+from meihao_kg.graph.namespaces import MH, PREFIXES
 
 __all__ = [
     "ONTOLOGY_FILES",
@@ -54,15 +55,10 @@ def ontology_dir() -> Path:
     Raises:
         ShapeLoadError: neither directory holds ``vocabulary.ttl``.
     """
-    here = Path(__file__).resolve().parent
-    candidates = (here / "ontology", here.parent.parent / "ontology")
-    for candidate in candidates:
-        if (candidate / "vocabulary.ttl").is_file():
-            return candidate
-    raise ShapeLoadError(
-        "ontology directory not found",
-        hint="looked in " + ", ".join(str(c) for c in candidates),
-    )
+    candidate = resources.ontology_dir()
+    if (candidate / "vocabulary.ttl").is_file():
+        return candidate
+    raise ShapeLoadError("ontology directory not found", hint=f"looked in {candidate}")
 
 
 def _parse(paths: tuple[Path, ...]) -> Graph:

@@ -13,10 +13,10 @@ from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 
-from .build import bind_prefixes
-from .errors import MeihaoError
-from .namespaces import GRAPH_ASSERTED, GRAPH_ONTOLOGY, ID
-from .store import OxigraphStore
+from meihao_kg.errors import MeihaoError
+from meihao_kg.graph.build import bind_prefixes
+from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_ONTOLOGY, ID
+from meihao_kg.store.local import OxigraphStore
 
 __all__ = ["EXPORT_FORMATS", "StoreInfo", "export_rdf", "store_dataset", "store_info"]
 
@@ -151,7 +151,7 @@ def store_info(store: OxigraphStore) -> StoreInfo:
 
 
 def _curie(iri: str) -> str:
-    from .namespaces import PREFIXES
+    from meihao_kg.graph.namespaces import PREFIXES
 
     best = max(((p, ns) for p, ns in PREFIXES.items() if iri.startswith(ns)), key=lambda x: len(x[1]),
                default=None)

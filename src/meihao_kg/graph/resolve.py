@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
-from .store import KGStore
+from meihao_kg.store.local import KGStore
 
 __all__ = ["ResolutionReport", "resolution_report"]
 

@@ -1,6 +1,6 @@
 """Stage 2: normalised article text → intro + project sections.
 
-Input: :class:`~meihao_kg.normalise.NormalisedText`.  Output: :class:`Segmentation`, whose
+Input: :class:`~meihao_kg.text.normalise.NormalisedText`.  Output: :class:`Segmentation`, whose
 offsets are into the *normalised* text.
 
 An article of the series reads: an intro paragraph (the campaign), a province heading
@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .normalise import NormalisedText
+from meihao_kg.text.normalise import NormalisedText
 
 __all__ = ["ProjectSection", "Segmentation", "segment", "province_names"]
 
@@ -48,7 +48,7 @@ ONLY_NAME_RE = re.compile(r"^\s*" + _NAME + r"\s*$")
 
 def _num_value(m: re.Match[str], g: str) -> tuple[int, int, int] | None:
     """(value, start, end) of the number matched under group prefix ``g``."""
-    from .numbers import parse_number
+    from meihao_kg.text.numbers import parse_number
 
     for key in (g, g + "a", g + "b", g + "c", g + "d"):
         s = m.group(key)
@@ -89,7 +89,7 @@ class Segmentation:
 @lru_cache(maxsize=1)
 def province_names() -> dict[str, str]:
     """Short and full province names → full name, from the gazetteer (jionlp)."""
-    from .gazetteer import provinces
+    from meihao_kg.extract.gazetteer import provinces
 
     out: dict[str, str] = {}
     for full, alias in provinces():
@@ -248,7 +248,7 @@ def _split_city(name: str, start: int, province: str | None = None
     gazetteer knows it, within the province heading)."""
     if "·" in name:
         head, tail = name.split("·", 1)
-        from .gazetteer import division_named
+        from meihao_kg.extract.gazetteer import division_named
 
         if tail and division_named(head, province) is not None:
             off = len(head) + 1

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .queries import resolve_project
-from .store import KGStore
+from meihao_kg.query.saved import resolve_project
+from meihao_kg.store.local import KGStore
 
 __all__ = ["ExplainedFact", "explain_project"]
 
@@ -67,7 +67,7 @@ class ExplainedFact:
 
 def explain_project(store: KGStore, project: str, fact: str | None = None) -> list[ExplainedFact]:
     """Facts about ``project`` (name or IRI), optionally only those mentioning ``fact``."""
-    from .queries import _text_key
+    from meihao_kg.query.saved import _text_key
 
     iri = resolve_project(store, project)
     out: list[ExplainedFact] = []
