@@ -35,7 +35,7 @@ from array import array
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from meihao_kg.normalise import NormalisedText
+from meihao_kg.text.normalise import NormalisedText
 
 __all__ = [
     "CompoundMention",
@@ -68,7 +68,7 @@ _BASE_WORDS = (
 def _vocabulary() -> frozenset[str]:
     words = set(_BASE_WORDS)
     try:
-        from meihao_kg.lexicon import load_lexicon
+        from meihao_kg.extract.lexicon import load_lexicon
 
         for form, _type in load_lexicon().forms:
             if 2 <= len(form) <= 8 and _HAN_CH.match(form):
@@ -300,7 +300,7 @@ def _trim_left(run: str) -> tuple[int, str | None]:
 def _strip_places(stem: str, province: str | None, city_hint: str | None) -> tuple[int, str]:
     """Length of the place names at the head of ``stem`` (河北省秦皇岛市海港区, 孝感) and
     the rest."""
-    from meihao_kg import gazetteer as gz
+    from meihao_kg.extract import gazetteer as gz
 
     pos = 0
     while True:
@@ -333,7 +333,7 @@ def _strip_places(stem: str, province: str | None, city_hint: str | None) -> tup
 
 @lru_cache(maxsize=1)
 def _province_forms() -> dict[str, str]:
-    from meihao_kg import gazetteer as gz
+    from meihao_kg.extract import gazetteer as gz
 
     out = {}
     for full, alias in gz.provinces():
@@ -362,7 +362,7 @@ _ITEM = rf"[{HAN}·0-9A-Za-z()]{{2,16}}"
 
 def _list_mentions(text: str, city_hint: str | None, province: str | None) -> list[CompoundMention]:
     """Items of ``A、B、C…N个住宅小区``: names even without a suffix."""
-    from meihao_kg.numbers import parse_number
+    from meihao_kg.text.numbers import parse_number
 
     out: list[CompoundMention] = []
     for m in _LIST_COUNT.finditer(text):
@@ -538,7 +538,7 @@ def _group_names(mentions: list[CompoundMention]) -> list[tuple[str, list[str], 
 
 def text_city(text: str) -> str | None:
     """The city a text names most often (written with 市), when one stands out."""
-    from meihao_kg import gazetteer as gz
+    from meihao_kg.extract import gazetteer as gz
 
     counts: dict[str, int] = {}
     for m in re.finditer(rf"[{HAN}]{{2,4}}?市", text):
