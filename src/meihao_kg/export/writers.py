@@ -120,6 +120,7 @@ class StoreInfo:
     triples: int
     graphs: tuple[str, ...]
     classes: tuple[tuple[str, int], ...]
+    kinds: tuple[tuple[str, str, str], ...] = ()  # (doc id, source kind, why)
 
 
 def store_info(store: OxigraphStore) -> StoreInfo:
@@ -134,6 +135,17 @@ def store_info(store: OxigraphStore) -> StoreInfo:
     } GROUP BY ?id ORDER BY ?id"""
     sources = tuple((r["id"].value, r["title"].value if r["title"] else "", int(r["n"].value))
                     for r in store.query(q_sources))
+    q_kinds = """
+    PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    SELECT ?id ?kind ?why WHERE {
+      ?s a mh:SourceDocument ; dcterms:identifier ?id ; mh:sourceKind ?k .
+      ?k skos:notation ?kind .
+      OPTIONAL { ?s mh:sourceKindReason ?why }
+    } ORDER BY ?id"""
+    kinds = tuple(dict.fromkeys((r["id"].value, r["kind"].value, r["why"].value if r["why"] else "")
+                                for r in store.query(q_kinds)))
     q_classes = """
     SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {
       GRAPH <https://w3id.org/meihao-kg/id/graph/asserted> { ?s a ?c }
@@ -146,7 +158,7 @@ def store_info(store: OxigraphStore) -> StoreInfo:
         store=str(store.root), sources=sources,
         projects=counts.get("mh:ShowcaseProject", 0), quads=len(store),
         triples=int(triples["n"].value), graphs=tuple(store.graphs()),
-        classes=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+        classes=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))), kinds=kinds,
     )
 
 

@@ -99,7 +99,7 @@ _COMPLAINTS = r"有效投诉|投诉|越级上访|上访"
 
 INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
     _rule("households-benefited", "NUM", r"惠及(?:户数|居民|业主)?|受益(?:户数|居民|业主)?", r"户"),
-    _rule("building-area", "M2", r"总建筑面积|建筑面积|建面", _AREA_UNIT),
+    _rule("building-area", "M2", r"总建筑面积|建筑总面积|建筑面积|建面|(?<!占地)总面积", _AREA_UNIT),
     _rule("land-area", "M2", r"占地面积|占地总面积|占地", _AREA_UNIT),
     _rule("service-area", "M2", r"物业服务面积|服务面积|管理面积|在管面积", _AREA_UNIT),
     _rule("green-area", "M2", r"绿化面积|绿地面积", _AREA_UNIT),
@@ -150,7 +150,7 @@ INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
     _rule("buildings", "NUM", r"楼栋数|楼栋|楼宇|住宅楼|楼房|单体楼", r"栋|幢|座", gap=4),
     _rule_after(
         "buildings", "NUM",
-        rf"(?P<kw>共计|共有|总计|共|拥有|包括|含|计|有)\s*(?P<num>{NUM})\s*(?P<more>余|多)?\s*(?P<unit>栋|幢|座)"
+        rf"(?P<kw>共计|共有|总计|共|拥有|包括|含|计|有|由)\s*(?P<num>{NUM})\s*(?P<more>余|多)?\s*(?P<unit>栋|幢|座)"
         r"(?:楼|住宅楼|高层|住宅|多层|小高层)?",
         ("栋", "幢", "座"),
     ),

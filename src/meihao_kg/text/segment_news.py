@@ -61,6 +61,7 @@ _BASE_WORDS = (
     "满意度", "收费率", "收缴率", "入住率", "覆盖率", "服务", "管理", "治理", "建设", "基金",
     "红色", "党建", "党员", "志愿", "活动", "公司", "企业", "行业", "平方米", "万平方米", "总户数",
     "户数", "人口", "老人", "居民", "文明", "美好家园", "典型案例", "愿景", "环境", "安全",
+    "管理共建", "物业管理共建美好家园",
 )
 
 
@@ -115,6 +116,10 @@ def chrome_lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# a line ending in one of these does not end a phrase (公布了 / 被评为 / 也将)
+_OPEN_END = frozenset("了为评在的将和与及是被把对向从于获")
+
+
 def _phrase_per_line(lines: list[str]) -> bool:
     """WeChat style: most non-empty lines are short phrases without a sentence end."""
     body = [ln.strip() for ln in lines if ln.strip()]
@@ -157,6 +162,8 @@ def tidy_report(norm: NormalisedText) -> NormalisedText:
             if k >= 0 and m < n and text[k] not in "\n。!?;:" and text[m] != "\n" \
                     and (_HAN_CH.match(text[k]) or text[k] in "”\")") and not _CHROME_LINE.match(
                         text[m:text.find("\n", m) if "\n" in text[m:] else n].strip()):
+                if text[k] in _OPEN_END:
+                    continue  # 公布了 / 2023年度: the phrase goes on, the break goes
                 out.append(",")
                 keep.append(i)
                 continue
@@ -231,11 +238,12 @@ _VERB_END = re.compile(
 # stems that describe a compound rather than name it
 _GENERIC_START = (
     "老旧", "高龄", "三零", "双零", "住宅", "商品房", "商品", "高档", "高端", "典型", "示范", "美好", "红色",
-    "和谐", "健康", "文明", "平安", "智慧", "绿色", "无物业", "开放式", "封闭式", "新建", "老", "新", "全市",
+    "和谐", "健康", "文明", "平安", "智慧", "绿色", "无物业", "开放式", "封闭式", "全市",
     "全省", "全区", "全国", "这个", "其他", "所有", "多个", "辖区", "获评", "推荐", "创建", "入选", "星级",
+    "新建", "新小区", "老小区", "老城区",
     "样板", "标杆", "各", "整个", "涉及", "相关", "一个", "单个", "周边", "附近", "城市", "农村", "城中村",
     "保障房", "安置", "回迁", "幸福", "宜居宜业", "先进", "优秀", "五星", "四星", "三星", "精品", "品质",
-    "模范", "特色", "该", "本", "此", "我们", "我", "你", "他", "她", "整", "重点", "试点", "达标", "合格",
+    "模范", "特色", "该", "本", "此", "我们", "我", "你", "他", "她", "整个", "重点", "试点", "达标", "合格",
     "物业", "业主", "居民", "党建", "共建", "共治", "自治", "治理", "服务", "管理", "小区",
 )
 _GENERIC_ANY = ("获评", "推荐", "入选", "评选", "创建", "美好家园", "红色物业", "典型案例", "示范", "标准",
@@ -264,7 +272,8 @@ class CompoundMention:
     prefix: PlacePrefix | None = None
     listed: bool = False  # an item of an enumerated list
     group: int | None = None  # enumeration the mention belongs to (same sentence, 、/和)
-    long_form: str | None = None  # the run with an organisation's name before it (通和易居天福)
+    long_form: str | None = None  # the name with its place prefix (孝感碧桂园城市之光)
+    inherited: bool = False  # the prefix is the previous item's of the same enumeration
 
 
 def _quoted(text: str, pos: int, lo: int) -> bool:
@@ -297,7 +306,7 @@ def _trim_left(run: str) -> tuple[int, str | None]:
     return cut, None
 
 
-def _strip_places(stem: str, province: str | None, city_hint: str | None) -> tuple[int, str]:
+def _strip_places(stem: str, province: str | None, city_hint: str | None, min_rest: int = 3) -> tuple[int, str]:
     """Length of the place names at the head of ``stem`` (河北省秦皇岛市海港区, 孝感) and
     the rest."""
     from meihao_kg.extract import gazetteer as gz
@@ -322,7 +331,7 @@ def _strip_places(stem: str, province: str | None, city_hint: str | None) -> tup
             for k in (3, 2):
                 head = rest[:k]
                 d = gz.division_named(head)
-                if d is not None and len(rest) - k >= 3 and (
+                if d is not None and len(rest) - k >= min_rest and (
                         d.name == city_hint or d.parent is not None and d.parent.name == city_hint):
                     took = k
                     break
@@ -391,17 +400,13 @@ def _list_mentions(text: str, city_hint: str | None, province: str | None) -> li
                 s += cut
                 item = item[cut:]
             stem = item.removesuffix("小区")
-            took, rest = _strip_places(stem, province, city_hint)
+            took, rest = _strip_places(stem, province, city_hint, min_rest=2)
             if not re.fullmatch(_ITEM, rest) or _generic(rest) and not rest.endswith(("花园", "家园")):
                 found = []
                 break
             prefix = PlacePrefix(stem[:took], s, s + took) if took else None
-            name = rest
-            if len(rest) < 3 and took:  # 孝南园林: too short without its place, keep it whole
-                name, prefix = stem, None
-                took = 0
-            found.append(CompoundMention(name, s + took, s + took + len(name), stem != item, prefix,
-                                         listed=True, group=group))
+            found.append(CompoundMention(rest, s + took, s + took + len(rest), stem != item, prefix,
+                                         listed=True, group=group, long_form=stem if took else None))
         out.extend(found)
     return out
 
@@ -448,7 +453,9 @@ def find_mentions(text: str, *, city_hint: str | None = None, province: str | No
             gid = group_id
         else:
             gid = b
-        mentions.append(CompoundMention(rest, s, a, True, prefix, group=gid,
+        # 双旗杆东里小区等100个小区: one named item of a selection
+        listed = bool(re.match(r"等(?:\d+|[一二三四五六七八九十百两]+)个", text[a + 2:a + 10]))
+        mentions.append(CompoundMention(rest, s, a, True, prefix, group=gid, listed=listed,
                                         long_form=long_form.removesuffix("小区") if long_form else None))
         taken.append((s, a))
         last_end = a + 2
@@ -469,6 +476,13 @@ def find_mentions(text: str, *, city_hint: str | None = None, province: str | No
             continue
         prefix = PlacePrefix(stem[:took], a + cut, a + cut + took) if took else None
         bare.setdefault(rest, []).append((a + cut + took, m.end(), prefix))
+    # an item of an enumeration without a place of its own shares the previous item's
+    # (秦皇岛市海港区A、B和邢台市信都区C: B is in 秦皇岛市海港区)
+    mentions.sort(key=lambda x: x.start)
+    for k in range(1, len(mentions)):
+        cur, prev = mentions[k], mentions[k - 1]
+        if cur.prefix is None and prev.prefix is not None and cur.group == prev.group and cur.suffixed:
+            mentions[k] = replace(cur, prefix=prev.prefix, inherited=True)
     suffixed = {mm.name for mm in mentions}
     for name, spots in bare.items():
         if name in suffixed or len(spots) >= 2 or any(p is not None for _, _, p in spots):
@@ -548,6 +562,12 @@ def text_city(text: str) -> str | None:
             if d is not None:
                 counts[d.name] = counts.get(d.name, 0) + 1
                 break
+    if not counts:
+        # no city written with 市: a prefecture's short name (长沙发挥…, 在长沙,…)
+        for d in {x for x in gz._index().values() if x.level == "prefecture"}:
+            short = d.alias or gz.strip_suffix(d.name)
+            if len(short) >= 2 and short in text:
+                counts[d.name] = text.count(short)
     if not counts:
         return None
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
