@@ -8,6 +8,7 @@ list) plugs in as another segmenter producing sections and another section extra
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from meihao_kg.extract.campaign import campaign
@@ -123,20 +124,29 @@ def extract_report(src: SourceText, norm: NormalisedText, report, lex: Lexicon, 
         for c in report.compounds:
             projects.append(report_compound(ctx, c, lex, kind=kind, dateline=dateline, city=city,
                                             context=context))
-    named = {s.start for c in report.compounds for s in (*c.sentences, *c.shared)
-             if any(m.listed and s.start <= m.start < s.end for m in c.mentions)}
+    # a count whose compounds are all named (A、B、C…10个住宅小区) is the list's size, not a tally
+    named = {s.start for s in report.sentences
+             if sum(1 for c in report.compounds for m in c.mentions if m.listed and s.start <= m.start < s.end) >= 2}
     sents = [(s.start, s.end) for s in report.sentences if not s.chrome]
     tallies = find_tallies(ctx, sents, named, dateline)
     if kind == "other" or not projects:
         kept = f"; {len(tallies)} tall{'y' if len(tallies) == 1 else 'ies'} of selected compounds kept" if tallies else ""
-        warnings.append(f"{where}: {reason if kind == 'other' else 'not about compounds: no compound named'}; "
+        warnings.append(f"{where}: not about compounds ({reason if kind == 'other' else 'no compound named'}); "
                         f"no compound built{kept}")
     for a, b in norm.damaged:
         line = src.raw.count("\n", 0, a) + 1
         warnings.append(f"{where}:{line}: damaged text at characters {a}-{b} "
                         f"({src.raw[a:b]!r}); facts overlapping it are flagged")
-    first_line = next((ln.strip() for ln in text.split("\n")
-                       if ln.strip() and not ln.startswith("# source") and len(ln.strip()) >= 6), "")
+    from meihao_kg.text.segment_news import chrome_lines
+
+    chrome = chrome_lines(text)
+    first_line, pos = "", 0
+    for ln in text.split("\n"):
+        if ln.strip() and not ln.startswith("# source") and len(ln.strip()) >= 6 and not any(
+                a <= pos < b for a, b in chrome) and not re.search(r"主管$|主办$|^[A-Za-z0-9 ·:-]+$", ln.strip()):
+            first_line = ln.strip()
+            break
+        pos += len(ln) + 1
     new_types = {f.type.slug: f.type for p in projects for f in p.initiatives if f.type.discovered}
     return Extraction(
         doc_id=src.doc_id, path=src.path, raw=src.raw, encoding=src.encoding, sha256=src.sha256,

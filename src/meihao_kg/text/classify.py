@@ -51,7 +51,7 @@ def classify(text: str, seg: Segmentation, report: ReportSegmentation) -> Source
             why = "a policy text or notice"
         else:
             why = "no compound named"
-        return SourceKind("other", f"not about compounds: {why}")
+        return SourceKind("other", why)
     names = "、".join(c.name for c in compounds[:4]) + ("…" if len(compounds) > 4 else "")
     alone = [c for c in compounds if c.sentences and not c.listed_only]
     if len(compounds) >= 3 and not alone:
