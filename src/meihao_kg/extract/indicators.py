@@ -108,7 +108,7 @@ INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
     _rule("owner-satisfaction", "PERCENT", r"满意度|满意率", r"%", gap=10),
     _rule("party-member-share", "PERCENT", r"党员(?:业主)?(?:占比|比例|比重)|党员(?:业主)?占", r"%", gap=10),
     _rule("elderly-share", "PERCENT",
-          r"老年人(?:口)?(?:占比|比例)|老龄化率|(?:60|六十|65|六十五)岁以上(?:老年人|老人|居民)", r"%", gap=10),
+          r"老年人(?:口)?(?:占比|比例)|老龄化率|(?:60|六十|65|六十五|70|七十)岁以上(?:老年人|老人|居民)", r"%", gap=10),
     _rule("coverage-rate", "PERCENT", r"覆盖率", r"%", gap=10),
     _rule("mediation-success-rate", "PERCENT", r"调解成功率|调处成功率|纠纷调处率|调处率|化解率", r"%", gap=10),
     _rule("vote-turnout", "PERCENT", r"参与投票(?:的)?(?:业主)?(?:比例|比率)|投票率|参会率|参与率", r"%", gap=10),

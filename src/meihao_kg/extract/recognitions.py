@@ -186,9 +186,11 @@ def find_selections(ctx: Ctx, lo: int, hi: int, dateline: int | None = None,
         if level is None:
             from meihao_kg.extract import gazetteer as gz
 
-            cm = re.search(rf"([{_HAN}]{{2,6}}?)(市|县|区)[“\"]?$", before)
+            cm = re.search(rf"[{_HAN}]{{2,8}}(?:市|县|区)(?=[“\"]?$)", before)
             if cm:
-                d = gz.division_named(cm.group(0).rstrip("“\""))
+                word = cm.group(0)
+                d = next((x for x in (gz.division_named(word[k:]) for k in range(len(word) - 2))
+                          if x is not None), None)
                 if d is not None:
                     level = "city" if d.level == "prefecture" else (
                         "district" if d.name.endswith("区") else "county")

@@ -206,6 +206,9 @@ def report_compound(ctx: Ctx, c: ReportCompound, lex: Lexicon, *, kind: str, dat
             from meihao_kg.extract.project import _bind_community
 
             orgs, _rel, _mem = _bind_community(communities[0].name, communities[0], orgs, [], [])
+    # a firm's party branch (…分公司党支部) is not the compound's: no 小区党支部 practice from it
+    initiatives = [f for f in initiatives if not (f.type.notation == "PB.BRANCH" and re.search(
+        r"公司[^,。]{0,4}党支部", f.evidence.normalized))]
     # recognitions are facts of their own: no "recognition received" event beside them
     events = [e for e in events if e.event != "recognition-received"]
     name = c.name
