@@ -190,6 +190,7 @@ class ProjectFacts:
     number_evidence: Evidence | None = None
     location_evidence: Evidence | None = None
     compound_slug: str | None = None  # set when the compound is known under another slug
+    compound_scope: str | None = None  # set when the known compound is placed more precisely
     # cross-source resolution: why this project was merged with a known one, and the known
     # projects of like name it was kept apart from because identity facts conflict
     merge_reason: str | None = None

@@ -296,6 +296,7 @@ class _Builder:
         scope = coded.code if coded and coded.code else "cn"
         proj = node("project", scope, p.slug)
         cslug = p.compound_slug or p.slug
+        scope = p.compound_scope or scope  # the compound is known under a more precise place
         comp = node("compound", scope, cslug)
         g.add((proj, RDF.type, MH.ShowcaseProject))
         g.add((proj, RDFS.label, _zh(p.name)))
