@@ -616,6 +616,9 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
 def explain(project: str, fact: str | None, store: str | None, endpoint: str | None = None) -> None:
     """Show a project's facts with the quote and its sentence, to check them at the source.
 
+    The sources that name the compound come first, each with its kind (series instalment,
+    news report, list); recognitions show their scheme, level, year and conferring body.
+
     \b
     Example:
       meihao-kg explain 沿海鉴筑
@@ -635,6 +638,12 @@ def explain(project: str, fact: str | None, store: str | None, endpoint: str | N
         close = close_matches(fact, labels)
         hint = ("close: " + "、".join(close)) if close else ("its facts: " + "、".join(labels[:12]))
         raise QueryError(f"no fact of {project} mentions {fact!r}", hint=hint)
+    if not fact:
+        from meihao_kg.query.explain import project_sources
+
+        for src in project_sources(st, project):
+            kind = f"{src.kind_label} {src.kind}".strip() or "?"
+            click.echo(f"■ 来源 source: {src.doc_id} — {kind}" + (f" ({src.reason})" if src.reason else ""))
     for item in items:
         click.echo(f"■ {item.kind}: {item.summary}")
         click.echo(f"  原文 quote  [{item.doc_id} {item.start}-{item.end}]: {item.quote}")
