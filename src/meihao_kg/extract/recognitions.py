@@ -45,12 +45,14 @@ _NATIONAL_CTX = re.compile(r"住建部|住房和城乡建设部|住房城乡建�
 _MEIHAO = re.compile(r"美好家园")
 _MEIHAO_CTX = re.compile(r"名单|称号|荣誉|上榜|位列|入选|入围|获评|荣获|获得|确定|评为|命名|年度|省级|市级|区级|县级|殊荣")
 _RED = re.compile(r"红色物业[”\"]?(?P<what>典范|标杆|示范(?:小区|项目|点)?|项目|样板|品牌|星级|先锋)")
-_LEVEL_WORD = re.compile(r"(?P<w>国家级|全国|省级|自治区级|市级|区级|县级|街道级)")
+_LEVEL_WORD = re.compile(r"(?P<w>国家级|全国|省级|自治区级|市级|区级|县级|街道级|全省|全市|全县)")
 _LEVELS = {"国家级": "national", "全国": "national", "省级": "provincial", "自治区级": "provincial",
-           "市级": "city", "区级": "district", "县级": "county", "街道级": "street"}
+           "市级": "city", "区级": "district", "县级": "county", "街道级": "street", "全省": "provincial",
+           "全市": "city", "全县": "county"}
 _BODY = re.compile(
     rf"(?P<body>[{_HAN}]{{0,14}}?(?:住房和城乡建设(?:部办公厅|部|厅|局)|住房城乡建设(?:部办公厅|部|厅|局)|"
-    rf"住建(?:部办公厅|部|厅|局)|中央文明办(?:秘书局)?|文明办|精神文明建设指导委员会|组织部|民政(?:部|厅|局)))")
+    rf"住建(?:部办公厅|部|厅|局|委)|中央文明办(?:秘书局)?|文明办|精神文明建设指导委员会|组织部|民政(?:部|厅|局)|"
+    rf"住房保障和房产管理局|房产管理局|房地产管理局|房管局|住房和城乡建设委员会|城乡建设委员会|建委))")
 _BODY_TRIM = re.compile(r"^.*(?:日前|近日|近期|目前|此前|日|在|由|经|从|获评|荣获|被评为|评为|入选)(?=[^日在由经从]{2,})")
 _DOCUMENT = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号")
 _YEAR_OF = re.compile(r"(?P<y>(?:19|20)\d{2})年度")
@@ -172,6 +174,16 @@ def find_selections(ctx: Ctx, lo: int, hi: int, dateline: int | None = None,
                 if full in before or alias in before:
                     level = "provincial"
                     break
+            else:  # 2023年度武汉市“美好家园”: a city's or district's name before the title
+                before = masked[max(0, mh.start() - 16):mh.start()]
+                cm = re.search(rf"[{_HAN}]{{2,8}}(?:市|区|县)(?=(?:\d{{4}}年度?)?[“\"]?$)", before)
+                if cm:
+                    word = cm.group(0)
+                    d = next((x for x in (gz.division_named(word[k:]) for k in range(len(word) - 2))
+                              if x is not None), None)
+                    if d is not None:
+                        level = "city" if d.level == "prefecture" else (
+                            "district" if d.name.endswith("区") else "county")
         year = _year_in(local, dateline) or _year_in(masked, dateline)
         if year is None and context:
             year = _year_in(wide, dateline)
@@ -216,7 +228,8 @@ def find_honours(ctx: Ctx, lo: int, hi: int, dateline: int | None = None) -> lis
         subject = text[clause_start:m.start()]
         if _ORG_SUBJECT.search(subject):
             continue
-        if len(title) < 3 or re.fullmatch(r"[\d一二三四五六七八九十]+.*", title):
+        if len(title) < 3 or re.fullmatch(r"[\d一二三四五六七八九十]+.*", title) or title.startswith(
+                ("小区", "本", "该", "其")) or "珍惜" in title:
             continue
         lm = re.match(r"(?P<p>[\u4e00-\u9fff]{0,6}?)(?P<w>国家级|全国|省级|市级|区级|县级|街道级)", title)
         level = _LEVELS[lm.group("w")] if lm else None

@@ -38,6 +38,7 @@ __all__ = ["dateline_year", "report_compound"]
 _ADDR = re.compile(r"(?:位于|地处|坐落于|坐落在|地址为|位处)(?P<addr>[^,。;:\n]{2,40})")
 _BELONGS = re.compile(r"隶属(?:于)?(?P<c>[\u4e00-\u9fff]{2,8}?社区)")
 _AREA_BEFORE = re.compile(r"(?P<addr>[\u4e00-\u9fff]{2,20}?)(?:辖区)?的$")
+_ZONE_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,10}(?:新技术开发区|技术开发区|开发区|高新区|工业园区|新区)$")
 _RANK = {"province": 0, "prefecture": 1, "county": 2, "township": 3, "community": 4}
 
 
@@ -88,6 +89,14 @@ def _places(ctx: Ctx, c: ReportCompound, sents: list[Sentence], city: gz.Divisio
                 candidates.append((addr, m.start("addr"), m.start("addr") + len(addr)))
     best: list[PlaceRef] = []
     for addr, a, b in candidates:
+        zm = _ZONE_ONLY.match(addr)
+        if zm and city is not None:
+            # 东湖新技术开发区: a functional zone of the text's city (not a homonym district)
+            ev = ctx.evidence(a, b)
+            chain = [PlaceRef(addr, "zone", city, ev), PlaceRef(city.name, "division", city, None)]
+            if (_depth(chain), len(chain)) > (_depth(best), len(best)):
+                best = chain
+            continue
         chain, _address = _place_from_address(ctx, addr, a, b, province, a, b, city)
         if not chain and city is not None and re.match(r"[\u4e00-\u9fff]{2,8}?(?:街道|镇|乡)", addr):
             # 金鸡湖街道: a street of the text's city the gazetteer does not list
@@ -140,7 +149,8 @@ def _merge_recognitions(recs: list[Recognition]) -> list[Recognition]:
 
 
 def report_compound(ctx: Ctx, c: ReportCompound, lex: Lexicon, *, kind: str, dateline: int | None,
-                    city: gz.Division | None, context: tuple[int, int] | None = None) -> ProjectFacts:
+                    city: gz.Division | None, context: tuple[int, int] | None = None,
+                    document: str | None = None) -> ProjectFacts:
     """The facts of one compound of a report (``kind`` report) or list (``kind`` list)."""
     from meihao_kg.graph.iri import slugify
 
@@ -159,8 +169,12 @@ def report_compound(ctx: Ctx, c: ReportCompound, lex: Lexicon, *, kind: str, dat
     recognitions: list[Recognition] = []
     sels: list[tuple[Selection, Sentence]] = []
     for s in about + shared:
-        for sel in find_selections(ctx, s.start, s.end, dateline, context):
+        for sel in find_selections(ctx, s.start, s.end, dateline):
             sels.append((sel, s))
+    if not sels and context is not None and any(m.listed for m in c.mentions):
+        # a row of a list: the selection is the one the list's heading sentence names
+        for sel in find_selections(ctx, context[0], context[1], dateline):
+            sels.append((replace(sel, document=sel.document or document), Sentence(context[0], context[1], -1)))
     for sel, s in sels:
         recognitions.append(to_recognition(ctx, sel, (s.start, s.end) if s.end - s.start <= 160 else None))
     orgs: list[OrgMention] = []

@@ -117,13 +117,25 @@ def extract_report(src: SourceText, norm: NormalisedText, report, lex: Lexicon, 
     listed = [m for c in report.compounds for m in c.mentions if m.listed]
     context = None
     if listed:
-        sent = next((s for s in report.sentences if s.start <= listed[0].start < s.end), None)
-        if sent is not None:
-            context = (sent.start, sent.end)
+        # the sentence that names the selection: the list's own, else the nearest before it
+        from meihao_kg.extract.recognitions import find_selections
+
+        before = [s for s in report.sentences if s.start <= listed[0].start and not s.chrome]
+        for sent in reversed(before):
+            if find_selections(ctx, sent.start, sent.end, dateline):
+                context = (sent.start, sent.end)
+                break
+        if context is None and before:
+            context = (before[-1].start, before[-1].end)
+    head = "\n".join(text.split("\n")[:6])
+    from meihao_kg.extract.recognitions import _DOCUMENT
+
+    doc_m = _DOCUMENT.search(head)
+    title_document = doc_m.group(0) if doc_m else None
     if kind in ("report", "list"):
         for c in report.compounds:
             projects.append(report_compound(ctx, c, lex, kind=kind, dateline=dateline, city=city,
-                                            context=context))
+                                            context=context, document=title_document))
     # a count whose compounds are all named (A、B、C…10个住宅小区) is the list's size, not a tally
     named = {s.start for s in report.sentences
              if sum(1 for c in report.compounds for m in c.mentions if m.listed and s.start <= m.start < s.end) >= 2}

@@ -100,7 +100,8 @@ _CHROME_LINE = re.compile(
     r"体验更多精彩|责任编辑.{0,12}|【?编辑[::].{0,12}】?|来源地址[::].*|来源[::].{0,30}|"
     r"上传人[::].*|下载\s*相关\s*举报|第\d+页\s*/\s*共\d+页|.{0,40}_第\d+页|资源描述|"
     r"亲,该文档.*|.{0,40}请在.{0,10}上搜索。?|栏目[::].{0,40}|.{0,30}主管|.{0,30}主办|"
-    r"[•·\s]*·.{0,20}|社区版.{0,20}|[A-Z]\d+物业)\s*$"
+    r"[•·\s]*·.{0,20}|社区版.{0,20}|[A-Z]\d+物业|[•·]\s*.{0,60}|首页\s*>.*|发布时间[::].*|分享到[::].*|"
+    r"字号[::].*|【评论】.*|【打印本页】.*|网友评论.*|.*\|\s*注册.*)\s*$"
 )
 
 
@@ -138,17 +139,23 @@ def tidy_report(norm: NormalisedText) -> NormalisedText:
     lines = text.split("\n")
     per_line = _phrase_per_line(lines)
     n = len(text)
+    # lines long enough to be paragraphs the mirror collapsed into one (a table row or a
+    # heading keeps its spaces)
+    long_line: list[bool] = []
+    for ln in lines:
+        long_line.extend([len(ln) >= 80] * (len(ln) + 1))
     for i, ch in enumerate(text):
-        if ch in " \t":
+        if ch == " ":
             prev = text[i - 1] if i else ""
             nxt = text[i + 1] if i + 1 < n else ""
             if prev and nxt and _HAN_CH.match(prev) and _HAN_CH.match(nxt):
                 if _spans_word(text, i):
                     continue  # 物业 费 → 物业费
-                out.append("\n")  # a paragraph break the mirror turned into a space
-                keep.append(i)
-                continue
-            if prev in "。!?" and nxt and nxt not in " \t\n" and _HAN_CH.match(nxt):
+                if long_line[i]:
+                    out.append("\n")  # a paragraph break the mirror turned into a space
+                    keep.append(i)
+                    continue
+            if long_line[i] and prev in "。!?" and nxt and nxt not in " \t\n" and _HAN_CH.match(nxt):
                 out.append("\n")
                 keep.append(i)
                 continue
@@ -159,7 +166,12 @@ def tidy_report(norm: NormalisedText) -> NormalisedText:
             m = i + 1
             while m < n and text[m] in " \t":
                 m += 1
-            if k >= 0 and m < n and text[k] not in "\n。!?;:" and text[m] != "\n" \
+            this_line = text[text.rfind("\n", 0, i) + 1:i]
+            next_line = text[m:text.find("\n", m) if "\n" in text[m:] else n]
+            if _ROW_NUM.match(this_line) or _ROW_NUM.match(next_line) or "\t" in this_line + next_line \
+                    or "  " in this_line.strip() + next_line.strip():
+                pass  # rows of a numbered list or a table keep their line breaks
+            elif k >= 0 and m < n and text[k] not in "\n。!?;:" and text[m] != "\n" \
                     and (_HAN_CH.match(text[k]) or text[k] in "”\")") and not _CHROME_LINE.match(
                         text[m:text.find("\n", m) if "\n" in text[m:] else n].strip()):
                 if text[k] in _OPEN_END:
@@ -233,21 +245,23 @@ _VERB_END = re.compile(
     r"(?:参与|配合|决策|确保|促进|成立|进|入|为|到|在|于|管理|治理|服务|建设|监督|推动|推进|加强|实现|开展|"
     r"提升|打造|覆盖|进驻|深入|成为|共建|共治|共享|联动|联系|包保|帮扶|对接|发展|走访|看望|慰问|创建|"
     r"组织|引导|带动|指导|落实|解决|改造|整治|美化|做好|保障|维护|参加|举办|开放|宣传|回到|返回|离开|"
-    r"居住|生活|入住|选举|公示|投票|召开|完成|推广|复制)$")
+    r"居住|生活|入住|选举|公示|投票|召开|完成|推广|复制|完善|规范|提高|增加|减少|进行|实施|继续|所有)$")
 
 # stems that describe a compound rather than name it
 _GENERIC_START = (
     "老旧", "高龄", "三零", "双零", "住宅", "商品房", "商品", "高档", "高端", "典型", "示范", "美好", "红色",
     "和谐", "健康", "文明", "平安", "智慧", "绿色", "无物业", "开放式", "封闭式", "全市",
     "全省", "全区", "全国", "这个", "其他", "所有", "多个", "辖区", "获评", "推荐", "创建", "入选", "星级",
-    "新建", "新小区", "老小区", "老城区",
+    "新建", "新小区", "老小区", "老城区", "更多", "这", "那", "参评", "申报", "候选", "获奖", "上述", "以上",
+    "下列", "部分", "一批", "首批", "若干", "其余", "全部", "各个",
     "样板", "标杆", "各", "整个", "涉及", "相关", "一个", "单个", "周边", "附近", "城市", "农村", "城中村",
     "保障房", "安置", "回迁", "幸福", "宜居宜业", "先进", "优秀", "五星", "四星", "三星", "精品", "品质",
     "模范", "特色", "该", "本", "此", "我们", "我", "你", "他", "她", "整个", "重点", "试点", "达标", "合格",
     "物业", "业主", "居民", "党建", "共建", "共治", "自治", "治理", "服务", "管理", "小区",
 )
 _GENERIC_ANY = ("获评", "推荐", "入选", "评选", "创建", "美好家园", "红色物业", "典型案例", "示范", "标准",
-                "参考", "名单", "称号", "物业服务", "物业管理", "住宅", "这些", "等")
+                "参考", "名单", "称号", "物业服务", "物业管理", "住宅", "这些", "等", "商品房", "新建", "老旧",
+                "既有", "参评", "申报")
 _ORG_END = re.compile(r"(?:物业|集团|公司|分公司|服务中心|管理处|办事处|居委会|党委|党支部|党总支|业委会|项目部)")
 _PLACE_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|街道|社区|省|市|区|县|镇|乡|村)")
 _BARE_SUFFIX = re.compile(r"(?:花园|家园|嘉园|佳园|雅苑|名苑|华庭|苑|府|庭|邸|湾|新村|山庄|公馆|公寓)$")
@@ -320,7 +334,7 @@ def _strip_places(stem: str, province: str | None, city_hint: str | None, min_re
             if len(tok) < 2 or len(rest) - len(tok) < 2:
                 continue
             if tok.endswith(("街道", "镇", "乡", "社区", "村")):
-                if pos > 0 and len(tok) >= 3:
+                if len(tok) >= 3 and (pos > 0 or tok.endswith(("街道", "社区")) and len(rest) - len(tok) >= 3):
                     took = len(tok)
             elif gz.division_named(tok) is not None or tok in _province_forms():
                 took = len(tok)
@@ -411,11 +425,127 @@ def _list_mentions(text: str, city_hint: str | None, province: str | None) -> li
     return out
 
 
+_ROW_NUM = re.compile(r"^(?P<lead>\s*)(?P<num>\d{1,3})(?:[.、．)]\s*|\t+|\s+)(?P<rest>\S.*?)\s*$")
+_CELL_SPLIT = re.compile(r"\t+|\s{2,}|\s")
+_HEADER_NAME = re.compile(r"^(?:小区名称|小区|名称|项目名称|住宅小区)$")
+_PLACE_CELL = re.compile(rf"^[{HAN}]{{2,12}}(?<!小)(?:省|市|区|县|街道|镇|乡|社区|村|开发区|园区|新区)$")
+_FIRM_CELL = re.compile(r"(?:公司|物业|自管|集团|中心)$")
+
+
+def _cells(line: str, start: int) -> list[tuple[str, int]]:
+    out = []
+    pos = 0
+    for part in _CELL_SPLIT.split(line):
+        k = line.find(part, pos) if part else -1
+        if part:
+            out.append((part, start + k))
+            pos = k + len(part)
+    return out
+
+
+def _row_mentions(text: str) -> list[CompoundMention]:
+    """Rows of a numbered list or a table (``1. 长沙市岳麓区 麓山枫林苑``,
+    ``1<TAB>历下区<TAB>千佛山街道<TAB>佛山雅苑<TAB>…公司``): the name cell is a compound, the
+    place cells before it its place.  Three rows at least."""
+    lines: list[tuple[str, int]] = []
+    pos = 0
+    for ln in text.split("\n"):
+        lines.append((ln, pos))
+        pos += len(ln) + 1
+    name_col: int | None = None
+    rows: list[tuple[int, list[tuple[str, int]]]] = []
+    for ln, start in lines:
+        cells = _cells(ln, start)
+        if len(cells) >= 3 and any(_HEADER_NAME.match(c) for c, _ in cells) and not _ROW_NUM.match(ln):
+            name_col = next(i for i, (c, _) in enumerate(cells) if _HEADER_NAME.match(c))
+            continue
+        m = _ROW_NUM.match(ln)
+        if m is None:
+            continue
+        rows.append((start, cells))
+    if len(rows) < 3:
+        return []
+    out: list[CompoundMention] = []
+    for start, cells in rows:
+        body = cells[1:]  # the number is the first cell
+        idx: int | None = None
+        if name_col is not None and 0 < name_col < len(cells):
+            idx = name_col - 1
+        else:
+            cands = [i for i, (c, _) in enumerate(body) if not _PLACE_CELL.match(c) and not _FIRM_CELL.search(c)
+                     and re.fullmatch(rf"[{HAN}·0-9()]{{2,20}}", c)]
+            idx = cands[0] if cands else None
+        if idx is None or idx >= len(body):
+            continue
+        cell, at = body[idx]
+        name = cell.removesuffix("小区") if len(cell) > 4 and cell.endswith("小区") else cell
+        if not re.fullmatch(rf"[{HAN}·0-9()]{{2,20}}", name) or _generic(name):
+            continue
+        places = [(c, a) for c, a in body[:idx] if _PLACE_CELL.match(c)]
+        prefix = None
+        if places:
+            joined = "".join(c for c, _ in places)
+            prefix = PlacePrefix(joined, places[0][1], places[-1][1] + len(places[-1][0]))
+        out.append(CompoundMention(name, at, at + len(name), cell != name, prefix, listed=True, group=rows[0][0]))
+    return out
+
+
+_ENUM_HEAD = re.compile(r"(?:分别是|分别为|包括|名单如下|依次为|具体为)[::]?")
+_ENUM_ITEM = re.compile(rf"^(?P<name>[{HAN}·0-9]{{2,16}}?)(?:\((?P<place>[^()]{{2,24}})\))?$")
+
+
+def _enum_mentions(text: str) -> list[CompoundMention]:
+    """``…共7个小区入选,分别是:A(江岸区后湖街道)、B(江汉区)…``: a count, then the names,
+    each maybe with its place in parentheses."""
+    from meihao_kg.text.numbers import parse_number
+
+    out: list[CompoundMention] = []
+    for h in _ENUM_HEAD.finditer(text):
+        end = min([i for i in (text.find(c, h.end()) for c in "。;\n") if i != -1] or [len(text)])
+        seg = text[h.end():end]
+        before = text[max(0, h.start() - 30):h.start()]
+        cm = None
+        for cm in re.finditer(r"(?P<n>\d{1,4}|[一二三四五六七八九十百两]{1,4})个(?:住宅)?小区", before):
+            pass
+        if cm is None:
+            continue
+        items = re.split(r"、|和|及", seg)
+        try:
+            n = int(parse_number(cm.group("n")))
+        except ValueError:
+            continue
+        if len(items) != n or n < 2:
+            continue
+        found: list[CompoundMention] = []
+        pos = h.end()
+        for item in items:
+            s0 = text.find(item, pos)
+            pos = s0 + len(item)
+            im = _ENUM_ITEM.match(item.strip())
+            if im is None or _generic(im.group("name").removesuffix("小区")):
+                found = []
+                break
+            name = im.group("name")
+            stem = name.removesuffix("小区") if len(name) > 4 else name
+            a = s0 + item.find(name)
+            prefix = None
+            if im.group("place"):
+                pa = s0 + item.find(im.group("place"))
+                prefix = PlacePrefix(im.group("place"), pa, pa + len(im.group("place")))
+            found.append(CompoundMention(stem, a, a + len(stem), stem != name, prefix, listed=True, group=h.start()))
+        out.extend(found)
+    return out
+
+
 def find_mentions(text: str, *, city_hint: str | None = None, province: str | None = None,
                   skip: list[tuple[int, int]] = ()) -> list[CompoundMention]:  # type: ignore[assignment]
     """Every place in ``text`` where a compound is named."""
     mentions: list[CompoundMention] = _list_mentions(text, city_hint, province)
     taken = [(m.start, m.end) for m in mentions]
+    for extra in (*_row_mentions(text), *_enum_mentions(text)):
+        if not any(x < extra.end and extra.start < y for x, y in taken):
+            mentions.append(extra)
+            taken.append((extra.start, extra.end))
 
     def free(a: int, b: int) -> bool:
         return not any(x < b and a < y for x, y in taken) and not any(x <= a and b <= y for x, y in skip)
@@ -442,7 +572,7 @@ def find_mentions(text: str, *, city_hint: str | None = None, province: str | No
         cut, long_form = _trim_left(run[lead:])
         cut += lead
         stem = run[cut:]
-        took, rest = _strip_places(stem, province, city_hint)
+        took, rest = _strip_places(stem, province, None)
         if _generic(rest) or _generic(stem):
             continue
         s = b + cut + took
@@ -468,9 +598,11 @@ def find_mentions(text: str, *, city_hint: str | None = None, province: str | No
         a = m.start()
         cut, _ = _trim_left(run)
         stem = run[cut:]
-        took, rest = _strip_places(stem, province, city_hint)
+        took, rest = _strip_places(stem, province, None)
         if _generic(rest) or len(rest) < 3 or not free(a + cut + took, m.end()):
             continue
+        if re.match(r"(?:物业|公司|集团|置业|地产|开发|有限)", text[m.end():m.end() + 2]):
+            continue  # 济南绿城花园物业服务有限公司: a firm's name
         sent_lo = max(text.rfind(c, 0, a) for c in "。!?;\n") + 1
         if _quoted(text, a + cut, sent_lo):
             continue
