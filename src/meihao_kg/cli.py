@@ -151,13 +151,16 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help="Rebuild sources even when they have not changed.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes for reading sources (default: the number of CPUs).")
+@click.option("--kind", type=click.Choice(["instalment", "report", "list", "other"]), default=None,
+              help="Read every source as this kind instead of guessing it (series instalment, "
+                   "news report, list, not about compounds).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Print every warning (by default folded by kind) and the peak memory of the build.")
 @_errors
 def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_invalid: bool,
           curation: str | None, no_wait: bool, max_source_size: float | None, force: bool,
-          jobs: int | None, quiet: bool, verbose: bool) -> None:
+          jobs: int | None, kind: str | None, quiet: bool, verbose: bool) -> None:
     """Build the knowledge graph from source articles.
 
     PATHS are files or folders of UTF-8 text articles (default: data/raw/).  Each source
@@ -165,6 +168,13 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
     the others.  The new graph is validated before it replaces the store: on violations
     the previous store is kept, the report is printed and the exit status is 1.  Warnings
     of one kind (damaged text, …) are folded into one line; -v prints each.
+
+    Each source is classified: a series instalment (numbered project sections), a news
+    report about named compounds, a list of compounds, or a text not about compounds
+    (criteria, tallies, policy).  The kind and why are recorded on the source (`info` shows
+    them); --kind reads every source as the kind given.  A text not about compounds builds
+    no compound: alone it is refused with its reason, in a folder it is a warning and the
+    rest builds (its tallies of selected compounds are kept).
 
     A source whose bytes have not changed since it was built (by the same version, ontology
     and curation) is skipped; --force rebuilds it.  Many sources are read in parallel
@@ -179,6 +189,7 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
       meihao-kg build
       meihao-kg build data/raw/000_c1cc9ca213bfcef2.txt --store /tmp/kg
       meihao-kg build my-articles/ -v
+      meihao-kg build news/report.txt --kind report
     """
     from meihao_kg.errors import ValidationError
     from meihao_kg.pipeline import build_kg
@@ -187,7 +198,7 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
     try:
         report = build_kg(list(paths) or None, store=store, validate=not no_validate,
                           keep_invalid=keep_invalid, curation=curation, wait=not no_wait,
-                          on_wait=_say_waiting, progress=progress, force=force, jobs=jobs,
+                          on_wait=_say_waiting, progress=progress, force=force, jobs=jobs, kind=kind,
                           max_source_bytes=int(max_source_size * 1048576) if max_source_size else None)
     except ValidationError as exc:
         from meihao_kg.graph.validate import report_text
@@ -200,19 +211,28 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
             progress.close()
     if not quiet:
         from meihao_kg.diagnostics import fold
+        from meihao_kg.extract.source import REFUSAL_CODES
 
+        refused = [w for w in report.warnings if w.code in REFUSAL_CODES]
+        for w in refused:  # one line per source that gave nothing to build, never folded
+            click.echo(click.style("warning", fg="yellow") + f": {w}", err=True)
+        warnings = [w for w in report.warnings if w not in refused]
         if verbose:
-            for w in report.warnings:
+            for w in warnings:
                 click.echo(click.style("warning", fg="yellow") + f": {w}", err=True)
         else:
-            for fw in fold(report.warnings):
+            for fw in fold(warnings):
                 more = " (-v for each)" if fw.count > 1 else ""
                 click.echo(click.style("warning", fg="yellow") + f": {fw.summary()}{more}", err=True)
     for e in report.errors:
         click.echo(f"error: {e}", err=True)
     if not quiet:
         for s in report.sources:
-            click.echo(f"{s.path}: {s.projects} projects, {s.triples} triples")
+            if s.kind == "instalment":
+                click.echo(f"{s.path}: {s.projects} projects, {s.triples} triples")
+            else:
+                click.echo(f"{s.path}: {_KIND_LABELS.get(s.kind, s.kind)}, {s.projects} compounds, "
+                           f"{s.triples} triples")
         if report.unchanged:
             click.echo(f"{len(report.unchanged)} source(s) unchanged since they were built, skipped"
                        " (--force rebuilds them)")
@@ -226,6 +246,10 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
             click.echo(f"peak memory {report.peak_memory_mib:.0f} MiB")
     if report.errors:
         sys.exit(1)
+
+
+_KIND_LABELS = {"instalment": "series instalment", "report": "news report", "list": "list",
+                "other": "not about compounds"}
 
 
 class _Progress:
@@ -388,7 +412,8 @@ def export(fmt: str, out: Path | None, no_inferred: bool, no_ontology: bool, sto
 @_endpoint_option
 @_errors
 def info(fmt: str, store: str | None, endpoint: str | None = None) -> None:
-    """Sources, projects, triples and counts by class.
+    """Sources (with the kind of each: series instalment, news report, list, not about
+    compounds, and why), projects, triples and counts by class.
 
     \b
     Example:
@@ -406,8 +431,12 @@ def info(fmt: str, store: str | None, endpoint: str | None = None) -> None:
         return
     click.echo(f"store:    {i.store}")
     click.echo(f"sources:  {len(i.sources)}")
+    kinds = {doc: (k, why) for doc, k, why in i.kinds}
     for doc, title, n in i.sources:
         click.echo(f"  {doc}  {title}  ({n} projects)")
+        if doc in kinds:
+            k, why = kinds[doc]
+            click.echo(f"      kind: {_KIND_LABELS.get(k, k)}" + (f" — {why}" if why else ""))
     click.echo(f"projects: {i.projects}")
     click.echo(f"triples:  {i.triples} distinct ({i.quads} quads in {len(i.graphs)} named graphs)")
     click.echo("classes:")
@@ -577,6 +606,9 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
 def explain(project: str, fact: str | None, store: str | None, endpoint: str | None = None) -> None:
     """Show a project's facts with the quote and its sentence, to check them at the source.
 
+    The sources that name the compound come first, each with its kind (series instalment,
+    news report, list); recognitions show their scheme, level, year and conferring body.
+
     \b
     Example:
       meihao-kg explain 沿海鉴筑
@@ -596,6 +628,12 @@ def explain(project: str, fact: str | None, store: str | None, endpoint: str | N
         close = close_matches(fact, labels)
         hint = ("close: " + "、".join(close)) if close else ("its facts: " + "、".join(labels[:12]))
         raise QueryError(f"no fact of {project} mentions {fact!r}", hint=hint)
+    if not fact:
+        from meihao_kg.query.explain import project_sources
+
+        for src in project_sources(st, project):
+            kind = f"{src.kind_label} {src.kind}".strip() or "?"
+            click.echo(f"■ 来源 source: {src.doc_id} — {kind}" + (f" ({src.reason})" if src.reason else ""))
     for item in items:
         click.echo(f"■ {item.kind}: {item.summary}")
         click.echo(f"  原文 quote  [{item.doc_id} {item.start}-{item.end}]: {item.quote}")

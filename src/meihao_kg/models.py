@@ -24,6 +24,7 @@ __all__ = [
     "PlaceRef",
     "ProjectFacts",
     "Recognition",
+    "Tally",
     "Relation",
     "MediaReport",
 ]
@@ -132,6 +133,30 @@ class Recognition:
     level: str | None
     recipient: str  # "compound" or org key
     evidence: Evidence
+    # a selection the compound belongs to (news reports and lists): the scheme
+    # (national-typical-case | meihao-jiayuan | red-property | other), the selection level
+    # (national | provincial | city | district | county | street), its year, the conferring
+    # bodies as written and the document number cited
+    scheme: str | None = None
+    selection_level: str | None = None
+    year: int | None = None
+    bodies: tuple[str, ...] = ()
+    document: str | None = None
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A count of compounds a selection chose in a place, without their names."""
+
+    place: Division
+    count: int
+    candidates: int | None
+    year: int | None
+    scheme: str
+    level: str | None
+    bodies: tuple[str, ...]
+    evidence: Evidence
+    place_evidence: Evidence | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +190,7 @@ class ProjectFacts:
     number_evidence: Evidence | None = None
     location_evidence: Evidence | None = None
     compound_slug: str | None = None  # set when the compound is known under another slug
+    compound_scope: str | None = None  # set when the known compound is placed more precisely
     # cross-source resolution: why this project was merged with a known one, and the known
     # projects of like name it was kept apart from because identity facts conflict
     merge_reason: str | None = None
@@ -187,3 +213,7 @@ class Extraction:
     projects: tuple[ProjectFacts, ...] = ()
     new_types: tuple[InitiativeType, ...] = field(default=())
     warnings: tuple[Diagnostic, ...] = ()
+    # what kind of text the source is (instalment | report | list | other) and why
+    kind: str = "instalment"
+    kind_reason: str = ""
+    tallies: tuple[Tally, ...] = ()

@@ -35,6 +35,7 @@ class SourceSummary:
     projects: int
     triples: int
     encoding: str
+    kind: str = "instalment"  # instalment | report | list | other
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ def build_kg(
     progress: Callable[..., None] | None = None,
     force: bool = False,
     jobs: int | None = None,
+    kind: str | None = None,
 ) -> BuildReport:
     """Build (or rebuild) sources into the store.
 
@@ -129,7 +131,18 @@ def build_kg(
 
     ``progress(step, done, total, item, projects=None)`` is called as sources are read (with
     the number of projects found so far) and once before the store is written and validated.
+
+    Each source is classified (series instalment, news report, list, or not about
+    compounds; the kind and the reason are recorded on its source node); ``kind`` gives the
+    kind of every source instead.  A source not about compounds builds no compound (its
+    tallies of selected compounds are kept); alone it is refused with the reason, among
+    others it is a warning and the rest builds.
     """
+    if kind is not None:
+        from meihao_kg.text.classify import KINDS
+
+        if kind not in KINDS:
+            raise InputError(f"unknown source kind {kind!r}", hint="one of: " + ", ".join(KINDS))
     t0 = time.perf_counter()
     from meihao_kg.graph.curation import load_curation
 
@@ -137,7 +150,7 @@ def build_kg(
     files, errors = collect_sources(paths or [DEFAULT_SOURCES])
     warnings: list[Diagnostic] = []
     load_curation(curation)  # a malformed curation file is reported before any work
-    fingerprint = build_fingerprint(curation)
+    fingerprint = build_fingerprint(curation) + (f" kind={kind}" if kind else "")
     known = {} if force else _built_sources(root)
     todo: list[Path] = []
     unchanged: list[str] = []
@@ -152,7 +165,7 @@ def build_kg(
     extracted: list[tuple[Path, Any]] = []
     if progress is not None:
         progress("reading", 0, len(todo), "")
-    results = _map(_extract_job, [(f, limit) for f in todo], workers)
+    results = _map(_extract_job, [(f, limit, kind) for f in todo], workers)
     projects = 0
     for i, (f, (ex, error, warns)) in enumerate(zip(todo, results, strict=False)):
         projects += len(ex.projects) if ex is not None else 0
@@ -163,7 +176,7 @@ def build_kg(
             errors.append(error)
             continue
         warnings.extend(_repeated_numbers(f, ex))
-        if ex.projects:
+        if ex.projects or ex.tallies:
             extracted.append((f, ex))
     _refuse_duplicate_ids(extracted)
     if not extracted and unchanged:  # nothing new to write; errors (if any) are reported
@@ -198,11 +211,13 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
         graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), nt))
         inferred.append(inf)
         subjects |= subj
-        summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), n, ex.encoding))
+        summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), n, ex.encoding, ex.kind))
     if progress is not None:
         progress("storing and validating" if validate else "storing", 0, 1, str(root))
     if not graphs:
-        raise InputError("; ".join(str(d) for d in errors + [w for w in warnings if w.code == "no-projects"])
+        from meihao_kg.extract.source import REFUSAL_CODES
+
+        raise InputError("; ".join(str(d) for d in errors + [w for w in warnings if w.code in REFUSAL_CODES])
                          or "nothing to build")
 
     report = None
@@ -351,14 +366,14 @@ def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> Iterator[A
         yield from pool.map(fn, items, chunksize=max(1, len(items) // (workers * 8)))
 
 
-def _extract_job(args: tuple[Path, int]) -> tuple[Any, Diagnostic | None, list[Diagnostic]]:
+def _extract_job(args: tuple[Path, int, str | None]) -> tuple[Any, Diagnostic | None, list[Diagnostic]]:
     """Read and extract one source: (extraction, error, warnings)."""
-    from meihao_kg.extract import extract_project_sections
     from meihao_kg.extract.lexicon import load_lexicon
+    from meihao_kg.extract.source import extract_any
     from meihao_kg.text.normalise import normalise, read_source
     from meihao_kg.text.segment import segment
 
-    f, limit = args
+    f, limit, kind = args
     try:
         src = read_source(f, max_bytes=limit)
     except InputError as exc:
@@ -367,7 +382,7 @@ def _extract_job(args: tuple[Path, int]) -> tuple[Any, Diagnostic | None, list[D
              if src.encoding != "utf-8" else [])
     norm = normalise(src)  # the text stages, in order
     seg = segment(norm)
-    ex = extract_project_sections(src, norm, seg, load_lexicon())
+    ex = extract_any(src, norm, seg, load_lexicon(), kind)
     return ex, None, warns + list(ex.warnings)
 
 

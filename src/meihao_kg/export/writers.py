@@ -122,6 +122,7 @@ class StoreInfo:
     triples: int
     graphs: tuple[str, ...]
     classes: tuple[tuple[str, int], ...]
+    kinds: tuple[tuple[str, str, str], ...] = ()  # (doc id, source kind, why)
 
 
 def store_info(store: OxigraphStore) -> StoreInfo:
@@ -134,6 +135,14 @@ def store_info(store: OxigraphStore) -> StoreInfo:
     } GROUP BY ?id ORDER BY ?id""")
     sources = tuple((r["id"].value, r["title"].value if r["title"] else "", int(r["n"].value))
                     for r in store.query(q_sources))
+    q_kinds = sparql("""
+    SELECT ?id ?kind ?why WHERE {
+      ?s a mh:SourceDocument ; dcterms:identifier ?id ; mh:sourceKind ?k .
+      ?k skos:notation ?kind .
+      OPTIONAL { ?s mh:sourceKindReason ?why }
+    } ORDER BY ?id""")
+    kinds = tuple(dict.fromkeys((r["id"].value, r["kind"].value, r["why"].value if r["why"] else "")
+                                for r in store.query(q_kinds)))
     q_classes = sparql("""
     SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {
       GRAPH graph:asserted { ?s a ?c }
@@ -146,7 +155,7 @@ def store_info(store: OxigraphStore) -> StoreInfo:
         store=str(store.root), sources=sources,
         projects=counts.get("mh:ShowcaseProject", 0), quads=len(store),
         triples=int(triples["n"].value), graphs=tuple(store.graphs()),
-        classes=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+        classes=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))), kinds=kinds,
     )
 
 

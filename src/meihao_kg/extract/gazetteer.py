@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 __all__ = [
+    "divisions",
     "province_named",
     "Division",
     "GAZETTEER_SOURCE",
@@ -106,6 +107,11 @@ def _index() -> dict[str, Division]:
 def provinces() -> list[tuple[str, str]]:
     """(full name, short name) of every province-level division."""
     return [(name, _alias(node) or name) for name, node in _tree().items()]
+
+
+def divisions(level: str) -> list[Division]:
+    """Every division of one level (``province``, ``prefecture``, ``county``…)."""
+    return [d for d in _index().values() if d.level == level]
 
 
 def province_named(name: str) -> Division | None:

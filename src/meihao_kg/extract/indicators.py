@@ -99,7 +99,7 @@ _COMPLAINTS = r"有效投诉|投诉|越级上访|上访"
 
 INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
     _rule("households-benefited", "NUM", r"惠及(?:户数|居民|业主)?|受益(?:户数|居民|业主)?", r"户"),
-    _rule("building-area", "M2", r"总建筑面积|建筑面积|建面", _AREA_UNIT),
+    _rule("building-area", "M2", r"总建筑面积|建筑总面积|建筑面积|建面|(?<!占地)总面积", _AREA_UNIT),
     _rule("land-area", "M2", r"占地面积|占地总面积|占地", _AREA_UNIT),
     _rule("service-area", "M2", r"物业服务面积|服务面积|管理面积|在管面积", _AREA_UNIT),
     _rule("green-area", "M2", r"绿化面积|绿地面积", _AREA_UNIT),
@@ -108,7 +108,7 @@ INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
     _rule("owner-satisfaction", "PERCENT", r"满意度|满意率", r"%", gap=10),
     _rule("party-member-share", "PERCENT", r"党员(?:业主)?(?:占比|比例|比重)|党员(?:业主)?占", r"%", gap=10),
     _rule("elderly-share", "PERCENT",
-          r"老年人(?:口)?(?:占比|比例)|老龄化率|(?:60|六十|65|六十五)岁以上(?:老年人|老人|居民)", r"%", gap=10),
+          r"老年人(?:口)?(?:占比|比例)|老龄化率|(?:60|六十|65|六十五|70|七十)岁以上(?:老年人|老人|居民)", r"%", gap=10),
     _rule("coverage-rate", "PERCENT", r"覆盖率", r"%", gap=10),
     _rule("mediation-success-rate", "PERCENT", r"调解成功率|调处成功率|纠纷调处率|调处率|化解率", r"%", gap=10),
     _rule("vote-turnout", "PERCENT", r"参与投票(?:的)?(?:业主)?(?:比例|比率)|投票率|参会率|参与率", r"%", gap=10),
@@ -150,7 +150,7 @@ INDICATOR_RULES: tuple[_IndicatorRule, ...] = (
     _rule("buildings", "NUM", r"楼栋数|楼栋|楼宇|住宅楼|楼房|单体楼", r"栋|幢|座", gap=4),
     _rule_after(
         "buildings", "NUM",
-        rf"(?P<kw>共计|共有|总计|共|拥有|包括|含|计|有)\s*(?P<num>{NUM})\s*(?P<more>余|多)?\s*(?P<unit>栋|幢|座)"
+        rf"(?P<kw>共计|共有|总计|共|拥有|包括|含|计|有|由)\s*(?P<num>{NUM})\s*(?P<more>余|多)?\s*(?P<unit>栋|幢|座)"
         r"(?:楼|住宅楼|高层|住宅|多层|小高层)?",
         ("栋", "幢", "座"),
     ),

@@ -24,7 +24,7 @@ def _mentions(addr: str, div: gz.Division) -> bool:
     return any(f and f in addr for f in (div.name, div.alias, gz.strip_suffix(div.name)))
 
 
-def _place_from_address(ctx: Ctx, addr: str, s: int, e: int, province: str | None,
+def place_from_address(ctx: Ctx, addr: str, s: int, e: int, province: str | None,
                         lo: int, hi: int, city: gz.Division | None = None
                         ) -> tuple[list[PlaceRef], PlaceRef | None]:
     """Resolve an address string; return places (smallest first) and a street address.
@@ -123,7 +123,7 @@ def find_places(ctx: Ctx, sec: ProjectSection, names: list[str]) -> tuple[list[P
                 candidates.append((prefix, end - len(prefix), end))
     city = _text_city(ctx, sec)
     for addr, s, e in candidates:
-        chain, address = _place_from_address(ctx, addr, s, e, sec.province, lo, hi, city)
+        chain, address = place_from_address(ctx, addr, s, e, sec.province, lo, hi, city)
         if not chain:
             continue
         first = chain[0]

@@ -126,7 +126,7 @@ def project(ctx: Ctx, sec: ProjectSection, lex: Lexicon) -> ProjectFacts:
     communities = [(n, p) for n, p in sub.items() if p.division and p.division.level == "community"]
     if len(communities) == 1:
         cname, cref = communities[0]
-        orgs, relations, memberships = _bind_community(cname, cref, orgs, relations, memberships)
+        orgs, relations, memberships = bind_community(cname, cref, orgs, relations, memberships)
     firm = next((o for o in orgs if o.type_code == "property-service-enterprise"), None)
     if firm is not None and any(o.key == "compound/property-service-unit" for o in orgs):
         relations.append(Relation("compound/property-service-unit", "unitOf", firm.key, firm.evidence))
@@ -156,7 +156,7 @@ def project(ctx: Ctx, sec: ProjectSection, lex: Lexicon) -> ProjectFacts:
     )
 
 
-def _bind_community(
+def bind_community(
     name: str, place: PlaceRef, orgs: list[OrgMention], relations: list[Relation],
     memberships: list[Membership],
 ) -> tuple[list[OrgMention], list[Relation], list[Membership]]:

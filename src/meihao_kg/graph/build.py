@@ -25,7 +25,16 @@ from meihao_kg.extract.lexicon import ontology_path
 from meihao_kg.graph import iri as mint
 from meihao_kg.graph.iri import span_iri
 from meihao_kg.graph.namespaces import JIONLP_PAGE, MH, OA, ORG, PREFIXES, QUDT, SCHEMA, UNIT, WD
-from meihao_kg.models import Evidence, Extraction, InitiativeType, OrgMention, PlaceRef, ProjectFacts
+from meihao_kg.models import (
+    Evidence,
+    Extraction,
+    InitiativeType,
+    OrgMention,
+    PlaceRef,
+    ProjectFacts,
+    Recognition,
+    Tally,
+)
 from meihao_kg.text.normalise import display_path
 
 __all__ = ["build_graph", "source_graph_iri", "TYPE_CLASSES", "bind_prefixes"]
@@ -55,6 +64,8 @@ TYPE_CLASSES: dict[str, URIRef] = {
 }
 _UNITS = {"M2": UNIT.M2, "PERCENT": UNIT.PERCENT, "NUM": UNIT.NUM, "CCY_CNY": UNIT.CCY_CNY, "MIN": UNIT.MIN}
 _DATE_TYPES = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}
+_SELECTION_ADMIN = {"provincial": "province", "city": "prefecture", "district": "county", "county": "county",
+                    "street": "township"}
 _RECOGNITION_LEVELS = {"provincial": "province", "municipal": "prefecture", "district": "county",
                        "county": "county", "subdistrict": "township"}
 _GENERIC_ZONE = re.compile(r"^(?:高新技术产业开发区|高新园区|高新区|经济技术开发区|经开区|开发区|工业园区|新区|园区|保税区)$")
@@ -160,6 +171,9 @@ class _Builder:
         g.add((doc, DCAT.byteSize, Literal(ex.byte_size, datatype=XSD.nonNegativeInteger)))
         g.add((doc, SCHEMA.encodingFormat, Literal(ex.encoding)))
         g.add((doc, SCHEMA.text, Literal(ex.raw)))
+        g.add((doc, MH.sourceKind, mint.concept("source-kind", ex.kind)))
+        if ex.kind_reason:
+            g.add((doc, MH.sourceKindReason, Literal(ex.kind_reason)))
         for a, b in ex.damaged:
             sel = mint.damaged_range(ex.doc_id, a, b)
             g.add((doc, MH.damagedRange, sel))
@@ -278,6 +292,7 @@ class _Builder:
         scope = coded.code if coded and coded.code else "cn"
         proj = mint.project(scope, p.slug)
         cslug = p.compound_slug or p.slug
+        scope = p.compound_scope or scope  # the compound is known under a more precise place
         comp = mint.compound(scope, cslug)
         g.add((proj, RDF.type, MH.ShowcaseProject))
         g.add((proj, RDFS.label, _zh(p.name)))
@@ -418,6 +433,9 @@ class _Builder:
             self.evidence(iri, evt.evidence)
 
         for rec in p.recognitions:
+            if rec.scheme is not None:
+                self.selection(rec, comp, scope, cslug)
+                continue
             iri = mint.recognition(scope, cslug, rec.title)
             recipient = comp if rec.recipient == "compound" else orgs.get(rec.recipient, comp)
             g.add((iri, RDF.type, MH.Recognition))
@@ -441,6 +459,61 @@ class _Builder:
             if m.role:
                 g.add((iri, MH.actorRole, _zh(m.role)))
             self.evidence(iri, m.evidence)
+
+    def selection(self, rec: Recognition, comp: URIRef, scope: str, cslug: str) -> None:
+        """A recognition of a news report or list: a selection the compound belongs to, with
+        its scheme, level, year, conferring bodies and document, keyed by what is stated (the
+        same selection reported by several sources is one node with evidence in each)."""
+        g = self.g
+        key = _fact_key(rec.scheme, rec.selection_level, rec.year, rec.title if rec.scheme == "other" else "")
+        iri = mint.selection(scope, cslug, rec.scheme or "other", key)
+        g.add((iri, RDF.type, MH.Recognition))
+        if (iri, RDFS.label, None) not in g:
+            g.add((iri, RDFS.label, _zh(rec.title)))
+        g.add((iri, MH.recipient, comp))
+        g.add((iri, MH.recognitionScheme, mint.concept("recognition-scheme", rec.scheme)))
+        if rec.selection_level:
+            g.add((iri, MH.recognitionLevel, mint.concept("recognition-level", rec.selection_level)))
+            admin = _SELECTION_ADMIN.get(rec.selection_level)
+            if admin and (iri, MH.level, None) not in g:
+                g.add((iri, MH.level, mint.concept("admin-level", admin)))
+        if rec.year and (iri, MH.recognitionYear, None) not in g:
+            g.add((iri, MH.recognitionYear, Literal(str(rec.year), datatype=XSD.gYear)))
+        for body in rec.bodies:
+            g.add((iri, MH.conferringBody, _zh(body)))
+        if rec.document:
+            g.add((iri, MH.documentNumber, Literal(rec.document)))
+        self.evidence(iri, rec.evidence)
+
+    def tally(self, t: Tally) -> None:
+        """A count of compounds a selection chose in a place, without their names."""
+        g = self.g
+        if t.place.level == "country":
+            place = mint.division()
+            g.add((place, RDF.type, SCHEMA.Country))
+            g.add((place, RDFS.label, _zh(t.place.name)))
+            g.add((place, SCHEMA.name, _zh(t.place.name)))
+            for key in ("中华人民共和国", "中国", "全国"):
+                g.add((place, MH.lexicalKey, Literal(key)))
+        else:
+            place = self.division(t.place)
+        key = _fact_key(t.place.name, t.scheme, t.level, t.year, t.count)
+        iri = mint.tally(t.scheme, key)
+        g.add((iri, RDF.type, MH.SelectionTally))
+        label = f"{t.place.name}{t.year or ''}{'年度' if t.year else ''}入选{t.count}个小区"
+        g.add((iri, RDFS.label, _zh(label)))
+        g.add((iri, SCHEMA.observationAbout, place))
+        g.add((iri, MH.selectedCount, Literal(t.count)))
+        if t.candidates:
+            g.add((iri, MH.candidateCount, Literal(t.candidates)))
+        g.add((iri, MH.recognitionScheme, mint.concept("recognition-scheme", t.scheme)))
+        if t.level:
+            g.add((iri, MH.recognitionLevel, mint.concept("recognition-level", t.level)))
+        if t.year:
+            g.add((iri, MH.recognitionYear, Literal(str(t.year), datatype=XSD.gYear)))
+        for body in t.bodies:
+            g.add((iri, MH.conferringBody, _zh(body)))
+        self.evidence(iri, t.evidence)
 
     def discovered(self, types: Iterable[InitiativeType]) -> None:
         g = self.g
@@ -493,9 +566,11 @@ def build_graph(ex: Extraction, meta: dict[str, str] | None = None) -> Graph:
     """The triples of one source (to go into its named graph)."""
     b = _Builder(ex)
     b.source(meta or {})
-    campaign = b.campaign()
+    campaign = b.campaign() if ex.kind == "instalment" else None
     for p in ex.projects:
         b.project(p, campaign)
+    for t in ex.tallies:
+        b.tally(t)
     b.discovered(ex.new_types)
     return b.g
 

@@ -120,6 +120,21 @@ def known_projects(store: Any, skip_docs: Iterable[str]) -> list[KnownProject]:
     return out
 
 
+def _scopes_meet(a: str, b: str) -> bool:
+    """Two places that may hold the same compound: the same coded division, or a city and
+    one of its districts (a news report often gives only the city)."""
+    if a == b:
+        return True
+    if "cn" in (a, b):
+        return False
+    from meihao_kg.extract import gazetteer as gz
+
+    da, db = gz.division_by_code(a), gz.division_by_code(b)
+    if da is None or db is None:
+        return False
+    return da in db.chain() or db in da.chain()
+
+
 def _overlap(a: Iterable[str], b: Iterable[str]) -> bool:
     for x in a:
         for y in b:
@@ -142,7 +157,7 @@ def resolve_projects(extractions: list[Extraction], known: list[KnownProject]) -
             match = None
             conflicts: list[str] = []
             for k in known:
-                if k.scope != scope or scope == "cn" or k.doc_id == ex.doc_id:
+                if scope == "cn" or k.doc_id == ex.doc_id or not _scopes_meet(k.scope, scope):
                     continue  # identity is name and place: no coded place, no merge
                 if not _overlap(names, (k.name, *k.aliases)):
                     continue
@@ -161,6 +176,10 @@ def resolve_projects(extractions: list[Extraction], known: list[KnownProject]) -
             if match is not None:
                 reason = (f"same county ({scope}) and name: {p.name} ~ {match.name} [{match.doc_id}]"
                           + ("; identity facts agree" if set(dict(ident)) & set(dict(match.identity)) else ""))
+                if match.scope != scope:
+                    # placed less precisely (a report gives the city, the instalment the
+                    # district): the compound is the one already known, under its place
+                    p = replace(p, compound_scope=match.scope)
                 if p.number is not None and match.number is not None and p.number != match.number:
                     # another selection, same compound
                     p = replace(p, compound_slug=match.slug, merge_reason=reason)

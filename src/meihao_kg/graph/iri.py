@@ -21,7 +21,7 @@ from meihao_kg.graph.namespaces import CONCEPT, ID, SOURCE_GRAPH_PREFIX
 __all__ = [
     "assertion", "campaign", "child", "compound", "concept", "coverage", "damaged_range", "division",
     "event", "gazetteer", "initiative", "membership", "node", "observation", "org", "postal_address",
-    "project", "recognition", "selector", "slugify", "source", "source_graph", "span_iri",
+    "project", "recognition", "selection", "selector", "slugify", "source", "source_graph", "span_iri", "tally",
 ]
 
 
@@ -159,6 +159,17 @@ def event(scope: str, compound_slug: str, event_type: str, key: str) -> URIRef:
 def recognition(scope: str, compound_slug: str, title: str) -> URIRef:
     """A recognition a compound received: ``id:recognition/{scope}/{compound}/{slug of title}``."""
     return node("recognition", scope, compound_slug, slugify(title))
+
+
+def selection(scope: str, compound_slug: str, scheme: str, key: str) -> URIRef:
+    """A compound's place in a selection (national 100, a 美好家园 list…), keyed by what is
+    stated: ``id:recognition/{scope}/{compound}/{scheme}/{key}``."""
+    return node("recognition", scope, compound_slug, scheme, key)
+
+
+def tally(scheme: str, key: str) -> URIRef:
+    """A count of compounds a selection chose in a place: ``id:tally/{scheme}/{key}``."""
+    return node("tally", scheme, key)
 
 
 def coverage(doc_id: str, start: int) -> URIRef:

@@ -87,6 +87,7 @@ class MH(DefinedNamespace):
     DatedEvent: URIRef
     Recognition: URIRef
     MediaCoverage: URIRef
+    SelectionTally: URIRef  # a count of compounds selected in a place, without their names
     # --- classes: provenance
     SourceDocument: URIRef
     EvidenceSpan: URIRef
@@ -135,6 +136,15 @@ class MH(DefinedNamespace):
     lexicalKey: URIRef
     mergeReason: URIRef
     identityConflict: URIRef
+    sourceKind: URIRef
+    sourceKindReason: URIRef
+    recognitionScheme: URIRef
+    recognitionLevel: URIRef
+    recognitionYear: URIRef
+    conferringBody: URIRef
+    documentNumber: URIRef
+    selectedCount: URIRef
+    candidateCount: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")

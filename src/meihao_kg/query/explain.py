@@ -9,7 +9,7 @@ from meihao_kg.query.saved import resolve_project
 from meihao_kg.store.local import KGStore
 from meihao_kg.text.normalise import name_key
 
-__all__ = ["ExplainedFact", "explain_project"]
+__all__ = ["ExplainedFact", "ProjectSource", "explain_project", "project_sources"]
 
 _Q = sparql("""
 SELECT ?fact ?kind ?summary ?doc ?start ?end ?quote ?sentence ?project WHERE {
@@ -33,7 +33,14 @@ SELECT ?fact ?kind ?summary ?doc ?start ?end ?quote ?sentence ?project WHERE {
     BIND("组织 organisation" AS ?kind) BIND(STR(?ol) AS ?summary)
   } UNION {
     ?fact a mh:Recognition ; mh:recipient ?compound ; rdfs:label ?rl .
-    BIND("荣誉 recognition" AS ?kind) BIND(STR(?rl) AS ?summary)
+    OPTIONAL { ?fact mh:recognitionScheme/skos:prefLabel ?rsl . FILTER(LANG(?rsl) = "zh") }
+    OPTIONAL { ?fact mh:recognitionLevel/skos:prefLabel ?rll . FILTER(LANG(?rll) = "zh") }
+    OPTIONAL { ?fact mh:recognitionYear ?ry }
+    OPTIONAL { SELECT ?fact (GROUP_CONCAT(DISTINCT STR(?rb); separator="、") AS ?rbs)
+               WHERE { ?fact mh:conferringBody ?rb } GROUP BY ?fact }
+    BIND("荣誉 recognition" AS ?kind)
+    BIND(CONCAT(STR(?rl), COALESCE(CONCAT(" · ", STR(?rsl)), ""), COALESCE(CONCAT(" · ", STR(?rll)), ""),
+                COALESCE(CONCAT(" · ", STR(?ry)), ""), COALESCE(CONCAT(" · ", ?rbs), "")) AS ?summary)
   } UNION {
     ?fact a mh:Assertion ; rdf:subject ?compound ;
           rdf:object ?where .
@@ -79,3 +86,39 @@ def explain_project(store: KGStore, project: str, fact: str | None = None) -> li
         seen.add(key)
         out.append(item)
     return out
+
+
+@dataclass(frozen=True)
+class ProjectSource:
+    """A source that speaks of the project's compound, with its kind and why."""
+
+    doc_id: str
+    kind: str  # instalment | report | list | other ("" for a store built before kinds)
+    kind_label: str
+    reason: str
+
+
+_SOURCES_Q = sparql("""
+SELECT DISTINCT ?doc ?kind ?label ?why WHERE {
+  ?project mh:compound ?compound .
+  ?other mh:compound ?compound ; dcterms:source ?src .
+  ?src dcterms:identifier ?doc .
+  OPTIONAL { ?src mh:sourceKind ?k . ?k skos:notation ?kind .
+             OPTIONAL { ?k skos:prefLabel ?label . FILTER(LANG(?label) = "zh") } }
+  OPTIONAL { ?src mh:sourceKindReason ?why }
+}
+ORDER BY ?doc
+""")
+
+
+def project_sources(store: KGStore, project: str) -> list[ProjectSource]:
+    """Every source that names the project's compound (one compound across sources and
+    source kinds), with the kind of each."""
+    iri = resolve_project(store, project)
+    out: dict[str, ProjectSource] = {}
+    for r in store.query(_SOURCES_Q, {"project": iri}):
+        doc = r["doc"].value
+        out.setdefault(doc, ProjectSource(doc, r["kind"].value if r["kind"] else "",
+                                          r["label"].value if r["label"] else "",
+                                          r["why"].value if r["why"] else ""))
+    return list(out.values())

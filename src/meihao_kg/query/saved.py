@@ -216,15 +216,23 @@ def resolve_project(store: KGStore, value: str) -> Any:
     if not key.strip():
         raise QueryError(f"project: empty name {value!r}", hint="give part of a project's name or its IRI")
     q = sparql("""
-    SELECT DISTINCT ?p ?name ?alt WHERE {
+    SELECT DISTINCT ?p ?name ?alt ?c ?n WHERE {
       ?p a mh:ShowcaseProject ; schema:name ?name .
       OPTIONAL { ?p skos:altLabel ?alt }
+      OPTIONAL { ?p mh:compound ?c }
+      OPTIONAL { ?p mh:showcaseNumber ?n }
     }""")
     names: dict[str, str] = {}
     forms: dict[str, set[str]] = {}
+    compound: dict[str, str] = {}
+    numbered: set[str] = set()
     for r in store.query(q):
         iri = r["p"].value
         names[iri] = r["name"].value
+        if r["c"] is not None:
+            compound[iri] = r["c"].value
+        if r["n"] is not None:
+            numbered.add(iri)
         forms.setdefault(iri, set()).add(_project_key(r["name"].value))
         if r["alt"] is not None:
             forms[iri].add(_project_key(r["alt"].value))
@@ -234,6 +242,10 @@ def resolve_project(store: KGStore, value: str) -> Any:
     for iris in (exact_name, exact, part):
         if len(iris) == 1:
             return pyoxigraph.NamedNode(iris[0])
+        if len(iris) > 1 and len({compound.get(i, i) for i in iris}) == 1:
+            # one compound named by several sources (an instalment and a report): its facts
+            # are the compound's, reached from any of them; the numbered project first
+            return pyoxigraph.NamedNode(sorted(iris, key=lambda i: (i not in numbered, i))[0])
         if len(iris) > 1:
             listed = "; ".join(f"{names[i]} ({i})" for i in iris)
             raise QueryError(f"{value!r} names several projects: {listed}",

@@ -6,7 +6,8 @@ output, in place:
 
 ==============  =====================================================================
 ``facts``       list of ``{"kind", "kind_en", "text", "quote", "source", "start", "end"}``
-                (kind: 指标 indicator, 时间 date, 举措 initiative, 提及 mention), a project
+                (kind: 指标 indicator, 时间 date, 举措 initiative, 提及 mention, 荣誉
+                recognition, 来源 source: the kind of the project's source), a project
                 also gets its compound's facts
 ``facet``       for initiative types: the zh label of the top concept (``facet_en``, ``facet_iri``)
 ``shared_by``   for initiative types (set by ``anchor_layout``): how many projects carry it out
@@ -30,7 +31,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from meihao_kg.graph.namespaces import DCTERMS, MH, OA, RDF, SCHEMA, SKOS
+from meihao_kg.graph.namespaces import DCTERMS, MH, OA, RDF, RDFS, SCHEMA, SKOS
 from meihao_kg.view.labels import Labels, event_line, observation_line, union_graph
 from meihao_kg.view.projection import similarity_graph
 
@@ -42,7 +43,11 @@ _KINDS = {
     "initiative": ("举措", "initiative"),
     "mention": ("提及", "mention"),
     "carried": ("实施项目", "carried out at"),
+    "recognition": ("荣誉", "recognition"),
+    "source": ("来源", "source"),
 }
+_SOURCE_KINDS = {"instalment": ("系列项目展示", "series instalment"), "report": ("新闻报道", "news report"),
+                 "list": ("名单", "list"), "other": ("非小区文本", "not about compounds")}
 _MAX_FACTS = 60
 
 
@@ -124,6 +129,35 @@ def enrich(g: Graph, graph: nx.Graph, *, similar: bool = True) -> nx.Graph:
                     _add(facts[str(where)], "initiative", type_label, evs)
                 if str(kind) in graph:
                     _add(facts[str(kind)], "carried", labels.names(where)[0], evs)
+    for rec in sorted(g.subjects(RDF.type, MH.Recognition), key=str):
+        parts = [str(next(iter(g.objects(rec, RDFS.label)), ""))]
+        for prop in (MH.recognitionLevel, MH.level):
+            lv = next(iter(g.objects(rec, prop)), None)
+            if lv is not None:
+                parts.append(str(lv).rsplit("/", 1)[-1])
+                break
+        year = next(iter(g.objects(rec, MH.recognitionYear)), None)
+        if year is not None:
+            parts.append(str(year))
+        bodies = sorted(str(b) for b in g.objects(rec, MH.conferringBody))
+        if bodies:
+            parts.append("、".join(bodies))
+        evs = evidence(g, rec)
+        for target in g.objects(rec, MH.recipient):
+            if str(target) in graph:
+                _add(facts[str(target)], "recognition", " · ".join(p for p in parts if p), evs)
+    # a project shows the kind of the source it comes from
+    for node, data in graph.nodes(data=True):
+        if data.get("cls") != "project":
+            continue
+        for src in g.objects(URIRef(str(node)), DCTERMS.source):
+            source_kind = next(iter(g.objects(src, MH.sourceKind)), None)
+            if source_kind is None:
+                continue
+            zh, en = _SOURCE_KINDS.get(str(source_kind).rsplit("/", 1)[-1], ("", ""))
+            doc = next(iter(g.objects(src, DCTERMS.identifier)), "")
+            why = next(iter(g.objects(src, MH.sourceKindReason)), "")
+            _add(facts[node], "source", f"{zh} {en}: {doc}" + (f" ({why})" if why else ""), [])
     # a project shows its compound's facts too
     for node, data in graph.nodes(data=True):
         if data.get("cls") != "project":
