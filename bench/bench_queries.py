@@ -48,7 +48,7 @@ CASES: list[tuple[str, str, dict[str, str | None]]] = [
 
 def cases() -> list[tuple[str, str, dict[str, str | None]]]:
     """:data:`CASES` plus every other saved query that can run without parameters."""
-    from meihao_kg.queries import list_queries
+    from meihao_kg.query.saved import list_queries
 
     out = list(CASES)
     known = {name for _, name, _ in CASES}
@@ -74,8 +74,8 @@ def a_project(store: Any) -> str:
 
 def query_times(store_path: Path, runs: int, queries_dir: Path | None = None) -> dict[str, dict[str, Any]]:
     """Each case ``runs`` times on the store opened once: p50/p95 (ms), the rows, the values."""
-    from meihao_kg.queries import load_query, run_query
-    from meihao_kg.store import open_store
+    from meihao_kg.query.saved import load_query, run_query
+    from meihao_kg.store.local import open_store
 
     out: dict[str, dict[str, Any]] = {}
     with open_store(store_path) as st:
@@ -102,7 +102,7 @@ def turtle_of_store(store_path: Path, out: Path) -> None:
     not the asserted union, which repeats the source graphs), serialised by Oxigraph."""
     import pyoxigraph
 
-    from meihao_kg.store import open_store
+    from meihao_kg.store.local import open_store
 
     with open_store(store_path) as st:
         graphs = [g for g in st.graphs() if not g.endswith("/id/graph/asserted")]
@@ -112,16 +112,16 @@ def turtle_of_store(store_path: Path, out: Path) -> None:
             pyoxigraph.serialize(triples, f, format=pyoxigraph.RdfFormat.TURTLE)
 
 
-class _Budget(Exception):
+class _OverBudgetError(Exception):
     pass
 
 
 @contextmanager
 def budget(seconds: float) -> Iterator[None]:
-    """Raise :class:`_Budget` in this (main) thread after ``seconds`` (rdflib is pure Python,
+    """Raise :class:`_OverBudgetError` in this (main) thread after ``seconds`` (rdflib is pure Python,
     so the signal interrupts it between bytecodes)."""
     def handler(signum: int, frame: Any) -> None:
-        raise _Budget()
+        raise _OverBudgetError()
 
     old = signal.signal(signal.SIGALRM, handler)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -140,9 +140,9 @@ def rdflib_times(ttl: Path, store_path: Path, timed: dict[str, dict[str, Any]], 
 
     from rdflib import Graph
 
-    from meihao_kg.queries import bind, load_query
-    from meihao_kg.remote import inject_values
-    from meihao_kg.store import open_store
+    from meihao_kg.query.saved import bind, load_query
+    from meihao_kg.store.local import open_store
+    from meihao_kg.store.remote import inject_values
 
     t = time.perf_counter()
     g = Graph()
@@ -166,7 +166,7 @@ def rdflib_times(ttl: Path, store_path: Path, timed: dict[str, dict[str, Any]], 
                     ts.append(time.perf_counter() - t)
                     if ts[-1] > budget_s / 3:
                         break  # one slow run is enough for the ratio
-            except _Budget:
+            except _OverBudgetError:
                 out[label] = {"over": budget_s}
                 continue
             except Exception as exc:  # rdflib's engine fails on some aggregates

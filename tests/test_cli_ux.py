@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from meihao_kg.queries import display_width
+from meihao_kg.query.saved import display_width
 
 REPO = Path(__file__).resolve().parent.parent
 EXE = [sys.executable, "-m", "meihao_kg"]
@@ -81,8 +81,8 @@ def test_iri_flag_and_csv_keep_iris(run_cli, seed_store_path: Path) -> None:
 
 
 def test_short_ids_for_iri_columns_without_a_name() -> None:
-    from meihao_kg.queries import QueryResult
-    from meihao_kg.tables import readable_columns
+    from meihao_kg.query.saved import QueryResult
+    from meihao_kg.query.tables import readable_columns
 
     res = QueryResult(("initiative", "count", "project", "name"),
                       (("https://w3id.org/meihao-kg/concept/initiative/waste-sorting", "3",
@@ -186,17 +186,29 @@ def test_build_folds_warnings_and_verbose_lists_them(run_cli, seed_path: Path, t
     assert r.stderr == "" and r.stdout == ""
 
 
-def test_fold_warnings_by_kind() -> None:
-    from meihao_kg.diagnostics import fold_warnings
+def test_fold_diagnostics_by_code() -> None:
+    from meihao_kg.diagnostics import Diagnostic, fold
 
-    folded = fold_warnings([
-        "a.txt:3: damaged text at characters 1-4 ('?x'); facts overlapping it are flagged",
-        "b.txt:9: damaged text at characters 7-9 ('?y'); facts overlapping it are flagged",
-        "c.txt: read as gb18030, not UTF-8",
+    damaged = "damaged text at characters 1-4 ('?x'); facts overlapping it are flagged"
+    folded = fold([
+        Diagnostic.warning("damaged-text", damaged, "a.txt", 3),
+        Diagnostic.warning("damaged-text", damaged, "b.txt", 9),
+        Diagnostic.warning("encoding", "read as gb18030, not UTF-8", "c.txt"),
+        Diagnostic.warning("damaged-text", damaged, "a.txt", 3),  # the same finding twice: once
     ])
-    assert [(f.kind, f.count) for f in folded] == [("damaged text", 2), ("read as gb", 1)]
+    assert [(f.code, f.count) for f in folded] == [("damaged-text", 2), ("encoding", 1)]
     assert folded[0].summary() == "damaged text ×2 in 2 files"
     assert folded[1].summary() == "c.txt: read as gb18030, not UTF-8"
+    with pytest.raises(ValueError):
+        Diagnostic.warning("no-such-code", "x")
+
+
+def test_gb18030_source_is_reported_once(run_cli, tmp_path: Path, seed_path: Path) -> None:
+    src = tmp_path / "gbk.txt"
+    src.write_bytes(seed_path.read_text(encoding="utf-8").encode("gb18030", errors="replace"))
+    r = run_cli("build", str(src), "--no-validate", store=tmp_path / "kg")
+    assert r.exit_code == 0, r.output
+    assert r.stderr.count("not UTF-8") == 1, r.stderr
 
 
 # --------------------------------------------------------------------------- options and help

@@ -22,8 +22,8 @@ import pytest
 
 from meihao_kg.errors import InputError, QueryError
 from meihao_kg.pipeline import build_kg
-from meihao_kg.queries import find_query, list_queries, run_query
-from meihao_kg.store import open_store
+from meihao_kg.query.saved import find_query, list_queries, run_query
+from meihao_kg.store.local import open_store
 
 LIAONING = """今天再看辽宁地区“美好家园”项目的新进展。
 辽 宁
@@ -216,8 +216,8 @@ def test_cycles_of_builds_and_queries(store_copy: Path, articles: dict[str, Path
 
 _READER_LOOP = """
 import sys
-from meihao_kg.queries import find_query, run_query
-from meihao_kg.store import open_store
+from meihao_kg.query.saved import find_query, run_query
+from meihao_kg.store.local import open_store
 root, n = sys.argv[1], int(sys.argv[2])
 q = find_query("projects-in-place")
 for _ in range(n):
@@ -274,7 +274,7 @@ def test_rename_is_reported_and_replaces_the_old_source(store_copy: Path, tmp_pa
     new = tmp_path / "jilin-final.txt"
     old.rename(new)
     report = build_kg([new], store=store_copy)
-    assert any("renamed from" in w and "'draft'" in w for w in report.warnings), report.warnings
+    assert any(w.code == "renamed-source" and "'draft'" in str(w) for w in report.warnings), report.warnings
     with open_store(store_copy) as st:
         graphs = st.graphs()
         rows = run_query(st, find_query("projects-in-place"), {"place": "长春"}).rows
@@ -290,7 +290,7 @@ def test_copy_with_the_same_content_is_reported(store_copy: Path, tmp_path: Path
     b = tmp_path / "jilin-mirror.txt"
     shutil.copy(a, b)
     report = build_kg([b], store=store_copy)
-    assert any("same content as source 'jilin'" in w for w in report.warnings), report.warnings
+    assert any("same content as source 'jilin'" in str(w) for w in report.warnings), report.warnings
 
 
 # --------------------------------------------------------------------------- hostile queries

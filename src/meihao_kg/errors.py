@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from meihao_kg.graph.validate import ValidationReport
+
 __all__ = [
     "CurationError",
-    "ExtractionError",
     "InputError",
     "MeihaoError",
-    "NoProjectsWarning",
     "QueryError",
     "ShapeLoadError",
     "StoreError",
@@ -32,10 +35,6 @@ class InputError(MeihaoError):
     """A source file cannot be read: missing, empty, binary or in an unknown encoding."""
 
 
-class ExtractionError(MeihaoError):
-    """The extractor met text it cannot handle."""
-
-
 class StoreError(MeihaoError):
     """The store is missing, locked or damaged."""
 
@@ -53,12 +52,16 @@ class ShapeLoadError(MeihaoError):
 
 
 class ValidationError(MeihaoError):
-    """Data does not conform to the shapes (raised where a conforming graph is required)."""
+    """Data does not conform to the shapes (raised where a conforming graph is required).
+
+    ``report`` holds the :class:`~meihao_kg.graph.validate.ValidationReport` when there is one.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None, report: ValidationReport | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.report = report
 
 
 class CurationError(MeihaoError):
     """The curation file is malformed."""
 
-
-class NoProjectsWarning(UserWarning):
-    """A source was read but holds no project sections."""

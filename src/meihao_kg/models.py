@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .gazetteer import Division
+from meihao_kg.diagnostics import Diagnostic
+from meihao_kg.extract.gazetteer import Division
 
 __all__ = [
     "DatedEvent",
@@ -102,7 +103,6 @@ class InitiativeFact:
     type: InitiativeType
     evidence: Evidence
     start_date: str | None = None
-    partners: tuple[str, ...] = ()  # org keys
 
 
 @dataclass(frozen=True)
@@ -186,4 +186,4 @@ class Extraction:
     campaign_evidence: Evidence | None = None
     projects: tuple[ProjectFacts, ...] = ()
     new_types: tuple[InitiativeType, ...] = field(default=())
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()

@@ -11,12 +11,17 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, ValidationError
-from .store import GraphData, build_lock, store_path, write_store
+from meihao_kg import resources
+from meihao_kg.diagnostics import Diagnostic
+from meihao_kg.errors import InputError, ValidationError
+from meihao_kg.store.local import GraphData, build_lock, store_path, write_store
 
 __all__ = ["BuildReport", "build_kg", "collect_sources", "DEFAULT_SOURCES"]
+
+if TYPE_CHECKING:
+    from meihao_kg.graph.validate import ValidationReport
 
 LOG = logging.getLogger(__name__)
 DEFAULT_SOURCES = Path("data") / "raw"
@@ -34,41 +39,51 @@ class SourceSummary:
 
 @dataclass(frozen=True)
 class BuildReport:
+    """What a build did: the sources built, what it found (:attr:`diagnostics`), the result."""
+
     store: str
     sources: tuple[SourceSummary, ...]
-    errors: tuple[str, ...]
-    warnings: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
     triples: int
     seconds: float
-    validation: Any = field(default=None, repr=False)  # validate.ValidationReport or None
+    validation: ValidationReport | None = field(default=None, repr=False)
     kept_invalid: bool = False
     unchanged: tuple[str, ...] = ()  # sources skipped: same bytes, same tool, ontology and curation
     peak_memory_mib: float = 0.0  # peak resident memory of the building process
 
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        """Sources that could not be built (the others were)."""
+        return tuple(d for d in self.diagnostics if d.severity == "error")
 
-def collect_sources(paths: Sequence[str | Path]) -> tuple[list[Path], list[str]]:
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "warning")
+
+
+def collect_sources(paths: Sequence[str | Path]) -> tuple[list[Path], list[Diagnostic]]:
     """Files to build from ``paths`` (folders are searched for ``*.txt``); and errors."""
     files: list[Path] = []
-    errors: list[str] = []
+    errors: list[Diagnostic] = []
     for p in map(Path, paths):
         if p.is_dir():
             found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in SOURCE_SUFFIXES
                            and not f.name.startswith("."))
             if not found:
-                errors.append(f"{p}: no source files (*.txt) in this folder")
+                errors.append(Diagnostic.error("no-sources", "no source files (*.txt) in this folder", str(p)))
             files.extend(found)
         elif p.exists():
             files.append(p)
         else:
-            errors.append(f"{p}: no such file or folder")
+            errors.append(Diagnostic.error("missing-path", "no such file or folder", str(p)))
     return list(dict.fromkeys(files)), errors
 
 
 def _ontology_graphs() -> list[GraphData]:
     from rdflib import Graph
 
-    from .lexicon import ontology_path
-    from .namespaces import GRAPH_ONTOLOGY
+    from meihao_kg.extract.lexicon import ontology_path
+    from meihao_kg.graph.namespaces import GRAPH_ONTOLOGY
 
     g = Graph()
     for name in ("vocabulary.ttl", "concepts.ttl", "initiatives.ttl"):
@@ -116,11 +131,11 @@ def build_kg(
     the store is written and validated.
     """
     t0 = time.perf_counter()
-    from .curation import load_curation
+    from meihao_kg.graph.curation import load_curation
 
     root = store_path(store)
     files, errors = collect_sources(paths or [DEFAULT_SOURCES])
-    warnings: list[str] = []
+    warnings: list[Diagnostic] = []
     load_curation(curation)  # a malformed curation file is reported before any work
     fingerprint = build_fingerprint(curation)
     known = {} if force else _built_sources(root)
@@ -138,7 +153,7 @@ def build_kg(
     if progress is not None:
         progress("reading", 0, len(todo), "")
     results = _map(_extract_job, [(f, limit) for f in todo], workers)
-    for i, (f, (ex, error, warns)) in enumerate(zip(todo, results)):
+    for i, (f, (ex, error, warns)) in enumerate(zip(todo, results, strict=False)):
         if progress is not None:
             progress("reading", i + 1, len(todo), str(f))
         warnings.extend(warns)
@@ -150,7 +165,7 @@ def build_kg(
             extracted.append((f, ex))
     _refuse_duplicate_ids(extracted)
     if not extracted and unchanged:  # nothing new to write; errors (if any) are reported
-        return BuildReport(store=str(root), sources=(), errors=tuple(errors), warnings=tuple(warnings),
+        return BuildReport(store=str(root), sources=(), diagnostics=(*errors, *warnings),
                            triples=_count(root), seconds=time.perf_counter() - t0,
                            unchanged=tuple(unchanged), peak_memory_mib=_peak_memory_mib())
     if progress is not None:
@@ -161,12 +176,12 @@ def build_kg(
 
 
 def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | Path | None,
-                 fingerprint: str, errors: list[str], warnings: list[str], validate: bool,
+                 fingerprint: str, errors: list[Diagnostic], warnings: list[Diagnostic], validate: bool,
                  keep_invalid: bool, t0: float, workers: int,
                  unchanged: tuple[str, ...]) -> BuildReport:
     """Everything that reads or writes the store; runs under the build lock."""
-    from .build import source_graph_iri
-    from .namespaces import GRAPH_ASSERTED, GRAPH_INFERRED
+    from meihao_kg.graph.build import source_graph_iri
+    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED
 
     graphs: list[GraphData] = []
     inferred: list[bytes] = []
@@ -176,42 +191,40 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
     warnings.extend(identity_warnings)
     extracted = _resolve_across_sources(root, extracted)
     jobs = [(f, ex, str(curation) if curation else None, fingerprint) for f, ex in extracted]
-    for (f, ex), (nt, inf, subj, n) in zip(extracted, _map(_graph_job, jobs, workers)):
+    for (f, ex), (nt, inf, subj, n) in zip(extracted, _map(_graph_job, jobs, workers), strict=False):
         graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), nt))
         inferred.append(inf)
         subjects |= subj
         summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), n, ex.encoding))
     if not graphs:
-        raise InputError("; ".join(errors + [w for w in warnings if "no project" in w])
+        raise InputError("; ".join(str(d) for d in errors + [w for w in warnings if w.code == "no-projects"])
                          or "nothing to build")
 
     report = None
     if validate:  # the new data (with the ontology), in memory, before the store is touched
-        from .validate import validate_ntriples
+        from meihao_kg.graph.validate import validate_ntriples
 
         outgoing = {g.iri for g in graphs} | set(drop)
         context = _store_context(root, subjects, outgoing)
         report = validate_ntriples([g.ntriples for g in graphs] + [context])
         if not report.conforms and not keep_invalid:
-            exc = ValidationError(
+            raise ValidationError(
                 f"the new build does not conform to the shapes ({len(report.violations)} "
-                "violations); the previous store is unchanged", hint="see the report"
+                "violations); the previous store is unchanged", hint="see the report", report=report,
             )
-            exc.report = report  # type: ignore[attr-defined]
-            raise exc
     derived = [
         GraphData(str(GRAPH_ASSERTED), b"".join(g.ntriples for g in graphs), replace=False),
         GraphData(str(GRAPH_INFERRED), b"".join(inferred), replace=False),
     ]
 
     def prepare(new_store: Any, outgoing: list[str]) -> None:
-        from .derived import retract_sources
+        from meihao_kg.graph.derived import retract_sources
 
         retract_sources(new_store, outgoing)
 
     written = write_store(root, _ontology_graphs() + graphs + derived, drop=drop, prepare=prepare)
     return BuildReport(
-        store=str(root), sources=tuple(summaries), errors=tuple(errors), warnings=tuple(warnings),
+        store=str(root), sources=tuple(summaries), diagnostics=(*errors, *warnings),
         triples=written.quads, seconds=time.perf_counter() - t0, validation=report,
         kept_invalid=bool(report is not None and not report.conforms),
         unchanged=unchanged, peak_memory_mib=_peak_memory_mib(),
@@ -226,11 +239,11 @@ def build_fingerprint(curation: str | Path | None = None) -> str:
     files, and the curation file.  A change to any of them rebuilds every source."""
     import hashlib
 
-    from .curation import DEFAULT_CURATION
-    from .lexicon import ontology_path
+    from meihao_kg.extract.lexicon import ontology_path
+    from meihao_kg.graph.curation import DEFAULT_CURATION
 
     h = hashlib.sha256()
-    package = Path(__file__).resolve().parent
+    package = resources.package_dir()
     for f in sorted(package.rglob("*.py")):
         h.update(f.relative_to(package).as_posix().encode())
         h.update(f.read_bytes())
@@ -241,20 +254,19 @@ def build_fingerprint(curation: str | Path | None = None) -> str:
     cur = Path(curation) if curation else DEFAULT_CURATION
     if cur.exists():
         h.update(cur.read_bytes())
-    from . import __version__
+    from meihao_kg import __version__
 
     return f"meihao-kg {__version__} {h.hexdigest()[:16]}"
 
 
 def _built_sources(root: Path) -> dict[str, tuple[str, str, str]]:
     """doc id → (sha256, fingerprint, path) of the sources in the store."""
-    from .errors import StoreError
-    from .store import open_store
+    from meihao_kg.errors import StoreError
+    from meihao_kg.graph.namespaces import sparql
+    from meihao_kg.store.local import open_store
 
-    q = """PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
-    PREFIX dcterms: <http://purl.org/dc/terms/>
-    SELECT ?id ?sha ?fp ?path WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id ;
-      mh:sha256 ?sha ; mh:builtWith ?fp ; mh:sourcePath ?path }"""
+    q = sparql("""SELECT ?id ?sha ?fp ?path WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id ;
+      mh:sha256 ?sha ; mh:builtWith ?fp ; mh:sourcePath ?path }""")
     try:
         with open_store(root) as st:
             return {r["id"].value: (r["sha"].value, r["fp"].value, r["path"].value) for r in st.query(q)}
@@ -263,20 +275,20 @@ def _built_sources(root: Path) -> dict[str, tuple[str, str, str]]:
 
 
 def _count(root: Path) -> int:
-    from .store import open_store
+    from meihao_kg.store.local import open_store
 
     with open_store(root) as st:
         return len(st)
 
 
 def _doc_id(f: Path) -> str:
-    from .normalise import doc_id_for
+    from meihao_kg.text.normalise import doc_id_for
 
     return doc_id_for(f)
 
 
 def _display(f: Path) -> str:
-    from .normalise import display_path
+    from meihao_kg.text.normalise import display_path
 
     return display_path(f)
 
@@ -291,7 +303,7 @@ def _sha256(f: Path) -> str:
 
 
 def _max_bytes() -> int:
-    from .normalise import MAX_SOURCE_BYTES
+    from meihao_kg.text.normalise import MAX_SOURCE_BYTES
 
     return MAX_SOURCE_BYTES
 
@@ -310,13 +322,13 @@ def _workers(jobs: int | None, items: int) -> int:
 def _warm() -> None:
     """Load what every job needs (lexicon, gazetteer, ontology) once, before the workers are
     forked, so that they inherit it instead of each loading it again."""
-    from .gazetteer import provinces
-    from .lexicon import load_lexicon
-    from .ontology import _shared_ontology
+    from meihao_kg.extract.gazetteer import provinces
+    from meihao_kg.extract.lexicon import load_lexicon
+    from meihao_kg.graph.ontology import shared_ontology
 
     load_lexicon()
     provinces()
-    _shared_ontology()
+    shared_ontology()
 
 
 def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
@@ -331,19 +343,20 @@ def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
         return list(pool.map(fn, items, chunksize=max(1, len(items) // (workers * 8))))
 
 
-def _extract_job(args: tuple[Path, int]) -> tuple[Any, str | None, list[str]]:
+def _extract_job(args: tuple[Path, int]) -> tuple[Any, Diagnostic | None, list[Diagnostic]]:
     """Read and extract one source: (extraction, error, warnings)."""
-    from .extract import extract_project_sections
-    from .lexicon import load_lexicon
-    from .normalise import normalise, read_source
-    from .segment import segment
+    from meihao_kg.extract import extract_project_sections
+    from meihao_kg.extract.lexicon import load_lexicon
+    from meihao_kg.text.normalise import normalise, read_source
+    from meihao_kg.text.segment import segment
 
     f, limit = args
     try:
         src = read_source(f, max_bytes=limit)
     except InputError as exc:
-        return None, str(exc), []
-    warns = [f"{f}: read as {src.encoding}, not UTF-8"] if src.encoding != "utf-8" else []
+        return None, Diagnostic.error("unreadable", str(exc).removeprefix(f"{f}: "), str(f)), []
+    warns = ([Diagnostic.warning("encoding", f"read as {src.encoding}, not UTF-8", str(f))]
+             if src.encoding != "utf-8" else [])
     norm = normalise(src)  # the text stages, in order
     seg = segment(norm)
     ex = extract_project_sections(src, norm, seg, load_lexicon())
@@ -354,15 +367,15 @@ def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, s
     """One source's graph: (N-Triples, its inferences as N-Triples, its subjects, size)."""
     from rdflib import Literal, URIRef
 
-    from .build import build_graph, read_meta
-    from .curation import load_curation
-    from .iri import node
-    from .namespaces import ID, MH
-    from .validate import inferred_graph
+    from meihao_kg.graph import iri as mint
+    from meihao_kg.graph.build import build_graph, read_meta
+    from meihao_kg.graph.curation import load_curation
+    from meihao_kg.graph.namespaces import ID, MH
+    from meihao_kg.graph.validate import inferred_graph
 
     f, ex, curation, fingerprint = args
     g = build_graph(ex, read_meta(f))
-    g.add((node("source", ex.doc_id), MH.builtWith, Literal(fingerprint)))
+    g.add((mint.source(ex.doc_id), MH.builtWith, Literal(fingerprint)))
     decisions = load_curation(curation)
     if decisions is not None:
         g = decisions.apply(g, ex.doc_id)
@@ -378,15 +391,16 @@ def _peak_memory_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def _repeated_numbers(f: Path, ex: Any) -> list[str]:
+def _repeated_numbers(f: Path, ex: Any) -> list[Diagnostic]:
     """A showcase number given to more than one section of one file (an article pasted
     twice, or two instalments in one file) double-counts facts: say so."""
     seen: dict[int, int] = {}
     for p in ex.projects:
         if p.number is not None:
             seen[p.number] = seen.get(p.number, 0) + 1
-    return [f"{f}: project number {n} appears in {k} sections (the same article twice?); "
-            "facts are kept from each" for n, k in sorted(seen.items()) if k > 1]
+    return [Diagnostic.warning("repeated-number", f"project number {n} appears in {k} sections (the same "
+                               "article twice?); facts are kept from each", str(f))
+            for n, k in sorted(seen.items()) if k > 1]
 
 
 def _store_context(root: Path, subjects: set[str], outgoing: set[str]) -> bytes:
@@ -395,9 +409,9 @@ def _store_context(root: Path, subjects: set[str], outgoing: set[str]) -> bytes:
     context the new facts are validated in."""
     import pyoxigraph
 
-    from .errors import StoreError
-    from .namespaces import GRAPH_ASSERTED, ID
-    from .store import open_store
+    from meihao_kg.errors import StoreError
+    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, ID
+    from meihao_kg.store.local import open_store
 
     try:
         st = open_store(root)
@@ -440,32 +454,31 @@ def _refuse_duplicate_ids(extracted: list[tuple[Path, Any]]) -> None:
             )
 
 
-def _check_identities(root: Path, extracted: list[tuple[Path, Any]]) -> tuple[list[str], list[str]]:
+def _check_identities(root: Path, extracted: list[tuple[Path, Any]]) -> tuple[list[str], list[Diagnostic]]:
     """Compare the sources being built with those already in the store.
 
     Returns the source graphs to drop (renamed files) and warnings.  A different file that
     would replace an existing source of the same id while that source's file still exists
     is refused.
     """
-    from .build import source_graph_iri
-    from .errors import StoreError
-    from .store import open_store
+    from meihao_kg.errors import StoreError
+    from meihao_kg.graph.build import source_graph_iri
+    from meihao_kg.graph.namespaces import sparql
+    from meihao_kg.store.local import open_store
 
-    q = """PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
-    PREFIX dcterms: <http://purl.org/dc/terms/>
-    SELECT ?id ?path ?sha WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id .
-      OPTIONAL { ?s mh:sourcePath ?path } OPTIONAL { ?s mh:sha256 ?sha } }"""
+    q = sparql("""SELECT ?id ?path ?sha WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id .
+      OPTIONAL { ?s mh:sourcePath ?path } OPTIONAL { ?s mh:sha256 ?sha } }""")
     try:
         with open_store(root) as st:
             known = {r["id"].value: (r["path"].value if r["path"] else None,
                                      r["sha"].value if r["sha"] else None) for r in st.query(q)}
     except StoreError:
         return [], []
-    from .normalise import display_path
+    from meihao_kg.text.normalise import display_path
 
     building = {ex.doc_id for _, ex in extracted}
     drop: list[str] = []
-    warnings: list[str] = []
+    warnings: list[Diagnostic] = []
     for f, ex in extracted:
         here = display_path(f)
         old = known.get(ex.doc_id)
@@ -479,24 +492,27 @@ def _check_identities(root: Path, extracted: list[tuple[Path, Any]]) -> tuple[li
                     hint="rename the new file",
                 )
             if old_path and old_path != here:
-                warnings.append(f"{f}: replaces source {ex.doc_id!r}, built before from {old_path}")
+                warnings.append(Diagnostic.warning(
+                    "replaces-source", f"replaces source {ex.doc_id!r}, built before from {old_path}", str(f)))
         for other_id, (other_path, other_sha) in known.items():
             if other_id in building or other_sha != ex.sha256:
                 continue
             if other_path and not Path(other_path).exists():
                 drop.append(str(source_graph_iri(other_id)))
-                warnings.append(f"{f}: renamed from {other_path} (same content); source "
-                                f"{other_id!r} is now {ex.doc_id!r}")
+                warnings.append(Diagnostic.warning(
+                    "renamed-source", f"renamed from {other_path} (same content); source {other_id!r} is now "
+                    f"{ex.doc_id!r}", str(f)))
             else:
-                warnings.append(f"{f}: same content as source {other_id!r} ({other_path}); both kept")
+                warnings.append(Diagnostic.warning(
+                    "same-content", f"same content as source {other_id!r} ({other_path}); both kept", str(f)))
     return drop, warnings
 
 
 def _resolve_across_sources(root: Path, extracted: list[tuple[Path, Any]]) -> list[tuple[Path, Any]]:
     """One compound named differently in different sources gets one IRI (see crossref)."""
-    from .crossref import known_projects, resolve_projects
-    from .errors import StoreError
-    from .store import open_store
+    from meihao_kg.errors import StoreError
+    from meihao_kg.graph.crossref import known_projects, resolve_projects
+    from meihao_kg.store.local import open_store
 
     try:
         with open_store(root) as st:
@@ -504,4 +520,4 @@ def _resolve_across_sources(root: Path, extracted: list[tuple[Path, Any]]) -> li
     except StoreError:
         known = []
     resolved = resolve_projects([ex for _, ex in extracted], known)
-    return [(f, ex) for (f, _), ex in zip(extracted, resolved)]
+    return [(f, ex) for (f, _), ex in zip(extracted, resolved, strict=False)]

@@ -8,15 +8,16 @@ list) plugs in as another segmenter producing sections and another section extra
 
 from __future__ import annotations
 
-from ..lexicon import Lexicon, load_lexicon
-from ..models import Extraction
-from ..normalise import NormalisedText, SourceText, normalise
-from ..segment import Segmentation, segment
-from .campaign import campaign
-from .context import Ctx
-from .project import project
+from meihao_kg.diagnostics import Diagnostic
+from meihao_kg.extract.campaign import campaign
+from meihao_kg.extract.context import Ctx
+from meihao_kg.extract.lexicon import Lexicon, load_lexicon
+from meihao_kg.extract.project import project
+from meihao_kg.models import Extraction
+from meihao_kg.text.normalise import NormalisedText, SourceText, normalise
+from meihao_kg.text.segment import Segmentation, segment
 
-__all__ = ["extract", "extract_project_sections", "extract_source"]
+__all__ = ["extract_project_sections", "extract_source"]
 
 
 def extract_source(src: SourceText, lexicon: Lexicon | None = None) -> Extraction:
@@ -31,21 +32,25 @@ def extract_project_sections(src: SourceText, norm: NormalisedText, seg: Segment
     """The facts of a segmented series instalment."""
     ctx = Ctx(src, norm)
     projects = [project(ctx, sec, lex) for sec in seg.projects]
-    warnings: list[str] = []
+    warnings: list[Diagnostic] = []
+    where = src.path or src.doc_id
     if not projects:
-        warnings.append(f"{src.path or src.doc_id}: no project sections found (expected a "
-                        "number, a 'name:headline' line and 概况及亮点)")
+        warnings.append(Diagnostic.warning(
+            "no-projects", "no project sections found (expected a number, a 'name:headline' line and 概况及亮点)",
+            where))
     for a, b in norm.damaged:
         line = src.raw.count("\n", 0, a) + 1
-        warnings.append(f"{src.path or src.doc_id}:{line}: damaged text at characters {a}-{b} "
-                        f"({src.raw[a:b]!r}); facts overlapping it are flagged")
+        warnings.append(Diagnostic.warning(
+            "damaged-text", f"damaged text at characters {a}-{b} ({src.raw[a:b]!r}); facts overlapping it are flagged",
+            where, line))
     for pf in projects:
         for pl in pf.places:
             for text_form, full in pl.repaired:
-                where = pl.evidence.start if pl.evidence else 0
-                line = src.raw.count("\n", 0, where) + 1
-                warnings.append(f"{src.path or src.doc_id}:{line}: place name {text_form!r} is missing a "
-                                f"character; read as {full} (the only match in the gazetteer), flagged repaired")
+                at = pl.evidence.start if pl.evidence else 0
+                line = src.raw.count("\n", 0, at) + 1
+                warnings.append(Diagnostic.warning(
+                    "repaired-place", f"place name {text_form!r} is missing a character; read as {full} "
+                    "(the only match in the gazetteer), flagged repaired", where, line))
     name, cev, corgs = campaign(ctx, *seg.intro)
     title = None
     first_line = norm.text.strip().split("\n", 1)[0]
@@ -59,10 +64,3 @@ def extract_project_sections(src: SourceText, norm: NormalisedText, seg: Segment
         campaign_name=name, campaign_evidence=cev, projects=tuple(projects),
         new_types=tuple(new_types.values()), warnings=tuple(warnings),
     )
-
-
-def extract(path: str) -> Extraction:
-    """Read, normalise, segment and extract the source at ``path``."""
-    from ..normalise import read_source
-
-    return extract_source(read_source(path))
