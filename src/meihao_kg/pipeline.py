@@ -65,17 +65,10 @@ def collect_sources(paths: Sequence[str | Path]) -> tuple[list[Path], list[str]]
 
 
 def _ontology_graphs() -> list[GraphData]:
-    from rdflib import Graph
+    from meihao_kg.namespaces import GRAPH_ONTOLOGY
+    from meihao_kg.validate import _ontology_ntriples
 
-    from .lexicon import ontology_path
-    from .namespaces import GRAPH_ONTOLOGY
-
-    g = Graph()
-    for name in ("vocabulary.ttl", "concepts.ttl", "initiatives.ttl"):
-        path = ontology_path(name)
-        if path.exists():
-            g.parse(path, format="turtle")
-    return [GraphData(str(GRAPH_ONTOLOGY), g.serialize(format="nt", encoding="utf-8"))]
+    return [GraphData(str(GRAPH_ONTOLOGY), _ontology_ntriples())]  # parsed once per process
 
 
 def build_kg(
