@@ -26,8 +26,9 @@ from .lexicon import ontology_path
 from .models import Evidence, Extraction, InitiativeType, OrgMention, PlaceRef, ProjectFacts
 from .namespaces import CONCEPT, ID, MH, OA, ORG, PREFIXES, QUDT, SCHEMA, UNIT, WD
 from .normalise import display_path
+from .triples import TripleSet
 
-__all__ = ["build_graph", "source_graph_iri", "TYPE_CLASSES", "bind_prefixes"]
+__all__ = ["build_graph", "build_triples", "source_graph_iri", "TYPE_CLASSES", "bind_prefixes"]
 
 TYPE_CLASSES: dict[str, URIRef] = {
     "party-organization": MH.PartyOrganization,
@@ -91,8 +92,7 @@ def _zh(text: str) -> Literal:
 class _Builder:
     def __init__(self, ex: Extraction) -> None:
         self.ex = ex
-        self.g = Graph()
-        bind_prefixes(self.g)
+        self.g = TripleSet()  # an rdflib Graph costs most of a large build (see triples.py)
         self.doc = node("source", ex.doc_id)
 
     # -- evidence -------------------------------------------------------------------
@@ -505,6 +505,15 @@ def _date(iso: str) -> Literal:
 
 def build_graph(ex: Extraction, meta: dict[str, str] | None = None) -> Graph:
     """The triples of one source (to go into its named graph)."""
+    g = Graph()
+    bind_prefixes(g)
+    for t in build_triples(ex, meta):
+        g.add(t)
+    return g
+
+
+def build_triples(ex: Extraction, meta: dict[str, str] | None = None) -> TripleSet:
+    """The triples of :func:`build_graph` as a plain :class:`TripleSet` (the build's path)."""
     b = _Builder(ex)
     b.source(meta or {})
     campaign = b.campaign()

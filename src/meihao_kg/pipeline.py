@@ -178,12 +178,13 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
         raise InputError("; ".join(errors + [w for w in warnings if "no project" in w])
                          or "nothing to build")
 
+    fresh = _replaces_everything(root, {g.iri for g in graphs} | set(drop))
     report = None
     if validate:  # the new data (with the ontology), in memory, before the store is touched
         from .validate import validate_ntriples
 
         outgoing = {g.iri for g in graphs} | set(drop)
-        context = _store_context(root, subjects, outgoing)
+        context = b"" if fresh else _store_context(root, subjects, outgoing)
         report = validate_ntriples([g.ntriples for g in graphs] + [context])
         if not report.conforms and not keep_invalid:
             exc = ValidationError(
@@ -202,7 +203,8 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
 
         retract_sources(new_store, outgoing)
 
-    written = write_store(root, _ontology_graphs() + graphs + derived, drop=drop, prepare=prepare)
+    written = write_store(root, _ontology_graphs() + graphs + derived, drop=drop, prepare=prepare,
+                          fresh=fresh)
     return BuildReport(
         store=str(root), sources=tuple(summaries), errors=tuple(errors), warnings=tuple(warnings),
         triples=written.quads, seconds=time.perf_counter() - t0, validation=report,
@@ -345,24 +347,28 @@ def _extract_job(args: tuple[Path, int]) -> tuple[Any, str | None, list[str]]:
 
 def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, set[str], int]:
     """One source's graph: (N-Triples, its inferences as N-Triples, its subjects, size)."""
-    from rdflib import Literal, URIRef
+    from rdflib import Graph, Literal, URIRef
 
-    from .build import build_graph, read_meta
-    from .curation import load_curation
-    from .iri import node
-    from .namespaces import ID, MH
-    from .validate import inferred_graph
+    from meihao_kg.build import bind_prefixes, build_triples, read_meta
+    from meihao_kg.curation import load_curation
+    from meihao_kg.iri import node
+    from meihao_kg.namespaces import ID, MH
+    from meihao_kg.triples import TripleSet, ntriples
+    from meihao_kg.validate import inferred_triples
 
     f, ex, curation, fingerprint = args
-    g = build_graph(ex, read_meta(f))
+    g = build_triples(ex, read_meta(f))
     g.add((node("source", ex.doc_id), MH.builtWith, Literal(fingerprint)))
     decisions = load_curation(curation)
-    if decisions is not None:
-        g = decisions.apply(g, ex.doc_id)
+    if decisions is not None:  # curation edits an rdflib graph (rare; small)
+        rg = Graph()
+        bind_prefixes(rg)
+        for t in g:
+            rg.add(t)
+        g = TripleSet(decisions.apply(rg, ex.doc_id).triples((None, None, None)))
     base = str(ID[""])
     subjects = {str(s) for s in g.subjects() if isinstance(s, URIRef) and s.startswith(base)}
-    return (g.serialize(format="nt", encoding="utf-8"),
-            inferred_graph(g).serialize(format="nt", encoding="utf-8"), subjects, len(g))
+    return g.ntriples(), ntriples(inferred_triples(g)), subjects, len(g)
 
 
 def _peak_memory_mib() -> float:
@@ -419,6 +425,28 @@ def _store_context(root: Path, subjects: set[str], outgoing: set[str]) -> bytes:
     if not found:
         return b""
     return bytes(pyoxigraph.serialize(found, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"")
+
+
+def _replaces_everything(root: Path, replaced: set[str]) -> bool:
+    """Whether the build replaces every source graph of the store (``--force`` over the
+    whole folder): then the new database starts empty instead of retracting, quad by quad,
+    every fact of the old one.  Any graph this package does not write keeps the copy."""
+    import pyoxigraph
+
+    from meihao_kg.errors import StoreError
+    from meihao_kg.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, SOURCE_GRAPH_PREFIX
+    from meihao_kg.store import open_store
+
+    rebuilt = {str(GRAPH_ASSERTED), str(GRAPH_INFERRED), str(GRAPH_ONTOLOGY)}
+    try:
+        with open_store(root) as st:
+            present = [g.value for g in st.raw.named_graphs()]
+            if next(iter(st.raw.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())), None):
+                return False
+    except StoreError:
+        return False  # no store yet: nothing to copy either way
+    return all(g in replaced or g in rebuilt for g in present) and any(
+        g.startswith(SOURCE_GRAPH_PREFIX) for g in present)
 
 
 def _refuse_duplicate_ids(extracted: list[tuple[Path, Any]]) -> None:

@@ -345,6 +345,7 @@ def write_store(
     drop: Iterable[str] = (),
     prepare: Callable[[Any, list[str]], None] | None = None,
     check: Callable[[Any], None] | None = None,
+    fresh: bool = False,
 ) -> WrittenStore:
     """Write a new database: the current one minus ``drop`` and the replaced graphs, plus
     ``new_graphs``; then swap it in atomically.
@@ -354,6 +355,10 @@ def write_store(
     on the copy while the outgoing graphs are still in it; they are then dropped and the new
     graphs loaded; ``check(store)`` runs last.  Either raises to abort: the new database is
     deleted and the current one stays.  Returns the new database folder and its size.
+
+    With ``fresh`` the new database starts empty instead of as a copy (the caller replaces
+    everything the current one holds, as ``build --force`` of every source does): nothing
+    is copied, retracted or dropped.
     """
     import gc
 
@@ -369,15 +374,15 @@ def write_store(
     new_dir = root / f"db-{stamp}-{os.getpid()}-{time.monotonic_ns() % 100000}"
     store = None
     try:
-        if old_target is not None:
+        if old_target is not None and not fresh:
             old = pyoxigraph.Store.read_only(str(old_target))
             old.backup(str(new_dir))
             del old
         store = pyoxigraph.Store(str(new_dir))
         checkpoint("copied")
-        if prepare is not None:
+        if prepare is not None and not fresh:
             prepare(store, outgoing)
-        present = set(store.named_graphs())
+        present = set(store.named_graphs()) if not fresh else set()
         for iri in outgoing:
             node = pyoxigraph.NamedNode(iri)
             if node in present:

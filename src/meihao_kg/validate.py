@@ -104,7 +104,7 @@ class ValidationReport:
 # --------------------------------------------------------------------------- helpers
 
 
-def _triples(data: Graph) -> Iterator[Triple]:
+def _triples(data: Any) -> Iterator[Triple]:
     """All triples of a Graph, or of every graph in a Dataset (union)."""
     if isinstance(data, Dataset):
         for s, p, o, _ in data.quads((None, None, None, None)):
@@ -501,6 +501,16 @@ def inferred_graph(data: Graph | Dataset, *, ontology: Graph | None = None) -> G
         data: a Graph, or a Dataset (all its graphs).
         ontology: the schema to reason with; the meihao-kg ontology by default.
     """
+    out = _bind(Graph())
+    for triple in inferred_triples(data, ontology=ontology):
+        out.add(triple)
+    LOGGER.debug("inferred %d triples", len(out))
+    return out
+
+
+def inferred_triples(data: Any, *, ontology: Graph | None = None) -> set[Triple]:
+    """The triples of :func:`inferred_graph` as a set; ``data`` may be anything with
+    ``triples((None, None, None))`` (a Graph, a Dataset, a :class:`~meihao_kg.triples.TripleSet`)."""
     data_triples = set(_triples(data))
     schema_edges = (RDFS.subClassOf, RDFS.subPropertyOf, SKOS.broader)
     if ontology is None and not any(p in schema_edges for _, p, _ in data_triples):
@@ -532,9 +542,4 @@ def inferred_graph(data: Graph | Dataset, *, ontology: Graph | None = None) -> G
 
     new |= derived
     new -= every
-    out = _bind(Graph())
-    for triple in new:
-        if not isinstance(triple[0], Literal):
-            out.add(triple)
-    LOGGER.debug("inferred %d triples", len(out))
-    return out
+    return {t for t in new if not isinstance(t[0], Literal)}
