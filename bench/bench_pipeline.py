@@ -32,7 +32,7 @@ def big_article(target_bytes: int) -> str:
     size = len(intro.encode())
     while size < target_bytes:
         n += 1
-        chunk = re.sub(r"^(1[5-9])$", lambda m: str(n * 10 + int(m.group(1)) - 15), body, flags=re.M)
+        chunk = re.sub(r"^(1[5-9])$", lambda m, n=n: str(n * 10 + int(m.group(1)) - 15), body, flags=re.M)
         parts.append(chunk)
         size += len(chunk.encode())
     return "".join(parts)
@@ -53,8 +53,8 @@ def main() -> None:
     args = ap.parse_args()
 
     from meihao_kg.extract import extract_source
-    from meihao_kg.lexicon import load_lexicon
-    from meihao_kg.normalise import SourceText, to_simplified
+    from meihao_kg.extract.lexicon import load_lexicon
+    from meihao_kg.text.normalise import SourceText, to_simplified
 
     text = big_article(int(args.mb * 1_000_000))
     nbytes = len(text.encode())
@@ -70,10 +70,10 @@ def main() -> None:
     print(f"  baseline OpenCC t2s {t_base:8.3f} s   {nbytes / 1e6 / t_base:6.2f} MB/s")
     print(f"  ratio extract/baseline: {t_extract / t_base:.1f}x")
 
-    from meihao_kg.export import export_rdf
+    from meihao_kg.export.writers import export_rdf
     from meihao_kg.pipeline import build_kg
-    from meihao_kg.queries import find_query, run_query
-    from meihao_kg.store import open_store
+    from meihao_kg.query.saved import find_query, run_query
+    from meihao_kg.store.local import open_store
 
     with tempfile.TemporaryDirectory() as tmp:
         article = Path(tmp) / "big.txt"

@@ -71,8 +71,8 @@ def pct(values: list[float], p: float) -> float:
 
 
 def query_times(store: Path, runs: int) -> dict[str, dict[str, object]]:
-    from meihao_kg.queries import find_query, run_query
-    from meihao_kg.store import open_store
+    from meihao_kg.query.saved import find_query, run_query
+    from meihao_kg.store.local import open_store
 
     out: dict[str, dict[str, object]] = {}
     with open_store(store) as st:
@@ -98,8 +98,8 @@ def rdflib_times(ttl: Path, queries: dict[str, dict[str, object]], runs: int) ->
 
     from rdflib import Graph, Literal
 
-    from meihao_kg.queries import bind, find_query
-    from meihao_kg.store import open_store
+    from meihao_kg.query.saved import bind, find_query
+    from meihao_kg.store.local import open_store
 
     g = Graph()
     g.parse(ttl, format="turtle")

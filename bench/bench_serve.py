@@ -39,8 +39,8 @@ def pct(xs: list[float], p: float) -> float:
 
 
 def compare(local, remote, queries, params, repeat, how) -> None:  # type: ignore[no-untyped-def]
-    from meihao_kg.queries import run_query
-    from meihao_kg.remote import RemoteError
+    from meihao_kg.query.saved import run_query
+    from meihao_kg.store.remote import RemoteError
 
     print(f"\n1. saved queries, {repeat} runs each (ms); endpoint: {how}")
     print(f"   {'query':<24} {'rows':>6} {'local p50':>10} {'p95':>8} {'endpoint p50':>13} {'p95':>8} {'ratio':>6}")
@@ -85,8 +85,8 @@ def main() -> None:
     args = ap.parse_args()
 
     from meihao_kg.pipeline import build_kg
-    from meihao_kg.serve import Server
-    from meihao_kg.store import open_store
+    from meihao_kg.serve.server import Server
+    from meihao_kg.store.local import open_store
     from sparql_servers import free_port
 
     with tempfile.TemporaryDirectory() as tmp_s:
@@ -124,9 +124,9 @@ def run(server, local, store_dir, raw, params, args) -> None:  # type: ignore[no
     import pyoxigraph
 
     from meihao_kg.pipeline import build_kg
-    from meihao_kg.push import push_store
-    from meihao_kg.queries import list_queries
-    from meihao_kg.remote import EndpointStore
+    from meihao_kg.query.saved import list_queries
+    from meihao_kg.store.push import push_store
+    from meihao_kg.store.remote import EndpointStore
     from sparql_servers import oxigraph_server
 
     tmp = store_dir.parent

@@ -7,7 +7,7 @@ initiatives → shared initiative types, with tooltips and evidence quotes like 
 projection) and times
 
   (a) plain pyvis: ``Network(cdn_resources="in_line").from_nx(graph)`` + ``generate_html()``;
-  (b) ``meihao_kg.visualise.render_html`` (including layout, pinyin index and tooltips);
+  (b) ``meihao_kg.view.render.render_html`` (including layout, pinyin index and tooltips);
   (c) for the largest size: headless Chromium (``/usr/bin/chromium``, network blocked) from
       navigation start until the page has drawn (``window.mhDrawn``, set on vis-network's first
       ``afterDrawing`` event).
@@ -30,7 +30,7 @@ from pyvis.network import Network
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from meihao_kg.visualise import render_html, write_html
+from meihao_kg.view.render import render_html, write_html
 
 CHROMIUM = "/usr/bin/chromium"
 _SURNAMES = "沿海鉴筑金盛佳园首府和平锦绣华城阳光花园翠湖湾幸福里东方明珠滨江新城书香门第"
@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     # the default view's anchored layout (meihao-kg viz uses it up to 2,000 nodes)
-    from meihao_kg.viewdata import anchor_layout
+    from meihao_kg.view.viewdata import anchor_layout
 
     print(f"{'nodes':>7} {'anchor_layout':>14} {'vs render_html':>15}")
     for n, nn, _, _, to, *_ in rows:

@@ -192,10 +192,10 @@ class ToolProject:
 
 
 def _rows(store: Any, name: str, **params: str) -> list[dict[str, str]]:
-    from meihao_kg.queries import find_query, run_query
+    from meihao_kg.query.saved import find_query, run_query
 
     res = run_query(store, find_query(name), params or None)
-    return [dict(zip(res.columns, row)) for row in res.rows]
+    return [dict(zip(res.columns, row, strict=False)) for row in res.rows]
 
 
 def _select_vars(store: Any, sparql: str, names: tuple[str, ...]) -> list[dict[str, str]]:
@@ -424,7 +424,7 @@ def build_article(path: Path, workdir: Path) -> tuple[Any, str, bool | None]:
     """(store or None, error text, SHACL conforms)."""
     from meihao_kg.errors import MeihaoError, ValidationError
     from meihao_kg.pipeline import build_kg
-    from meihao_kg.store import open_store
+    from meihao_kg.store.local import open_store
 
     root = workdir / "kg"
     try:
@@ -448,7 +448,7 @@ def score_article(art: Path) -> ArticleResult:
         if store is not None:
             res.built = True
             tool = read_store(store)
-            from meihao_kg.normalise import read_source
+            from meihao_kg.text.normalise import read_source
 
             res.evidence_quotes, res.evidence_bad = evidence_mismatches(store, read_source(art / "input.txt").raw)
             res.evidence_checked = True

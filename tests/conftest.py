@@ -56,7 +56,7 @@ def seed_store_path(seed_build) -> Path:
 
 @pytest.fixture(scope="session")
 def seed_store(seed_store_path: Path):
-    from meihao_kg.store import open_store
+    from meihao_kg.store.local import open_store
 
     return open_store(seed_store_path)
 

@@ -77,7 +77,7 @@ _BUILDS: dict[str, Any] = {}
 def article_store(tmp_path_factory: pytest.TempPathFactory):
     """Build each case once per session; returns a function case -> open store."""
     from meihao_kg.pipeline import build_kg
-    from meihao_kg.store import open_store
+    from meihao_kg.store.local import open_store
 
     def get(case: str):
         if case not in _BUILDS:
@@ -96,13 +96,13 @@ def article_store(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _run(store, name: str, **params: str):
-    from meihao_kg.queries import find_query, run_query
+    from meihao_kg.query.saved import find_query, run_query
 
     try:
         res = run_query(store, find_query(name), params or None)
     except Exception as exc:  # noqa: BLE001
         pytest.fail(f"{name}({params}) raised {type(exc).__name__}: {exc}")
-    return [dict(zip(res.columns, row)) for row in res.rows]
+    return [dict(zip(res.columns, row, strict=False)) for row in res.rows]
 
 
 def _nfkc(s: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from meihao_kg.queries import display_width
+from meihao_kg.query.saved import display_width
 
 REPO = Path(__file__).resolve().parent.parent
 EXE = [sys.executable, "-m", "meihao_kg"]
@@ -81,8 +81,8 @@ def test_iri_flag_and_csv_keep_iris(run_cli, seed_store_path: Path) -> None:
 
 
 def test_short_ids_for_iri_columns_without_a_name() -> None:
-    from meihao_kg.queries import QueryResult
-    from meihao_kg.tables import readable_columns
+    from meihao_kg.query.saved import QueryResult
+    from meihao_kg.query.tables import readable_columns
 
     res = QueryResult(("initiative", "count", "project", "name"),
                       (("https://w3id.org/meihao-kg/concept/initiative/waste-sorting", "3",
@@ -187,7 +187,7 @@ def test_build_folds_warnings_and_verbose_lists_them(run_cli, seed_path: Path, t
 
 
 def test_fold_warnings_by_kind() -> None:
-    from meihao_kg.diagnostics import fold_warnings
+    from meihao_kg.query.hints import fold_warnings
 
     folded = fold_warnings([
         "a.txt:3: damaged text at characters 1-4 ('?x'); facts overlapping it are flagged",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from meihao_kg.pipeline import build_kg
-from meihao_kg.queries import find_query, run_query
-from meihao_kg.store import open_store
+from meihao_kg.query.saved import find_query, run_query
+from meihao_kg.store.local import open_store
 
 ARTICLE = """今天再看辽宁地区“美好家园”项目的新进展。
 辽 宁
@@ -74,7 +74,7 @@ def test_identity_is_name_and_place_and_conflicts_block_merges(tmp_path: Path, r
     assert len(projects) == 3, projects  # a and d are one; b conflicts; c is elsewhere
     # the leading city is not part of the name; the long form is an alias
     assert {r[1] for r in rows} == {"江城花园"}
-    r = run_cli("resolve", "--report", store=str(store))
+    r = run_cli("resolve", store=str(store))
     assert r.exit_code == 0, r.output
     out = r.stdout
     assert "户数 households: 800 ≠ 1200" in out or "户数 households: 1200 ≠ 800" in out

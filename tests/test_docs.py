@@ -87,3 +87,26 @@ def test_guide_commands_are_real(run_cli) -> None:
         for a in args[1:]:
             if a.startswith("-"):
                 assert a in known, (line, a)
+
+
+def test_readme_export_table_is_the_registry(run_cli) -> None:
+    """The README's table of export formats, ``export --help`` and the registry agree."""
+    from meihao_kg.export.formats import FORMATS
+
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("Export formats (`--format`)"):]
+    rows = re.findall(r"^\| `([a-z]+)` \| `(\.[a-z]+)` \| (.+?) \|$", table.split("\n\n", 2)[1], re.M)
+    assert rows == [(f.name, f.suffix, f.description) for f in FORMATS]
+    help_text = run_cli("export", "--help").output
+    for f in FORMATS:
+        assert f.name in help_text
+
+
+def test_every_registered_format_writes(run_cli, seed_store_path: Path, tmp_path: Path) -> None:
+    from meihao_kg.export.formats import FORMATS
+
+    for f in FORMATS:
+        out = tmp_path / f"kg{f.suffix}"
+        result = run_cli("export", "--format", f.name, "--out", str(out), store=seed_store_path)
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 1000, f.name

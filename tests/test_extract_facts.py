@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from meihao_kg.extract import extract_source
-from meihao_kg.normalise import SourceText
+from meihao_kg.text.normalise import SourceText
 
 HEAD = "自“加强物业管理 共建美好家园”活动开展以来，各地积极参与。\n江苏\n41\n南京·清凉雅居：老旧小区焕新\n概况及亮点\n"
 

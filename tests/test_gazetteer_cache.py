@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from meihao_kg import gazetteer_cache as gc
+from meihao_kg.extract import gazetteer_cache as gc
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def test_cache_path_that_is_a_file_is_not_an_error(tmp_path: Path) -> None:
     """The cache folder cannot be created (a file is in the way): the build still resolves places."""
     blocker = tmp_path / "blocker"
     blocker.write_text("not a folder", encoding="utf-8")
-    code = ("from meihao_kg.gazetteer import division_named, county_children;"
+    code = ("from meihao_kg.extract.gazetteer import division_named, county_children;"
             "d = division_named('和平区', '辽宁省'); print(d.code, len(county_children(d)) > 0)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "MEIHAO_KG_CACHE": str(blocker / "cache")})

@@ -21,8 +21,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import RDF, XSD
 
-from meihao_kg.build import bind_prefixes
-from meihao_kg.namespaces import ID, MH, ORG
+from meihao_kg.graph.build import bind_prefixes
+from meihao_kg.graph.namespaces import ID, MH, ORG
 
 GOLDEN = Path(__file__).parent / "golden" / "seed"
 SLUGS = {
@@ -36,7 +36,7 @@ SLUGS = {
 
 @pytest.fixture(scope="module")
 def seed_graph(seed_store) -> Graph:  # type: ignore[no-untyped-def]
-    from meihao_kg.export import store_dataset
+    from meihao_kg.export.writers import store_dataset
 
     ds = store_dataset(seed_store, inferred=False, ontology=False)
     g = Graph()

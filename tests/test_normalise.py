@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from meihao_kg.errors import InputError
-from meihao_kg.normalise import (
+from meihao_kg.text.normalise import (
     ANNOTATION_RE,
     SourceText,
     decode_bytes,

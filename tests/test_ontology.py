@@ -1,4 +1,4 @@
-"""Tests of the ontology files and of meihao_kg.ontology."""
+"""Tests of the ontology files and of meihao_kg.graph.ontology."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from meihao_kg.namespaces import CONCEPT, MH, ORG, UNIT
-from meihao_kg.ontology import (
+from meihao_kg.graph.namespaces import CONCEPT, MH, ORG, UNIT
+from meihao_kg.graph.ontology import (
     concept_schemes,
     ontology_dir,
     ontology_graph,

@@ -10,10 +10,10 @@ import pytest
 from rdflib import Graph
 
 from meihao_kg.errors import InputError, ValidationError
-from meihao_kg.export import export_rdf, store_info
+from meihao_kg.export.writers import export_rdf, store_info
 from meihao_kg.pipeline import build_kg
-from meihao_kg.queries import find_query, run_query
-from meihao_kg.store import open_store
+from meihao_kg.query.saved import find_query, run_query
+from meihao_kg.store.local import open_store
 
 ID = "https://w3id.org/meihao-kg/id/"
 SEED_GRAPH = ID + "graph/source/000_c1cc9ca213bfcef2"

@@ -1,4 +1,4 @@
-"""Tests of meihao_kg.projection: RDF → networkx projections, look-ups, layout and exports."""
+"""Tests of meihao_kg.view.projection: RDF → networkx projections, look-ups, layout and exports."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
-from meihao_kg.namespaces import CONCEPT, ID, MH, PREFIXES, RDF, RDFS, SKOS
-from meihao_kg.projection import (
+from meihao_kg.export.network import gexf_bytes, graphml_bytes
+from meihao_kg.graph.namespaces import CONCEPT, ID, MH, PREFIXES, RDF, RDFS, SKOS
+from meihao_kg.view.projection import (
     NodeNotFoundError,
     fast_layout,
     find_node,
@@ -19,8 +20,6 @@ from meihao_kg.projection import (
     result_to_graph,
     rows_to_graph,
     similarity_graph,
-    write_gexf,
-    write_graphml,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -232,7 +231,7 @@ def test_fast_layout_is_deterministic_and_complete(view) -> None:
 
 def test_write_graphml_and_gexf(view, tmp_path: Path) -> None:
     graphml = tmp_path / "kg.graphml"
-    write_graphml(view, graphml)
+    Path(graphml).write_bytes(graphml_bytes(view))
     text = graphml.read_text(encoding="utf-8")
     assert "沿海鉴筑" in text
     root = ET.parse(graphml).getroot()
@@ -243,9 +242,9 @@ def test_write_graphml_and_gexf(view, tmp_path: Path) -> None:
     assert len(root.findall(".//g:edge", ns)) == view.number_of_edges()
 
     gexf = tmp_path / "kg.gexf"
-    write_gexf(view, gexf)
+    Path(gexf).write_bytes(gexf_bytes(view))
     groot = ET.parse(gexf).getroot()
     labels = {n.get("label") for n in groot.iter() if n.tag.endswith("}node")}
     assert "沿海鉴筑" in labels
-    write_graphml(similarity_graph(_similarity_kg()), tmp_path / "sim.graphml")
+    Path(tmp_path / "sim.graphml").write_bytes(graphml_bytes(similarity_graph(_similarity_kg())))
     assert "举措t1、举措t2" in (tmp_path / "sim.graphml").read_text(encoding="utf-8")

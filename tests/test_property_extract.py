@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from meihao_kg.extract import extract_source
-from meihao_kg.lexicon import load_lexicon
+from meihao_kg.extract.lexicon import load_lexicon
 from meihao_kg.models import Evidence, Extraction
-from meihao_kg.normalise import SourceText
+from meihao_kg.text.normalise import SourceText
 
 ARTICLE = (Path(__file__).parent / "articles" / "simplified-fullwidth" / "input.txt").read_text(
     encoding="utf-8"

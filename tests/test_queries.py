@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from meihao_kg.errors import QueryError
-from meihao_kg.queries import (
+from meihao_kg.query.saved import (
     PARAM_KINDS,
     display_width,
     find_query,
@@ -273,7 +273,7 @@ def test_project_parameter_forms(seed_store, project: str) -> None:
 
 def test_indicator_filter_only(seed_store) -> None:
     res = q(seed_store, "indicators", indicator="fee-collection-rate")
-    assert sorted(zip(names(res), col(res, "value"))) == sorted(
+    assert sorted(zip(names(res), col(res, "value"), strict=False)) == sorted(
         [("和平之门上和府", "99"), ("银河城都荟", "97.25"), ("大华锦绣华城博雅园", "99.5"), ("沿海鉴筑", "96.3")]
     )
 
@@ -488,9 +488,9 @@ def test_table_aligns_by_display_width(seed_store) -> None:
     starts = [m.start() for m in re.finditer(r"-+", sep)]
     assert len(starts) == len(res.columns)
     total = display_width(sep)
-    for line, cells in [(header, res.columns), *zip(body, res.rows)]:
+    for line, cells in [(header, res.columns), *zip(body, res.rows, strict=False)]:
         assert display_width(line) <= total
-        for start, cell in zip(starts, cells):
+        for start, cell in zip(starts, cells, strict=False):
             w = 0
             idx = None
             for i, c in enumerate(line):

@@ -10,8 +10,8 @@ import re
 import pytest
 from rdflib import Dataset
 
-from meihao_kg.queries import bind, list_queries, run_query
-from meihao_kg.remote import _TOKEN_RE, inject_values
+from meihao_kg.query.saved import bind, list_queries, run_query
+from meihao_kg.store.remote import _TOKEN_RE, inject_values
 
 PARAMS = {
     "projects-by-initiative": {"initiative": "1+1+1"},

@@ -22,8 +22,8 @@ import pytest
 
 from meihao_kg.errors import InputError, QueryError
 from meihao_kg.pipeline import build_kg
-from meihao_kg.queries import find_query, list_queries, run_query
-from meihao_kg.store import open_store
+from meihao_kg.query.saved import find_query, list_queries, run_query
+from meihao_kg.store.local import open_store
 
 LIAONING = """今天再看辽宁地区“美好家园”项目的新进展。
 辽 宁
@@ -216,8 +216,8 @@ def test_cycles_of_builds_and_queries(store_copy: Path, articles: dict[str, Path
 
 _READER_LOOP = """
 import sys
-from meihao_kg.queries import find_query, run_query
-from meihao_kg.store import open_store
+from meihao_kg.query.saved import find_query, run_query
+from meihao_kg.store.local import open_store
 root, n = sys.argv[1], int(sys.argv[2])
 q = find_query("projects-in-place")
 for _ in range(n):

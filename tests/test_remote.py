@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from meihao_kg.queries import list_queries
-from meihao_kg.remote import EndpointStore, inject_values
+from meihao_kg.query.saved import list_queries
+from meihao_kg.store.remote import EndpointStore, inject_values
 from sparql_servers import AuthProxy, basic, oxigraph_server
 
 SEED_PROJECT = "大华锦绣华城博雅园"
@@ -132,7 +132,7 @@ def test_repush_of_one_source_replaces_exactly_its_graph(tmp_path: Path, store_c
             if g != src:
                 assert after[g] == before[g], g
         assert after[src] != before[src]
-        from meihao_kg.store import open_store
+        from meihao_kg.store.local import open_store
 
         assert after[src] == _graph(open_store(store_copy), src)
 
@@ -193,7 +193,7 @@ def test_server_that_refuses_writes(tmp_path: Path, store_copy: Path, run_cli) -
 
 
 def test_graph_store_url_guesses() -> None:
-    from meihao_kg.push import graph_store_url
+    from meihao_kg.store.push import graph_store_url
 
     assert graph_store_url("http://h:7878/query") == "http://h:7878/store"
     assert graph_store_url("http://h:3030/kg/sparql") == "http://h:3030/kg/data"

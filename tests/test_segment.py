@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from meihao_kg.normalise import SourceText, normalise
-from meihao_kg.segment import segment
+from meihao_kg.text.normalise import SourceText, normalise
+from meihao_kg.text.segment import segment
 
 INTRO = "自“加强物业管理 共建美好家园”活动开展以来,各地积极参与。今天一起看看辽宁地区“美好家园”项目。\n辽 宁\n"
 
@@ -35,7 +35,7 @@ def test_seed_sections(seed_raw: str) -> None:
         assert n.text[slice(*p.number_span)] == str(p.number)
         assert n.text[slice(*p.province_span)].replace(" ", "") == "辽宁"
         assert p.start < p.body_start < p.end
-    for a, b in zip(s.projects, s.projects[1:]):
+    for a, b in zip(s.projects, s.projects[1:], strict=False):
         assert a.end <= b.start
     assert s.projects[-1].end == len(n.text)
     # the intro is the campaign paragraph, before the province heading

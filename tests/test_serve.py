@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from meihao_kg.queries import list_queries
+from meihao_kg.query.saved import list_queries
 from sparql_servers import free_port, meihao_serve
 
 SEED_PROJECT = "大华锦绣华城博雅园"
@@ -56,7 +56,7 @@ def test_served_default_graph_is_not_the_union(served, monkeypatch) -> None:
     """The served default graph is not the union of every graph (which would repeat each
     fact once per source): saved queries name their dataset, plain queries get the asserted
     graph from the front."""
-    from meihao_kg.remote import EndpointStore
+    from meihao_kg.store.remote import EndpointStore
 
     url, _ = served
     monkeypatch.delenv("MEIHAO_KG_ENDPOINT_UNION", raising=False)
@@ -91,7 +91,7 @@ def test_query_timeout(seed_store_path: Path, run_cli, tmp_path: Path) -> None:
 
 
 def test_binds_loopback_by_default(run_cli) -> None:
-    from meihao_kg.serve import DEFAULT_BIND, Server, is_loopback
+    from meihao_kg.serve.server import DEFAULT_BIND, Server, is_loopback
 
     assert DEFAULT_BIND == "127.0.0.1:7878"
     assert "[default: 127.0.0.1:7878]" in run_cli("serve", "--help").stdout
@@ -103,7 +103,7 @@ def test_binds_loopback_by_default(run_cli) -> None:
 def test_ipv6_loopback(seed_store_path: Path) -> None:
     import socket
 
-    from meihao_kg.serve import Server
+    from meihao_kg.serve.server import Server
 
     try:
         with socket.socket(socket.AF_INET6) as s:
@@ -157,7 +157,7 @@ def test_no_store_is_one_line(run_cli, tmp_path: Path) -> None:
 
 
 def test_version_mismatch_refused(tmp_path: Path) -> None:
-    from meihao_kg.serve import ServeError, check_versions
+    from meihao_kg.serve.server import ServeError, check_versions
 
     fake = tmp_path / "oxigraph"
     fake.write_text("#!/bin/sh\necho oxigraph 0.4.11\n")
@@ -208,7 +208,7 @@ def _children(pid: int) -> dict[int, str]:
 def test_build_while_serving_is_picked_up(store_copy: Path, tmp_path: Path) -> None:
     """A build swaps ``current``; the address keeps answering, then answers from the new store."""
     from meihao_kg.pipeline import build_kg
-    from meihao_kg.serve import Server
+    from meihao_kg.serve.server import Server
     from test_remote import SECOND
 
     server = Server(store_copy, bind=f"127.0.0.1:{free_port()}", poll=0.1)

@@ -39,7 +39,7 @@ def browser() -> Iterator[Any]:
 
 
 def _serve(root: Path) -> Iterator[str]:
-    from meihao_kg.serve import Server
+    from meihao_kg.serve.server import Server
 
     server = Server(root, bind=f"127.0.0.1:{free_port()}")
     server.start()
@@ -104,7 +104,7 @@ def tab(browser: Any, site: str) -> Iterator[Tab]:
 
 
 def test_front_end_offline_lists_queries_with_titles(tab: Tab) -> None:
-    from meihao_kg.queries import list_queries
+    from meihao_kg.query.saved import list_queries
 
     titles = tab.page.locator("#queries h3 .zh").all_inner_texts()
     assert titles == [q.title_zh for q in list_queries()]

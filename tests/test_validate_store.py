@@ -15,8 +15,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from meihao_kg.cli import cli
-from meihao_kg.namespaces import CONCEPT, ID, MH, OA, QUDT, SCHEMA, UNIT
-from meihao_kg.store import GraphData, open_store, write_store
+from meihao_kg.graph.namespaces import CONCEPT, ID, MH, OA, QUDT, SCHEMA, UNIT
+from meihao_kg.store.local import GraphData, open_store, write_store
 
 SEED_DOC = "000_c1cc9ca213bfcef2"
 COMPOUND = ID["compound/210211/yan-hai-jian-zhu"]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from meihao_kg.export import store_dataset
-from meihao_kg.projection import project_graph
-from meihao_kg.viewdata import anchor_layout, enrich
+from meihao_kg.export.writers import store_dataset
+from meihao_kg.view.projection import project_graph
+from meihao_kg.view.viewdata import anchor_layout, enrich
 
 
 @pytest.fixture(scope="module")
@@ -79,17 +79,17 @@ def test_anchor_layout(seed_view_graph) -> None:
 
 
 def test_layout_needs_two_projects(seed_view_graph) -> None:
-    from meihao_kg.projection import neighbourhood
+    from meihao_kg.view.projection import neighbourhood
 
     G = neighbourhood(seed_view_graph, "红色物业", 0)
     assert anchor_layout(G) is None
 
 
 def test_exports_skip_panel_data(seed_view_graph, tmp_path: Path) -> None:
-    from meihao_kg.projection import write_graphml
+    from meihao_kg.export.network import graphml_bytes
 
     out = tmp_path / "g.graphml"
-    write_graphml(seed_view_graph, out)
+    out.write_bytes(graphml_bytes(seed_view_graph))
     text = out.read_text(encoding="utf-8")
     assert "沿海鉴筑" in text and "党建引领" in text  # facets are exported
     assert "kind_en" not in text and "jaccard" not in text  # panel records are not

@@ -1,4 +1,4 @@
-"""Tests of meihao_kg.visualise: one offline, UTF-8, injection-safe HTML file."""
+"""Tests of meihao_kg.view.render: one offline, UTF-8, injection-safe HTML file."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, Literal
 
-from meihao_kg.namespaces import ID, MH, RDF, RDFS
-from meihao_kg.projection import project_graph, similarity_graph
-from meihao_kg.visualise import render_html, wrap_label, write_html
+from meihao_kg.graph.namespaces import ID, MH, RDF, RDFS
+from meihao_kg.view.projection import project_graph, similarity_graph
+from meihao_kg.view.render import render_html, wrap_label, write_html
 
 DATA = Path(__file__).parent / "data"
 INJECTIONS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
@@ -48,7 +48,8 @@ def sample_html() -> str:
 
 
 def _script_json(html: str, name: str) -> object:
-    match = re.search(rf"var {name} = (.*?);\n", html)
+    """One of the data objects the page hands its script (``window.MEIHAO_VIEW``)."""
+    match = re.search(rf"^  {name.lower()}: (.*?),?$", html, re.M)
     assert match, name
     return json.loads(match.group(1))
 

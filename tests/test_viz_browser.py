@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from rdflib import Dataset, Graph
 
-from meihao_kg.projection import project_graph
-from meihao_kg.visualise import render_html, write_html
+from meihao_kg.view.projection import project_graph
+from meihao_kg.view.render import render_html, write_html
 
 CHROMIUM = Path("/usr/bin/chromium")
 DATA = Path(__file__).parent / "data"
@@ -212,7 +212,7 @@ def test_injection_runs_no_script(browser: Any, tmp_path: Path) -> None:
         assert view.dialogs == []
         assert view.errors == []
         assert view.js("document.images.length") == 0
-        assert view.js("document.scripts.length") == 2
+        assert view.js("document.scripts.length") == 3  # vis-network, the data, page.js: nothing injected
         assert view.outside == [] and view.failed == []  # <img src=x> fetched nothing
     finally:
         view.page.close()
@@ -285,7 +285,7 @@ def test_injected_project_name_runs_no_script(browser: Any, tmp_path: Path) -> N
         results = view.page.locator("#mh-results li").all_inner_texts()
         assert "<script>alert(1)</script>花园" in results  # shown literally
         assert view.js("window.__alerts") == [] and view.dialogs == []
-        assert view.js("document.scripts.length") == 2
+        assert view.js("document.scripts.length") == 3  # vis-network, the data, page.js: nothing injected
         assert view.outside == [] and view.failed == []
     finally:
         view.page.close()

@@ -19,12 +19,12 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .api import KG, Rows, View
-from .pipeline import build_kg  # light modules: heavy packages load when called
-from .store import open_store
+from meihao_kg.api import KG, Rows, View
+from meihao_kg.pipeline import build_kg  # light modules: heavy packages load when called
+from meihao_kg.store.local import open_store
 
 if TYPE_CHECKING:
-    from .queries import QueryResult
+    from meihao_kg.query.saved import QueryResult
 
 __version__ = "0.1.0"
 
@@ -34,7 +34,7 @@ __all__ = ["KG", "Rows", "View", "__version__", "build_kg", "open_store", "run_s
 def run_saved_query(
     name: str, params: Mapping[str, str] | None = None, *, store: str | os.PathLike[str] | None = None
 ) -> QueryResult:
-    """Run a saved query by name or path; returns a :class:`~meihao_kg.queries.QueryResult`."""
-    from .queries import find_query, run_query
+    """Run a saved query by name or path; returns a :class:`~meihao_kg.query.saved.QueryResult`."""
+    from meihao_kg.query.saved import find_query, run_query
 
     return run_query(open_store(store), find_query(name), dict(params or {}))

@@ -1,5 +1,5 @@
 """``python -m meihao_kg`` runs the command line."""
 
-from .cli import cli
+from meihao_kg.cli import cli
 
 cli()

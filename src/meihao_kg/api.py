@@ -23,22 +23,22 @@ from __future__ import annotations
 import dataclasses
 import html
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
-from .errors import QueryError, StoreError
-from .store import KGStore
+from meihao_kg.errors import QueryError, StoreError
+from meihao_kg.store.local import KGStore
 
 if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
     from rdflib import Dataset
 
-    from .explain import ExplainedFact
-    from .pipeline import BuildReport
-    from .queries import QueryResult
+    from meihao_kg.pipeline import BuildReport
+    from meihao_kg.query.explain import ExplainedFact
+    from meihao_kg.query.saved import QueryResult
 
 __all__ = [
     "KG",
@@ -243,7 +243,7 @@ class View:
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the page (UTF-8) and return its path."""
-        from .visualise import write_html
+        from meihao_kg.view.render import write_html
 
         return write_html(self.html, Path(path))
 
@@ -279,7 +279,7 @@ class KG:
         if endpoint is not None:
             raise StoreError(f"{endpoint}: reading a SPARQL endpoint is not available yet",
                              hint="open a store folder: KG.open('path/to/store')")
-        from .store import open_store, store_path
+        from meihao_kg.store.local import open_store, store_path
 
         return cls(open_store(store), location=str(store_path(store)))
 
@@ -305,7 +305,7 @@ class KG:
         curation: str | os.PathLike[str] | None = None,
     ) -> BuildReport:
         """Build like :meth:`build` and return the :class:`~meihao_kg.pipeline.BuildReport`."""
-        from .pipeline import build_kg
+        from meihao_kg.pipeline import build_kg
 
         return build_kg([Path(p) for p in paths] if paths else None,
                         store=None if store is None else Path(store), validate=validate,
@@ -330,8 +330,8 @@ class KG:
 
     def result(self, name_or_path: str | os.PathLike[str], params: Mapping[str, str] | None = None) -> QueryResult:
         """The raw result (string cells) of a saved query or ``.rq`` file."""
-        from .diagnostics import unmatched_params
-        from .queries import find_query, run_query
+        from meihao_kg.query.hints import unmatched_params
+        from meihao_kg.query.saved import find_query, run_query
 
         values = dict(params or {})
         res = run_query(self.store, find_query(str(name_or_path)), values)
@@ -349,7 +349,7 @@ class KG:
         project="沿海鉴筑")``.
         """
         res = self.result(name_or_path, {**(params or {}), **kwparams})
-        return Rows(res.columns, [dict(zip(res.columns, r)) for r in res.rows])
+        return Rows(res.columns, [dict(zip(res.columns, r, strict=False)) for r in res.rows])
 
     def sparql(self, text: str) -> Rows[dict[str, str]]:
         """Run SPARQL text (SELECT) against the graph; rows as dicts of strings."""
@@ -360,7 +360,7 @@ class KG:
             path.write_text(text, encoding="utf-8")
             return self.query(path)
 
-    def _typed(self, name: str, params: Mapping[str, str | None], make: Any) -> Any:
+    def _typed(self, name: str, params: Mapping[str, str | None], make: Callable[..., R]) -> Rows[R]:
         res = self.result(name, {k: v for k, v in params.items() if v is not None})
         return Rows(res.columns, [make(*r) for r in res.rows])
 
@@ -405,7 +405,7 @@ class KG:
 
     def explain(self, project: str, fact: str | None = None) -> list[ExplainedFact]:
         """A project's facts with quote, character span and sentence."""
-        from .explain import explain_project
+        from meihao_kg.query.explain import explain_project
 
         return explain_project(self.store, project, fact)
 
@@ -414,7 +414,7 @@ class KG:
     def graph(self, *, inferred: bool = True, ontology: bool = True) -> Dataset:
         """The whole graph as an rdflib Dataset (one named graph per source, ontology,
         inferred)."""
-        from .export import store_dataset
+        from meihao_kg.export.writers import store_dataset
 
         return store_dataset(self.store, inferred=inferred, ontology=ontology)  # type: ignore[arg-type]
 
@@ -424,7 +424,7 @@ class KG:
         initiative types; a ``MultiDiGraph``) or ``"similarity"`` (projects linked by the
         initiative types they share; edge ``weight``).  ``focus`` keeps a node's neighbourhood.
         """
-        from . import projection as proj
+        from meihao_kg.view import projection as proj
 
         ds = self.graph(inferred=False)
         if projection == "entities":
@@ -441,8 +441,8 @@ class KG:
              title: str | None = None, lang: Literal["zh", "en"] = "zh", height: str = "640px") -> View:
         """The interactive view of a projection; displays inline in Jupyter, ``.save(path)``
         writes the offline HTML file."""
-        from .viewdata import anchor_layout, attach_similar, enrich
-        from .visualise import render_html
+        from meihao_kg.view.render import render_html
+        from meihao_kg.view.viewdata import anchor_layout, attach_similar, enrich
 
         g = self.networkx(projection, focus=focus, depth=depth)
         positions = None

@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 import click
 from click.core import ParameterSource
 
-from .errors import MeihaoError
-from .store import DEFAULT_STORE, STORE_ENV
+from meihao_kg.errors import MeihaoError
+from meihao_kg.export.formats import FORMATS as EXPORT_FORMATS
+from meihao_kg.store.local import DEFAULT_STORE, STORE_ENV
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,7 +27,7 @@ STORE_HELP = f"Store folder (default: ./{DEFAULT_STORE}, or ${STORE_ENV})."
 
 def _store_option(f: F) -> F:
     return click.option("--store", "store", envvar=STORE_ENV, type=click.Path(file_okay=False),
-                        default=None, help=STORE_HELP)(f)  # type: ignore[return-value]
+                        default=None, help=STORE_HELP)(f)
 
 
 def _quiet_broken_pipe() -> None:
@@ -52,16 +53,16 @@ ENDPOINT_HELP = ("Read from this SPARQL 1.1 query endpoint instead of the local 
 
 def _endpoint_option(f: F) -> F:
     return click.option("--endpoint", "endpoint", envvar="MEIHAO_KG_ENDPOINT", default=None,
-                        metavar="URL", help=ENDPOINT_HELP)(f)  # type: ignore[return-value]
+                        metavar="URL", help=ENDPOINT_HELP)(f)
 
 
 def _open(store: str | None, endpoint: str | None) -> Any:
     """The local store, or the remote one when an endpoint is given."""
     if endpoint:
-        from .remote import EndpointStore
+        from meihao_kg.store.remote import EndpointStore
 
         return EndpointStore(endpoint)
-    from .store import open_store
+    from meihao_kg.store.local import open_store
 
     return open_store(store)
 
@@ -184,8 +185,8 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
       meihao-kg build data/raw/000_c1cc9ca213bfcef2.txt --store /tmp/kg
       meihao-kg build my-articles/ -v
     """
-    from .errors import ValidationError
-    from .pipeline import build_kg
+    from meihao_kg.errors import ValidationError
+    from meihao_kg.pipeline import build_kg
 
     progress = _build_progress(quiet=quiet, verbose=verbose)
     _WarningHandler.captured = []
@@ -195,7 +196,7 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
                           on_wait=_say_waiting, progress=progress, force=force, jobs=jobs,
                           max_source_bytes=int(max_source_size * 1048576) if max_source_size else None)
     except ValidationError as exc:
-        from .validate import report_text
+        from meihao_kg.graph.validate import report_text
 
         vr = getattr(exc, "report", None)
         if vr is not None:
@@ -207,7 +208,7 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
         logged, _WarningHandler.captured = _WarningHandler.captured or [], None
     warnings = list(dict.fromkeys([*logged, *report.warnings]))
     if not quiet:
-        from .diagnostics import fold_warnings
+        from meihao_kg.query.hints import fold_warnings
 
         if verbose:
             for w in warnings:
@@ -314,7 +315,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_
       meihao-kg query indicators -p project=沿海鑒筑 -p indicator=households
       meihao-kg query my-question.rq -p project=沿海鉴筑
     """
-    from .queries import find_query, format_result, list_queries, run_query
+    from meihao_kg.query.saved import find_query, format_result, list_queries, run_query
 
     if list_ or not name:
         for q in list_queries():
@@ -326,7 +327,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_
     st = _open(store, endpoint)
     result = run_query(st, q, values, allow_service=allow_service)
     if not result.rows and values:
-        from .diagnostics import unmatched_params
+        from meihao_kg.query.hints import unmatched_params
 
         problems = unmatched_params(st, values)
         if problems:
@@ -334,7 +335,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_
                 click.echo(_error_line(exc), err=True)
             sys.exit(1)
     if fmt == "table":
-        from .tables import render_table, terminal_width
+        from meihao_kg.query.tables import render_table, terminal_width
 
         tty = sys.stdout.isatty()
         click.echo(render_table(result, width=terminal_width(tty), color=tty, iris=iris), nl=False)
@@ -346,7 +347,8 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_
 
 @cli.command(short_help="Export as Turtle, JSON-LD, N-Quads and more, GraphML or GEXF.")
 @click.option("--format", "fmt", default="turtle", show_default=True,
-              type=click.Choice(["turtle", "nt", "jsonld", "trig", "nquads", "graphml", "gexf"]))
+              type=click.Choice([f.name for f in EXPORT_FORMATS]),
+              help="; ".join(f"{f.name}: {f.description}" for f in EXPORT_FORMATS) + ".")
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output file (default: standard output).")
 @click.option("--no-inferred", is_flag=True, help="Leave out the inferred graph.")
@@ -363,25 +365,10 @@ def export(fmt: str, out: Path | None, no_inferred: bool, no_ontology: bool, sto
       meihao-kg export --format turtle --out out/kg.ttl
       meihao-kg export --format graphml --out out/kg.graphml
     """
+    from meihao_kg.export.formats import export as export_store
 
     st = _open(store, endpoint)
-    if fmt in ("graphml", "gexf"):
-        if out is None:
-            raise click.UsageError(f"--format {fmt} needs --out FILE")
-        from .export import store_dataset
-        from .projection import project_graph, write_gexf, write_graphml
-
-        G = project_graph(store_dataset(st))
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "graphml":
-            write_graphml(G, out)
-        else:
-            write_gexf(G, out)
-        click.echo(f"wrote {out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges", err=True)
-        return
-    from .export import export_rdf
-
-    data = export_rdf(st, fmt, inferred=not no_inferred, ontology=not no_ontology)
+    data = export_store(st, fmt, inferred=not no_inferred, ontology=not no_ontology)
     if out is None:
         sys.stdout.buffer.write(data)
     else:
@@ -408,7 +395,7 @@ def info(fmt: str, store: str | None, endpoint: str | None = None) -> None:
     import dataclasses
     import json
 
-    from .export import store_info
+    from meihao_kg.export.writers import store_info
 
     i = store_info(_open(store, endpoint))
     if fmt == "json":
@@ -447,8 +434,8 @@ def validate(fmt: str, store: str | None, endpoint: str | None = None) -> None:
       meihao-kg validate --format json > report.json
     """
     try:
-        from .export import store_dataset
-        from .validate import report_json, report_text, report_turtle, validate_graph
+        from meihao_kg.export.writers import store_dataset
+        from meihao_kg.graph.validate import report_json, report_text, report_turtle, validate_graph
 
         report = validate_graph(store_dataset(_open(store, endpoint), inferred=False))
     except MeihaoError as exc:
@@ -485,13 +472,13 @@ def ontology(out: Path | None, store: str | None) -> None:
       meihao-kg ontology --markdown out/ontology.md
       meihao-kg ontology --store /tmp/kg
     """
-    from .ontology import reference_markdown
+    from meihao_kg.graph.ontology import reference_markdown
 
     graph = None
     from_env = click.get_current_context().get_parameter_source("store") == ParameterSource.ENVIRONMENT
     if store and not (from_env and not (Path(store) / "current").exists()):
-        from .ontology_store import stored_ontology
-        from .store import open_store
+        from meihao_kg.graph.ontology_store import stored_ontology
+        from meihao_kg.store.local import open_store
 
         with open_store(store) as st:
             graph = stored_ontology(st)
@@ -536,28 +523,28 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
       meihao-kg viz --similarity --out similar.html
       meihao-kg viz --query projects-by-initiative -p initiative=垃圾分类 --out ws.html
     """
-    from .export import store_dataset
-    from .visualise import render_html, write_html
+    from meihao_kg.export.writers import store_dataset
+    from meihao_kg.view.render import render_html, write_html
 
     st = _open(store, endpoint)
     ds = store_dataset(st, inferred=False)
-    from . import projection
+    from meihao_kg.view import projection as projection
 
     if query_name:
-        from .queries import find_query, run_query
+        from meihao_kg.query.saved import find_query, run_query
 
         q = find_query(query_name)
         res = run_query(st, q, _params(params))
-        G = projection.rows_to_graph([dict(zip(res.columns, r)) for r in res.rows], list(res.columns), g=ds)
+        G = projection.rows_to_graph([dict(zip(res.columns, r, strict=False)) for r in res.rows], list(res.columns), g=ds)
         title = f"{q.title_zh} ({', '.join(params) or q.name})"
     elif similarity:
-        from .viewdata import attach_similar
+        from meihao_kg.view.viewdata import attach_similar
 
         G = projection.similarity_graph(ds)
         attach_similar(G, G)
         title = "项目相似度:共享举措 | Projects by shared initiatives"
     else:
-        from .viewdata import enrich
+        from meihao_kg.view.viewdata import enrich
 
         G = projection.project_graph(ds)
         title = "美好家园知识图谱 | meihao-kg"
@@ -567,7 +554,7 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
         enrich(ds, G)
     positions = None
     if not query_name and not similarity:
-        from .viewdata import anchor_layout
+        from meihao_kg.view.viewdata import anchor_layout
 
         positions = anchor_layout(G) if G.number_of_nodes() <= 2000 else None
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -591,15 +578,15 @@ def explain(project: str, fact: str | None, store: str | None, endpoint: str | N
       meihao-kg explain 沿海鉴筑
       meihao-kg explain 金盛佳園首府 --fact 满意度
     """
-    from .explain import explain_project
+    from meihao_kg.query.explain import explain_project
 
     st = _open(store, endpoint)
     items = explain_project(st, project, fact)
     if fact and not items:
         import re
 
-        from .diagnostics import close_matches
-        from .errors import QueryError
+        from meihao_kg.errors import QueryError
+        from meihao_kg.query.hints import close_matches
 
         labels = sorted({re.split(r" = | \d|：", i.summary)[0].strip() for i in explain_project(st, project)})
         close = close_matches(fact, labels)
@@ -614,21 +601,20 @@ def explain(project: str, fact: str | None, store: str | None, endpoint: str | N
 # ----------------------------------------------------------------------------- resolve
 
 @cli.command(short_help="Entity merges and near-misses.")
-@click.option("--report", "show_report", is_flag=True, default=True, help="List merges and near-misses.")
 @_store_option
 @_errors
-def resolve(show_report: bool, store: str | None) -> None:
+def resolve(store: str | None) -> None:
     """Entity resolution report: entities merged under one IRI (with their aliases),
     near-misses that may be the same entity (to merge in data/curation.toml), cross-source
     merges of compounds with their reason, and conflicts that kept like-named compounds apart.
 
     \b
     Example:
-      meihao-kg resolve --report
+      meihao-kg resolve
       meihao-kg resolve --store /tmp/kg
     """
-    from .resolve import resolution_report
-    from .store import open_store
+    from meihao_kg.graph.resolve import resolution_report
+    from meihao_kg.store.local import open_store
 
     r = resolution_report(open_store(store))
     click.echo("merged (one node, several names):")
@@ -676,8 +662,8 @@ def serve(store: str | None, bind: str, timeout_s: int) -> None:
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' \\
            http://127.0.0.1:7878/query
     """
-    from .serve import Server, is_loopback
-    from .store import store_path
+    from meihao_kg.serve.server import Server, is_loopback
+    from meihao_kg.store.local import store_path
 
     server = Server(store_path(store), bind=bind, timeout_s=timeout_s)
     if not is_loopback(server.host):
@@ -725,8 +711,8 @@ def push(store: str | None, endpoint: str, graph_store: str | None, sources: tup
       meihao-kg push --endpoint http://localhost:3030/kg/sparql            # Fuseki
       meihao-kg push --endpoint http://localhost:7200/repositories/kg      # GraphDB
     """
-    from .push import push_store
-    from .store import open_store
+    from meihao_kg.store.local import open_store
+    from meihao_kg.store.push import push_store
 
     report = push_store(open_store(store), endpoint, graph_store=graph_store, graphs=graphs, sources=sources)
     for g in report.graphs:

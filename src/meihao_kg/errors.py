@@ -4,10 +4,8 @@ from __future__ import annotations
 
 __all__ = [
     "CurationError",
-    "ExtractionError",
     "InputError",
     "MeihaoError",
-    "NoProjectsWarning",
     "QueryError",
     "ShapeLoadError",
     "StoreError",
@@ -30,10 +28,6 @@ class MeihaoError(Exception):
 
 class InputError(MeihaoError):
     """A source file cannot be read: missing, empty, binary or in an unknown encoding."""
-
-
-class ExtractionError(MeihaoError):
-    """The extractor met text it cannot handle."""
 
 
 class StoreError(MeihaoError):
@@ -59,6 +53,3 @@ class ValidationError(MeihaoError):
 class CurationError(MeihaoError):
     """The curation file is malformed."""
 
-
-class NoProjectsWarning(UserWarning):
-    """A source was read but holds no project sections."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .gazetteer import Division
+from meihao_kg.extract.gazetteer import Division
 
 __all__ = [
     "DatedEvent",
@@ -102,7 +102,6 @@ class InitiativeFact:
     type: InitiativeType
     evidence: Evidence
     start_date: str | None = None
-    partners: tuple[str, ...] = ()  # org keys
 
 
 @dataclass(frozen=True)

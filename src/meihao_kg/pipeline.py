@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, ValidationError
-from .store import GraphData, build_lock, store_path, write_store
+from meihao_kg import resources
+from meihao_kg.errors import InputError, ValidationError
+from meihao_kg.store.local import GraphData, build_lock, store_path, write_store
 
 __all__ = ["BuildReport", "build_kg", "collect_sources", "DEFAULT_SOURCES"]
 
@@ -65,10 +66,10 @@ def collect_sources(paths: Sequence[str | Path]) -> tuple[list[Path], list[str]]
 
 
 def _ontology_graphs() -> list[GraphData]:
-    from meihao_kg.namespaces import GRAPH_ONTOLOGY
-    from meihao_kg.validate import _ontology_ntriples
+    from meihao_kg.graph.namespaces import GRAPH_ONTOLOGY
+    from meihao_kg.graph.validate import ontology_ntriples
 
-    return [GraphData(str(GRAPH_ONTOLOGY), _ontology_ntriples())]  # parsed once per process
+    return [GraphData(str(GRAPH_ONTOLOGY), ontology_ntriples())]  # parsed once per process
 
 
 def build_kg(
@@ -109,7 +110,7 @@ def build_kg(
     the store is written and validated.
     """
     t0 = time.perf_counter()
-    from .curation import load_curation
+    from meihao_kg.graph.curation import load_curation
 
     root = store_path(store)
     files, errors = collect_sources(paths or [DEFAULT_SOURCES])
@@ -131,7 +132,7 @@ def build_kg(
     if progress is not None:
         progress("reading", 0, len(todo), "")
     results = _map(_extract_job, [(f, limit) for f in todo], workers)
-    for i, (f, (ex, error, warns)) in enumerate(zip(todo, results)):
+    for i, (f, (ex, error, warns)) in enumerate(zip(todo, results, strict=False)):
         if progress is not None:
             progress("reading", i + 1, len(todo), str(f))
         warnings.extend(warns)
@@ -158,8 +159,8 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
                  keep_invalid: bool, t0: float, workers: int,
                  unchanged: tuple[str, ...]) -> BuildReport:
     """Everything that reads or writes the store; runs under the build lock."""
-    from .build import source_graph_iri
-    from .namespaces import GRAPH_ASSERTED, GRAPH_INFERRED
+    from meihao_kg.graph.build import source_graph_iri
+    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED
 
     graphs: list[GraphData] = []
     inferred: list[bytes] = []
@@ -169,7 +170,7 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
     warnings.extend(identity_warnings)
     extracted = _resolve_across_sources(root, extracted)
     jobs = [(f, ex, str(curation) if curation else None, fingerprint) for f, ex in extracted]
-    for (f, ex), (nt, inf, subj, n) in zip(extracted, _map(_graph_job, jobs, workers)):
+    for (f, ex), (nt, inf, subj, n) in zip(extracted, _map(_graph_job, jobs, workers), strict=False):
         graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), nt))
         inferred.append(inf)
         subjects |= subj
@@ -181,7 +182,7 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
     fresh = _replaces_everything(root, {g.iri for g in graphs} | set(drop))
     report = None
     if validate:  # the new data (with the ontology), in memory, before the store is touched
-        from .validate import validate_ntriples
+        from meihao_kg.graph.validate import validate_ntriples
 
         outgoing = {g.iri for g in graphs} | set(drop)
         context = b"" if fresh else _store_context(root, subjects, outgoing)
@@ -199,7 +200,7 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
     ]
 
     def prepare(new_store: Any, outgoing: list[str]) -> None:
-        from .derived import retract_sources
+        from meihao_kg.graph.derived import retract_sources
 
         retract_sources(new_store, outgoing)
 
@@ -221,11 +222,11 @@ def build_fingerprint(curation: str | Path | None = None) -> str:
     files, and the curation file.  A change to any of them rebuilds every source."""
     import hashlib
 
-    from .curation import DEFAULT_CURATION
-    from .lexicon import ontology_path
+    from meihao_kg.extract.lexicon import ontology_path
+    from meihao_kg.graph.curation import DEFAULT_CURATION
 
     h = hashlib.sha256()
-    package = Path(__file__).resolve().parent
+    package = resources.package_dir()
     for f in sorted(package.rglob("*.py")):
         h.update(f.relative_to(package).as_posix().encode())
         h.update(f.read_bytes())
@@ -236,20 +237,19 @@ def build_fingerprint(curation: str | Path | None = None) -> str:
     cur = Path(curation) if curation else DEFAULT_CURATION
     if cur.exists():
         h.update(cur.read_bytes())
-    from . import __version__
+    from meihao_kg import __version__
 
     return f"meihao-kg {__version__} {h.hexdigest()[:16]}"
 
 
 def _built_sources(root: Path) -> dict[str, tuple[str, str, str]]:
     """doc id → (sha256, fingerprint, path) of the sources in the store."""
-    from .errors import StoreError
-    from .store import open_store
+    from meihao_kg.errors import StoreError
+    from meihao_kg.graph.namespaces import sparql
+    from meihao_kg.store.local import open_store
 
-    q = """PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
-    PREFIX dcterms: <http://purl.org/dc/terms/>
-    SELECT ?id ?sha ?fp ?path WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id ;
-      mh:sha256 ?sha ; mh:builtWith ?fp ; mh:sourcePath ?path }"""
+    q = sparql("""SELECT ?id ?sha ?fp ?path WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id ;
+      mh:sha256 ?sha ; mh:builtWith ?fp ; mh:sourcePath ?path }""")
     try:
         with open_store(root) as st:
             return {r["id"].value: (r["sha"].value, r["fp"].value, r["path"].value) for r in st.query(q)}
@@ -258,20 +258,20 @@ def _built_sources(root: Path) -> dict[str, tuple[str, str, str]]:
 
 
 def _count(root: Path) -> int:
-    from .store import open_store
+    from meihao_kg.store.local import open_store
 
     with open_store(root) as st:
         return len(st)
 
 
 def _doc_id(f: Path) -> str:
-    from .normalise import doc_id_for
+    from meihao_kg.text.normalise import doc_id_for
 
     return doc_id_for(f)
 
 
 def _display(f: Path) -> str:
-    from .normalise import display_path
+    from meihao_kg.text.normalise import display_path
 
     return display_path(f)
 
@@ -286,7 +286,7 @@ def _sha256(f: Path) -> str:
 
 
 def _max_bytes() -> int:
-    from .normalise import MAX_SOURCE_BYTES
+    from meihao_kg.text.normalise import MAX_SOURCE_BYTES
 
     return MAX_SOURCE_BYTES
 
@@ -305,13 +305,13 @@ def _workers(jobs: int | None, items: int) -> int:
 def _warm() -> None:
     """Load what every job needs (lexicon, gazetteer, ontology) once, before the workers are
     forked, so that they inherit it instead of each loading it again."""
-    from .gazetteer import provinces
-    from .lexicon import load_lexicon
-    from .ontology import _shared_ontology
+    from meihao_kg.extract.gazetteer import provinces
+    from meihao_kg.extract.lexicon import load_lexicon
+    from meihao_kg.graph.ontology import shared_ontology
 
     load_lexicon()
     provinces()
-    _shared_ontology()
+    shared_ontology()
 
 
 def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
@@ -328,10 +328,10 @@ def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
 
 def _extract_job(args: tuple[Path, int]) -> tuple[Any, str | None, list[str]]:
     """Read and extract one source: (extraction, error, warnings)."""
-    from .extract import extract_project_sections
-    from .lexicon import load_lexicon
-    from .normalise import normalise, read_source
-    from .segment import segment
+    from meihao_kg.extract import extract_project_sections
+    from meihao_kg.extract.lexicon import load_lexicon
+    from meihao_kg.text.normalise import normalise, read_source
+    from meihao_kg.text.segment import segment
 
     f, limit = args
     try:
@@ -349,16 +349,16 @@ def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, s
     """One source's graph: (N-Triples, its inferences as N-Triples, its subjects, size)."""
     from rdflib import Graph, Literal, URIRef
 
-    from meihao_kg.build import bind_prefixes, build_triples, read_meta
-    from meihao_kg.curation import load_curation
-    from meihao_kg.iri import node
-    from meihao_kg.namespaces import ID, MH
-    from meihao_kg.triples import TripleSet, ntriples
-    from meihao_kg.validate import inferred_triples
+    from meihao_kg.graph import iri as mint
+    from meihao_kg.graph.build import bind_prefixes, build_triples, read_meta
+    from meihao_kg.graph.curation import load_curation
+    from meihao_kg.graph.namespaces import ID, MH
+    from meihao_kg.graph.triples import TripleSet, ntriples
+    from meihao_kg.graph.validate import inferred_triples
 
     f, ex, curation, fingerprint = args
     g = build_triples(ex, read_meta(f))
-    g.add((node("source", ex.doc_id), MH.builtWith, Literal(fingerprint)))
+    g.add((mint.source(ex.doc_id), MH.builtWith, Literal(fingerprint)))
     decisions = load_curation(curation)
     if decisions is not None:  # curation edits an rdflib graph (rare; small)
         rg = Graph()
@@ -394,9 +394,9 @@ def _store_context(root: Path, subjects: set[str], outgoing: set[str]) -> bytes:
     context the new facts are validated in."""
     import pyoxigraph
 
-    from .errors import StoreError
-    from .namespaces import GRAPH_ASSERTED, ID
-    from .store import open_store
+    from meihao_kg.errors import StoreError
+    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, ID
+    from meihao_kg.store.local import open_store
 
     try:
         st = open_store(root)
@@ -434,8 +434,8 @@ def _replaces_everything(root: Path, replaced: set[str]) -> bool:
     import pyoxigraph
 
     from meihao_kg.errors import StoreError
-    from meihao_kg.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, SOURCE_GRAPH_PREFIX
-    from meihao_kg.store import open_store
+    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, SOURCE_GRAPH_PREFIX
+    from meihao_kg.store.local import open_store
 
     rebuilt = {str(GRAPH_ASSERTED), str(GRAPH_INFERRED), str(GRAPH_ONTOLOGY)}
     try:
@@ -468,21 +468,20 @@ def _check_identities(root: Path, extracted: list[tuple[Path, Any]]) -> tuple[li
     would replace an existing source of the same id while that source's file still exists
     is refused.
     """
-    from .build import source_graph_iri
-    from .errors import StoreError
-    from .store import open_store
+    from meihao_kg.errors import StoreError
+    from meihao_kg.graph.build import source_graph_iri
+    from meihao_kg.graph.namespaces import sparql
+    from meihao_kg.store.local import open_store
 
-    q = """PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
-    PREFIX dcterms: <http://purl.org/dc/terms/>
-    SELECT ?id ?path ?sha WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id .
-      OPTIONAL { ?s mh:sourcePath ?path } OPTIONAL { ?s mh:sha256 ?sha } }"""
+    q = sparql("""SELECT ?id ?path ?sha WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id .
+      OPTIONAL { ?s mh:sourcePath ?path } OPTIONAL { ?s mh:sha256 ?sha } }""")
     try:
         with open_store(root) as st:
             known = {r["id"].value: (r["path"].value if r["path"] else None,
                                      r["sha"].value if r["sha"] else None) for r in st.query(q)}
     except StoreError:
         return [], []
-    from .normalise import display_path
+    from meihao_kg.text.normalise import display_path
 
     building = {ex.doc_id for _, ex in extracted}
     drop: list[str] = []
@@ -515,9 +514,9 @@ def _check_identities(root: Path, extracted: list[tuple[Path, Any]]) -> tuple[li
 
 def _resolve_across_sources(root: Path, extracted: list[tuple[Path, Any]]) -> list[tuple[Path, Any]]:
     """One compound named differently in different sources gets one IRI (see crossref)."""
-    from .crossref import known_projects, resolve_projects
-    from .errors import StoreError
-    from .store import open_store
+    from meihao_kg.errors import StoreError
+    from meihao_kg.graph.crossref import known_projects, resolve_projects
+    from meihao_kg.store.local import open_store
 
     try:
         with open_store(root) as st:
@@ -525,4 +524,4 @@ def _resolve_across_sources(root: Path, extracted: list[tuple[Path, Any]]) -> li
     except StoreError:
         known = []
     resolved = resolve_projects([ex for _, ex in extracted], known)
-    return [(f, ex) for (f, _), ex in zip(extracted, resolved)]
+    return [(f, ex) for (f, _), ex in zip(extracted, resolved, strict=False)]

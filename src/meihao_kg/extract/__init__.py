@@ -14,7 +14,7 @@ One module per kind of fact: :mod:`.context` (sentences, clauses, evidence), :mo
 
 from __future__ import annotations
 
-from .indicators import INDICATOR_RULES
-from .source import extract, extract_project_sections, extract_source
+from meihao_kg.extract.indicators import INDICATOR_RULES
+from meihao_kg.extract.source import extract_project_sections, extract_source
 
-__all__ = ["INDICATOR_RULES", "extract", "extract_project_sections", "extract_source"]
+__all__ = ["INDICATOR_RULES", "extract_project_sections", "extract_source"]

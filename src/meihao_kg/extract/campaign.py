@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..models import Evidence, OrgMention
-from .context import HAN, Ctx
+from meihao_kg.extract.context import HAN, Ctx
+from meihao_kg.models import Evidence, OrgMention
 
 
 def campaign(ctx: Ctx, lo: int, hi: int) -> tuple[str | None, Evidence | None, list[OrgMention]]:

@@ -7,15 +7,14 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from ..models import (
+from meihao_kg.models import (
     Evidence,
 )
-from ..normalise import NormalisedText, SourceText
+from meihao_kg.text.normalise import NormalisedText, SourceText
 
 HAN = r"\u4e00-\u9fff"
 SENT_END = "。!?;\n"
 CLAUSE_END = ",;。!?\n:"
-COMPOUND_SUFFIXES = ("小区", "项目", "园区", "社区")
 
 
 # --------------------------------------------------------------------------- context

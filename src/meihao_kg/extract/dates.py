@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from ..models import (
+from meihao_kg.extract.context import Ctx
+from meihao_kg.models import (
     DatedEvent,
 )
-from ..numbers import DATE_RE, parse_date
-from .context import Ctx
+from meihao_kg.text.numbers import DATE_RE, parse_date
 
 # --------------------------------------------------------------------------- events
 

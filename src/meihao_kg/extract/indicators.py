@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..models import (
+from meihao_kg.extract.context import Ctx
+from meihao_kg.models import (
     Observation,
 )
-from ..numbers import DATE_RE, NUM, parse_date, parse_number
-from .context import Ctx
+from meihao_kg.text.numbers import DATE_RE, NUM, parse_date, parse_number
 
 # --------------------------------------------------------------------------- indicators
 
@@ -286,7 +286,7 @@ def _respectively(ctx: Ctx, lo: int, hi: int, taken: list[tuple[int, int]]) -> l
             rules.append(rule)
         if any(r is None for r in rules):
             continue
-        for rule, (a, b, num, um) in zip(rules, nums):
+        for rule, (a, b, num, um) in zip(rules, nums, strict=False):
             assert rule is not None and um is not None
             unit = um.group("unit") or next((u.group("unit") for *_, u in nums if u and u.group("unit")), None)
             if rule.unit == "PERCENT" and unit not in ("%", "成"):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import bisect
 import re
 
-from ..lexicon import Lexicon
-from ..models import (
+from meihao_kg.extract.context import Ctx, contrasted
+from meihao_kg.extract.lexicon import Lexicon
+from meihao_kg.models import (
     InitiativeFact,
     InitiativeType,
 )
-from ..numbers import DATE_RE, parse_date
-from .context import Ctx, contrasted
+from meihao_kg.text.numbers import DATE_RE, parse_date
 
 # --------------------------------------------------------------------------- initiatives
 
@@ -56,8 +56,8 @@ def formula_label_en(formula: str) -> str:
 
 
 def _discovered_type(formula: str, wording: str) -> InitiativeType:
-    from ..iri import slugify
-    from ..namespaces import CONCEPT
+    from meihao_kg.graph import iri as mint
+    from meihao_kg.graph.iri import slugify
 
     if re.match(r"\d", formula):
         slug = "formula-" + formula.replace("+", "-").lower()
@@ -67,9 +67,9 @@ def _discovered_type(formula: str, wording: str) -> InitiativeType:
         notation = "X." + slug.removeprefix("formula-")
     label_en = formula_label_en(formula)
     label_zh = wording
-    return InitiativeType(slug=slug, iri=str(CONCEPT[f"initiative/{slug}"]), label_zh=label_zh,
+    return InitiativeType(slug=slug, iri=str(mint.concept("initiative", slug)), label_zh=label_zh,
                           label_en=label_en, mechanism=True, discovered=True,
-                          broader=str(CONCEPT["initiative/co-governance"]), notation=notation)
+                          broader=str(mint.concept("initiative", "co-governance")), notation=notation)
 
 
 def find_initiatives(ctx: Ctx, lo: int, hi: int, lex: Lexicon) -> tuple[list[InitiativeFact], dict[str, str]]:

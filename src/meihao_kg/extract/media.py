@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from ..models import (
+from meihao_kg.extract.context import Ctx, sentence_span
+from meihao_kg.models import (
     MediaReport,
     OrgMention,
 )
-from .context import Ctx, sentence_span
 
 
 def find_media(ctx: Ctx, lo: int, hi: int) -> tuple[list[OrgMention], list[MediaReport]]:

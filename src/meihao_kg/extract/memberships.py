@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..models import (
+from meihao_kg.extract.context import TOKEN_SPLIT, Ctx
+from meihao_kg.extract.orgkinds import actor_key
+from meihao_kg.models import (
     Membership,
 )
-from .context import TOKEN_SPLIT, Ctx
-from .orgkinds import actor_key
 
 # --------------------------------------------------------------------------- memberships
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .. import gazetteer as gz
-from ..models import (
+from meihao_kg.extract import gazetteer as gz
+from meihao_kg.extract.context import HAN, Ctx, contrasted
+from meihao_kg.models import (
     OrgMention,
     PlaceRef,
     Relation,
 )
-from .context import HAN, Ctx, contrasted
 
 # --------------------------------------------------------------------------- organisations
 

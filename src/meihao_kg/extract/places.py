@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from .. import gazetteer as gz
-from ..models import (
+from meihao_kg.extract import gazetteer as gz
+from meihao_kg.extract.context import HAN, Ctx
+from meihao_kg.models import (
     PlaceRef,
     Relation,
 )
-from ..segment import ProjectSection
-from .context import HAN, Ctx
+from meihao_kg.text.segment import ProjectSection
 
 # --------------------------------------------------------------------------- places
 
@@ -106,7 +106,7 @@ _COMMUNITY_START = re.compile(rf"[{HAN}]{{2,8}}?(?:社区|村)(?!委|民|党|居
 def find_places(ctx: Ctx, sec: ProjectSection, names: list[str]) -> tuple[list[PlaceRef], PlaceRef | None]:
     text = ctx.norm.text
     lo, hi = sec.body_start, sec.end
-    best: tuple[int, list[PlaceRef], PlaceRef | None] = (-1, [], None)
+    best: tuple[float, list[PlaceRef], PlaceRef | None] = (-1, [], None)
     rank = {"province": 0, "prefecture": 1, "county": 2, "township": 3, "community": 4}
     candidates: list[tuple[str, int, int]] = []
     for m in _ADDR_RE.finditer(text, lo, hi):
@@ -127,13 +127,13 @@ def find_places(ctx: Ctx, sec: ProjectSection, names: list[str]) -> tuple[list[P
         if not chain:
             continue
         first = chain[0]
-        r = rank.get(first.division.level if first.division and first.kind == "division" else "", 2)
+        r: float = rank.get(first.division.level if first.division and first.kind == "division" else "", 2)
         if first.kind == "zone":
-            r = rank.get(first.division.level if first.division else "", 1) + 0.5  # type: ignore[assignment]
+            r = rank.get(first.division.level if first.division else "", 1) + 0.5
         if address is not None:
-            r += 0.25  # type: ignore[assignment]
+            r += 0.25
         if r > best[0]:
-            best = (r, chain, address)  # type: ignore[assignment]
+            best = (r, chain, address)
     heading = gz.division_named(sec.city, sec.province) if sec.city else None
     if heading is not None and sec.city_span is not None and (
             not best[1] or not any(pl.division is not None and heading in pl.division.chain() for pl in best[1])):

@@ -5,8 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..lexicon import Lexicon
-from ..models import (
+from meihao_kg.extract.context import HAN, Ctx
+from meihao_kg.extract.dates import find_events
+from meihao_kg.extract.indicators import find_observations
+from meihao_kg.extract.initiatives import find_initiatives
+from meihao_kg.extract.lexicon import Lexicon
+from meihao_kg.extract.media import find_media
+from meihao_kg.extract.memberships import find_memberships
+from meihao_kg.extract.organisations import find_organisations, find_party_committees
+from meihao_kg.extract.orgkinds import kind
+from meihao_kg.extract.places import find_places, guided_by, named_subplaces
+from meihao_kg.extract.recognitions import find_recognitions
+from meihao_kg.models import (
     Evidence,
     Membership,
     OrgMention,
@@ -14,18 +24,8 @@ from ..models import (
     ProjectFacts,
     Relation,
 )
-from ..normalise import ANNOTATION_RE
-from ..segment import ProjectSection
-from .context import HAN, Ctx
-from .dates import find_events
-from .indicators import find_observations
-from .initiatives import find_initiatives
-from .media import find_media
-from .memberships import find_memberships
-from .organisations import find_organisations, find_party_committees
-from .orgkinds import kind
-from .places import find_places, guided_by, named_subplaces
-from .recognitions import find_recognitions
+from meihao_kg.text.normalise import ANNOTATION_RE
+from meihao_kg.text.segment import ProjectSection
 
 # --------------------------------------------------------------------------- projects
 
@@ -55,7 +55,7 @@ _LEADING_PLACE = re.compile(rf"^(?P<place>[{HAN}]{{2,6}}?(?:市|区|县))(?P<res
 def _without_leading_city(sec: ProjectSection) -> tuple[ProjectSection, str | None]:
     """"吉林市江城花园" → name 江城花园 with 吉林市 as the heading's place; the long form
     is kept as an alias."""
-    from .. import gazetteer as gz
+    from meihao_kg.extract import gazetteer as gz
 
     if sec.city:
         return sec, None
@@ -72,7 +72,7 @@ def _without_leading_city(sec: ProjectSection) -> tuple[ProjectSection, str | No
 
 
 def project(ctx: Ctx, sec: ProjectSection, lex: Lexicon) -> ProjectFacts:
-    from ..iri import slugify
+    from meihao_kg.graph.iri import slugify
 
     text = ctx.norm.text
     lo, hi = sec.body_start, sec.end

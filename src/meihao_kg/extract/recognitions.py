@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ..models import (
+from meihao_kg.extract.context import Ctx
+from meihao_kg.models import (
     Recognition,
 )
-from .context import Ctx
 
 # --------------------------------------------------------------------------- recognitions
 

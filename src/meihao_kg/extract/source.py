@@ -8,15 +8,15 @@ list) plugs in as another segmenter producing sections and another section extra
 
 from __future__ import annotations
 
-from ..lexicon import Lexicon, load_lexicon
-from ..models import Extraction
-from ..normalise import NormalisedText, SourceText, normalise
-from ..segment import Segmentation, segment
-from .campaign import campaign
-from .context import Ctx
-from .project import project
+from meihao_kg.extract.campaign import campaign
+from meihao_kg.extract.context import Ctx
+from meihao_kg.extract.lexicon import Lexicon, load_lexicon
+from meihao_kg.extract.project import project
+from meihao_kg.models import Extraction
+from meihao_kg.text.normalise import NormalisedText, SourceText, normalise
+from meihao_kg.text.segment import Segmentation, segment
 
-__all__ = ["extract", "extract_project_sections", "extract_source"]
+__all__ = ["extract_project_sections", "extract_source"]
 
 
 def extract_source(src: SourceText, lexicon: Lexicon | None = None) -> Extraction:
@@ -59,10 +59,3 @@ def extract_project_sections(src: SourceText, norm: NormalisedText, seg: Segment
         campaign_name=name, campaign_evidence=cev, projects=tuple(projects),
         new_types=tuple(new_types.values()), warnings=tuple(warnings),
     )
-
-
-def extract(path: str) -> Extraction:
-    """Read, normalise, segment and extract the source at ``path``."""
-    from ..normalise import read_source
-
-    return extract_source(read_source(path))

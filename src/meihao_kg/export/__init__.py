@@ -1,0 +1,1 @@
+"""Stage 8b: exports to standard RDF formats and network formats."""

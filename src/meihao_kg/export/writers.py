@@ -1,0 +1,158 @@
+"""Stage 8b: the store → standard RDF files (Turtle, N-Triples, JSON-LD, TriG, N-Quads) and
+the ``info`` summary.  The list of formats is :data:`meihao_kg.export.formats.FORMATS`.
+
+Exports are deterministic: the same sources give byte-identical output (no blank nodes are
+minted; N-Triples lines are sorted; rdflib's Turtle and TriG writers sort subjects and
+predicates).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import Dataset, Graph, URIRef
+
+from meihao_kg.errors import MeihaoError
+from meihao_kg.graph.build import bind_prefixes
+from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, sparql
+from meihao_kg.store.local import OxigraphStore
+
+__all__ = ["EXPORT_FORMATS", "StoreInfo", "export_rdf", "store_dataset", "store_info"]
+
+
+EXPORT_FORMATS = ("turtle", "nt", "jsonld", "trig", "nquads")
+INFERRED = URIRef(str(GRAPH_INFERRED))
+
+
+def store_dataset(store: OxigraphStore, *, inferred: bool = True, ontology: bool = True) -> Dataset:
+    """The store's named graphs as an rdflib Dataset (optionally without inferred/ontology).
+
+    The asserted graph is left out: it is the union of the source graphs, kept for queries.
+    """
+    ds = Dataset()
+    ds.parse(data=store.dump_nquads(), format="nquads")
+    for skip, iri in ((True, GRAPH_ASSERTED), (not inferred, INFERRED), (not ontology, GRAPH_ONTOLOGY)):
+        if skip:
+            ds.remove_graph(ds.graph(iri))
+    bind_prefixes(ds)
+    return ds
+
+
+def union_graph(ds: Dataset) -> Graph:
+    g = Graph()
+    bind_prefixes(g)
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        g.add((s, p, o))
+    return g
+
+
+def export_rdf(store: OxigraphStore, fmt: str = "turtle", *, inferred: bool = True,
+               ontology: bool = True) -> bytes:
+    """Serialise the store.  ``turtle``, ``nt`` and ``jsonld`` merge the named graphs;
+    ``trig`` and ``nquads`` keep them."""
+    if fmt not in EXPORT_FORMATS:
+        raise MeihaoError(f"unknown RDF export format {fmt!r}", hint=", ".join(EXPORT_FORMATS))
+    ds = store_dataset(store, inferred=inferred, ontology=ontology)
+    if fmt in ("trig", "nquads"):
+        if fmt == "nquads":
+            lines = sorted(set(ds.serialize(format="nquads", encoding="utf-8").decode("utf-8").splitlines()))
+            return ("\n".join(line for line in lines if line.strip()) + "\n").encode("utf-8")
+        return _trig(ds)
+    g = union_graph(ds)
+    if fmt == "nt":
+        lines = sorted(set(g.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()))
+        return ("\n".join(line for line in lines if line.strip()) + "\n").encode("utf-8")
+    if fmt == "jsonld":
+        return _canonical_jsonld(g.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1))
+    return g.serialize(format="turtle", encoding="utf-8")
+
+
+def _trig(ds: Dataset) -> bytes:
+    """TriG with the named graphs in IRI order, each written by the (sorted) Turtle writer,
+    so that the bytes do not depend on the order rdflib holds the graphs in."""
+    prefixes: dict[str, str] = {}
+    blocks: list[str] = []
+    for graph in sorted(ds.graphs(), key=lambda g: str(g.identifier)):
+        if not len(graph) or str(graph.identifier) == "urn:x-rdflib:default":
+            continue
+        g = Graph()
+        bind_prefixes(g)
+        for triple in graph:
+            g.add(triple)
+        body = []
+        for line in g.serialize(format="turtle").splitlines():
+            if line.startswith("@prefix"):
+                prefixes[line] = line
+            elif line.strip():
+                body.append("    " + line)
+            else:
+                body.append("")
+        blocks.append(f"<{graph.identifier}> {{\n" + "\n".join(body).rstrip() + "\n}\n")
+    return ("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
+
+
+def _canonical_jsonld(data: bytes) -> bytes:
+    """JSON-LD with nodes sorted by ``@id`` and every array of values sorted, so that the
+    bytes do not depend on the order rdflib happened to hold the triples in."""
+    import json
+
+    def key(v: Any) -> str:
+        return json.dumps(v, sort_keys=True, ensure_ascii=False)
+
+    def walk(v: Any, ordered: bool = False) -> Any:
+        if isinstance(v, dict):
+            return {k: walk(x, k == "@list") for k, x in v.items()}
+        if isinstance(v, list):  # an @list is an RDF collection: its order is meaning
+            items = [walk(x) for x in v]
+            return items if ordered else sorted(items, key=key)
+        return v
+
+    doc = walk(json.loads(data))
+    return (json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    store: str
+    sources: tuple[tuple[str, str, int], ...]  # (doc id, title, projects)
+    projects: int
+    quads: int
+    triples: int
+    graphs: tuple[str, ...]
+    classes: tuple[tuple[str, int], ...]
+
+
+def store_info(store: OxigraphStore) -> StoreInfo:
+    """Sources, projects, triples and instance counts by class (asserted types)."""
+    q_sources = sparql("""
+    SELECT ?id (SAMPLE(?t) AS ?title) (COUNT(DISTINCT ?p) AS ?n) WHERE {
+      ?s a mh:SourceDocument ; dcterms:identifier ?id .
+      OPTIONAL { ?s dcterms:title ?t }
+      OPTIONAL { ?p a mh:ShowcaseProject ; dcterms:source ?s }
+    } GROUP BY ?id ORDER BY ?id""")
+    sources = tuple((r["id"].value, r["title"].value if r["title"] else "", int(r["n"].value))
+                    for r in store.query(q_sources))
+    q_classes = sparql("""
+    SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {
+      GRAPH graph:asserted { ?s a ?c }
+    } GROUP BY ?c ORDER BY DESC(?n) ?c""")
+    counts: Counter[str] = Counter()
+    for r in store.query(q_classes):
+        counts[_curie(r["c"].value)] = int(r["n"].value)
+    triples = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")))
+    return StoreInfo(
+        store=str(store.root), sources=sources,
+        projects=counts.get("mh:ShowcaseProject", 0), quads=len(store),
+        triples=int(triples["n"].value), graphs=tuple(store.graphs()),
+        classes=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )
+
+
+def _curie(iri: str) -> str:
+    from meihao_kg.graph.namespaces import PREFIXES
+
+    best = max(((p, ns) for p, ns in PREFIXES.items() if iri.startswith(ns)), key=lambda x: len(x[1]),
+               default=None)
+    return f"{best[0]}:{iri[len(best[1]):]}" if best else iri

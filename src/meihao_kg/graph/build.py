@@ -1,0 +1,523 @@
+"""Stage 4: :class:`~meihao_kg.models.Extraction` → an rdflib graph under the ontology.
+
+Input: one source's extraction.  Output: the triples of that source, to be stored in its
+own named graph (:func:`source_graph_iri`).  Every fact node has ``mh:evidence`` pointing
+to an ``mh:EvidenceSpan`` whose selectors give the raw offsets and the verbatim quote;
+plain triples that extraction asserts (located in, approved by, guided by...) are also
+reified as ``mh:Assertion`` nodes carrying their evidence.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from meihao_kg.extract import gazetteer as gz
+from meihao_kg.extract.lexicon import ontology_path
+from meihao_kg.graph import iri as mint
+from meihao_kg.graph.iri import span_iri
+from meihao_kg.graph.namespaces import JIONLP_PAGE, MH, OA, ORG, PREFIXES, QUDT, SCHEMA, UNIT, WD
+from meihao_kg.graph.triples import TripleSet
+from meihao_kg.models import Evidence, Extraction, InitiativeType, OrgMention, PlaceRef, ProjectFacts
+from meihao_kg.text.normalise import display_path
+
+__all__ = ["build_graph", "build_triples", "source_graph_iri", "TYPE_CLASSES", "bind_prefixes"]
+
+TYPE_CLASSES: dict[str, URIRef] = {
+    "party-organization": MH.PartyOrganization,
+    "party-branch": MH.PartyBranch,
+    "general-party-branch": MH.GeneralPartyBranch,
+    "party-working-committee": MH.PartyWorkingCommittee,
+    "owners-committee": MH.OwnersCommittee,
+    "property-service-enterprise": MH.PropertyServiceEnterprise,
+    "property-service-unit": MH.PropertyServiceUnit,
+    "residents-committee": MH.ResidentsCommittee,
+    "government-agency": MH.GovernmentAgency,
+    "subdistrict-office": MH.SubdistrictOffice,
+    "police-station": MH.PoliceStation,
+    "fire-brigade": MH.FireBrigade,
+    "industry-association": MH.IndustryAssociation,
+    "coordination-body": MH.CoordinationBody,
+    "media-outlet": MH.MediaOutlet,
+    "community-party-committee": MH.CommunityPartyCommittee,
+    "owners-assembly": MH.OwnersAssembly,
+    "property-management-committee": MH.PropertyManagementCommittee,
+    "owners-self-management-committee": MH.OwnersSelfManagementCommittee,
+    "volunteer-team": MH.VolunteerTeam,
+    "partner-organisation": MH.PartnerOrganisation,
+}
+_UNITS = {"M2": UNIT.M2, "PERCENT": UNIT.PERCENT, "NUM": UNIT.NUM, "CCY_CNY": UNIT.CCY_CNY, "MIN": UNIT.MIN}
+_DATE_TYPES = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}
+_RECOGNITION_LEVELS = {"provincial": "province", "municipal": "prefecture", "district": "county",
+                       "county": "county", "subdistrict": "township"}
+_GENERIC_ZONE = re.compile(r"^(?:高新技术产业开发区|高新园区|高新区|经济技术开发区|经开区|开发区|工业园区|新区|园区|保税区)$")
+_LEVEL_SUFFIX = {"county": ("县", "区", "市"), "prefecture": ("市",), "province": ("省",)}
+
+
+def bind_prefixes(g: Graph) -> None:
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+
+
+def _fact_key(*parts: object) -> str:
+    """A short, stable key for a fact's content (the same statement gives the same key)."""
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def source_graph_iri(doc_id: str) -> URIRef:
+    return mint.source_graph(doc_id)
+
+
+@lru_cache(maxsize=1)
+def _wikidata() -> dict[str, str]:
+    path = ontology_path("places-wikidata.csv")
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as fh:
+        return {r["code"]: r["wikidata"] for r in csv.DictReader(fh) if r.get("wikidata")}
+
+
+def _zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+class _Builder:
+    def __init__(self, ex: Extraction) -> None:
+        self.ex = ex
+        self.g = TripleSet()  # an rdflib Graph costs most of a large build (see triples.py)
+        self.doc = mint.source(ex.doc_id)
+
+    # -- evidence -------------------------------------------------------------------
+    def evidence(self, subject: URIRef, ev: Evidence | None) -> None:
+        if ev is None:
+            return
+        span = span_iri(ev.doc_id, ev.start, ev.end)
+        g = self.g
+        g.add((subject, MH.evidence, span))
+        if (span, RDF.type, MH.EvidenceSpan) in g:
+            return
+        pos = mint.selector(span, "position")
+        quote = mint.selector(span, "quote")
+        g.add((span, RDF.type, MH.EvidenceSpan))
+        g.add((span, OA.hasSource, self.doc))
+        g.add((span, OA.hasSelector, pos))
+        g.add((span, OA.hasSelector, quote))
+        g.add((span, MH.normalizedQuote, _zh(ev.normalized)))
+        g.add((span, MH.sentence, _zh(ev.sentence)))
+        g.add((span, MH.sentenceIndex, Literal(ev.sentence_index)))
+        if ev.damaged:
+            g.add((span, MH.textQuality, mint.concept("quality", "damaged")))
+        g.add((pos, RDF.type, OA.TextPositionSelector))
+        g.add((pos, OA.start, Literal(ev.start)))
+        g.add((pos, OA.end, Literal(ev.end)))
+        raw = self.ex.raw
+        g.add((quote, RDF.type, OA.TextQuoteSelector))
+        g.add((quote, OA.exact, Literal(ev.quote)))
+        g.add((quote, OA.prefix, Literal(raw[max(0, ev.start - 16): ev.start])))
+        g.add((quote, OA.suffix, Literal(raw[ev.end: ev.end + 16])))
+
+    def assertion(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence | None) -> URIRef | None:
+        """Add ``s p o`` and a reified ``mh:Assertion`` carrying its evidence."""
+        self.g.add((s, p, o))
+        if ev is None:
+            return None
+        digest = hashlib.sha1(f"{s} {p} {o} {ev.doc_id}-{ev.start}".encode()).hexdigest()[:16]
+        a = mint.assertion(digest)
+        self.g.add((a, RDF.type, MH.Assertion))
+        self.g.add((a, RDF.subject, s))
+        self.g.add((a, RDF.predicate, p))
+        self.g.add((a, RDF.object, o))
+        self.evidence(a, ev)
+        return a
+
+    # -- source ---------------------------------------------------------------------
+    def source(self, meta: dict[str, str]) -> None:
+        g, ex, doc = self.g, self.ex, self.doc
+        g.add((doc, RDF.type, MH.SourceDocument))
+        g.add((doc, DCTERMS.identifier, Literal(ex.doc_id)))
+        title = meta.get("title") or ex.title
+        if title:
+            g.add((doc, DCTERMS.title, _zh(title)))
+        for key, prop in (("origin", DCTERMS.source), ("provenance", DCTERMS.provenance),
+                          ("description", DCTERMS.description), ("publisher", DCTERMS.publisher)):
+            if meta.get(key):
+                g.add((doc, prop, Literal(meta[key])))
+        lang = "zh-Hant" if ex.raw and _mostly_traditional(ex.raw) else "zh-Hans"
+        g.add((doc, DCTERMS.language, Literal(lang)))
+        g.add((doc, DCTERMS.format, Literal("text/plain")))
+        g.add((doc, MH.sha256, Literal(ex.sha256)))
+        if ex.path:
+            g.add((doc, MH.sourcePath, Literal(display_path(Path(ex.path)))))
+        g.add((doc, DCAT.byteSize, Literal(ex.byte_size, datatype=XSD.nonNegativeInteger)))
+        g.add((doc, SCHEMA.encodingFormat, Literal(ex.encoding)))
+        g.add((doc, SCHEMA.text, Literal(ex.raw)))
+        for a, b in ex.damaged:
+            sel = mint.damaged_range(ex.doc_id, a, b)
+            g.add((doc, MH.damagedRange, sel))
+            g.add((sel, RDF.type, OA.TextPositionSelector))
+            g.add((sel, OA.start, Literal(a)))
+            g.add((sel, OA.end, Literal(b)))
+            g.add((sel, MH.textQuality, mint.concept("quality", "damaged")))
+
+    # -- places ---------------------------------------------------------------------
+    def division(self, d: gz.Division) -> URIRef:
+        g = self.g
+        if d.code:
+            iri = mint.division(d.code)
+        else:
+            parent = d.parent
+            assert parent is not None
+            iri = mint.child(self.division(parent), d.name)
+        if (iri, RDF.type, MH.AdministrativeDivision) in g:
+            return iri
+        g.add((iri, RDF.type, MH.AdministrativeDivision))
+        g.add((iri, RDFS.label, _zh(d.name)))
+        g.add((iri, SCHEMA.name, _zh(d.name)))
+        g.add((iri, MH.adminLevel, mint.concept("admin-level", d.level)))
+        for key in self._place_keys(d.name, d.alias, d.level):
+            g.add((iri, MH.lexicalKey, Literal(key)))
+        if d.alias and d.alias != d.name:
+            g.add((iri, SKOS.altLabel, _zh(d.alias)))
+        if d.code:
+            g.add((iri, MH.divisionCode, Literal(d.code)))
+            qid = _wikidata().get(d.code)
+            if qid:
+                g.add((iri, SCHEMA.sameAs, WD[qid]))
+        if d.parent is not None:
+            g.add((iri, SCHEMA.containedInPlace, self.division(d.parent)))
+        g.add((iri, PROV.wasDerivedFrom, self.gazetteer()))
+        return iri
+
+    def gazetteer(self) -> URIRef:
+        """The gazetteer the divisions come from, with its version."""
+        version = gz.gazetteer_version()
+        iri = mint.gazetteer(version)
+        if (iri, RDF.type, PROV.Entity) not in self.g:
+            self.g.add((iri, RDF.type, PROV.Entity))
+            self.g.add((iri, RDFS.label, Literal(gz.GAZETTEER_SOURCE, lang="en")))
+            self.g.add((iri, SCHEMA.version, Literal(version)))
+            self.g.add((iri, DCTERMS.source, JIONLP_PAGE))
+        return iri
+
+    @staticmethod
+    def _place_keys(name: str, alias: str | None, level: str) -> set[str]:
+        short = alias or gz.strip_suffix(name)
+        keys = {name, gz.strip_suffix(name), short}
+        keys.update(short + s for s in _LEVEL_SUFFIX.get(level, ()))
+        return {k for k in keys if k}
+
+    def place(self, p: PlaceRef) -> URIRef:
+        g = self.g
+        if p.kind == "division" and p.division is not None:
+            return self.division(p.division)
+        parent = self.division(p.division) if p.division is not None else None
+        iri = mint.child(parent if parent is not None else mint.division(), p.name)
+        cls = MH.FunctionalZone if p.kind == "zone" else SCHEMA.Place
+        label = p.name
+        keys = self._place_keys(p.name, None, "")
+        if p.kind == "zone" and p.division is not None:
+            short = p.division.alias or gz.strip_suffix(p.division.name)
+            if _GENERIC_ZONE.match(p.name):
+                label = short + p.name  # 工业园区 → 苏州工业园区
+            if not p.name.startswith(short):
+                keys |= {short + p.name, p.division.name + p.name}
+        g.add((iri, RDF.type, cls))
+        g.add((iri, RDFS.label, _zh(label)))
+        g.add((iri, SCHEMA.name, _zh(label)))
+        if label != p.name:
+            g.add((iri, SKOS.altLabel, _zh(p.name)))
+        for key in keys:
+            g.add((iri, MH.lexicalKey, Literal(key)))
+        if parent is not None:
+            g.add((iri, SCHEMA.containedInPlace, parent))
+        self.evidence(iri, p.evidence)
+        return iri
+
+    # -- organisations --------------------------------------------------------------
+    def org_iri(self, key: str, scope: str, place: URIRef | None = None) -> URIRef:
+        return mint.org(key, scope, place)
+
+    def org(self, o: OrgMention, scope: str, project_name: str | None) -> URIRef:
+        g = self.g
+        place_iri = self.place(o.place) if o.place is not None else None
+        iri = self.org_iri(o.key, scope, place_iri)
+        g.add((iri, RDF.type, TYPE_CLASSES.get(o.type_code, ORG.Organization)))
+        label = o.label
+        kind = o.key.split("/", 1)[0]
+        if project_name and kind == "compound":
+            label = project_name + o.label.removeprefix("小区")
+        elif project_name and kind == "community":
+            label = f"{project_name}所在社区{o.label.removeprefix('社区')}"
+        elif project_name and kind == "local":
+            label = f"{project_name}辖区{o.label}"
+        if (iri, RDFS.label, None) not in g:
+            g.add((iri, RDFS.label, _zh(label)))
+            g.add((iri, SCHEMA.name, _zh(label)))
+        for alias in (o.label, *o.aliases):
+            if alias != label:
+                g.add((iri, SKOS.altLabel, _zh(alias)))
+        if place_iri is not None:
+            self.assertion(iri, ORG.hasSite if o.type_code != "party-working-committee" else SCHEMA.areaServed,
+                           place_iri, o.evidence)
+        self.evidence(iri, o.evidence)
+        return iri
+
+    # -- projects -------------------------------------------------------------------
+    def project(self, p: ProjectFacts, campaign: URIRef | None) -> None:
+        g = self.g
+        coded = next((q.division.county_or_above() for q in p.places if q.division), None)
+        scope = coded.code if coded and coded.code else "cn"
+        proj = mint.project(scope, p.slug)
+        cslug = p.compound_slug or p.slug
+        comp = mint.compound(scope, cslug)
+        g.add((proj, RDF.type, MH.ShowcaseProject))
+        g.add((proj, RDFS.label, _zh(p.name)))
+        g.add((proj, SCHEMA.name, _zh(p.name)))
+        if p.source_name and p.source_name != p.name:
+            g.add((proj, SCHEMA.alternateName, Literal(p.source_name, lang="zh-Hant")))
+        for alias in p.aliases:
+            g.add((proj, SKOS.altLabel, _zh(alias)))
+        g.add((proj, MH.lexicalKey, Literal(p.name)))
+        if p.merge_reason:
+            g.add((proj, MH.mergeReason, Literal(p.merge_reason)))
+        for conflict in p.identity_conflicts:
+            g.add((proj, MH.identityConflict, Literal(conflict)))
+        g.add((proj, DCTERMS.source, self.doc))
+        g.add((proj, MH.compound, comp))
+        self.evidence(proj, p.evidence)
+        if p.number is not None:
+            g.add((proj, MH.showcaseNumber, Literal(p.number)))
+            self.evidence(proj, p.number_evidence)
+        if p.headline:
+            g.add((proj, SCHEMA.slogan, _zh(p.headline)))
+            self.evidence(proj, p.headline_evidence)
+        if campaign is not None:
+            g.add((proj, MH.campaign, campaign))
+
+        g.add((comp, RDF.type, MH.ResidentialCompound))
+        if p.compound_slug is None:
+            g.add((comp, RDFS.label, _zh(p.name + "小区")))
+            g.add((comp, SCHEMA.name, _zh(p.name + "小区")))
+        else:  # the compound is named by the source that introduced it
+            g.add((comp, SKOS.altLabel, _zh(p.name + "小区")))
+        for alias in p.aliases:
+            g.add((comp, SKOS.altLabel, _zh(alias + "小区")))
+        self.evidence(comp, p.evidence)
+        if p.places:
+            self.assertion(comp, MH.locatedIn, self.place(p.places[0]), p.places[0].evidence)
+            iris = [self.place(q) for q in p.places]
+            for q, q_iri in zip(p.places, iris, strict=False):
+                if q.repaired:  # a name the text lost a character of: both forms, flagged
+                    a = self.assertion(comp, MH.locatedIn, q_iri, q.evidence)
+                    if a is not None:
+                        g.add((a, MH.textQuality, mint.concept("quality", "repaired")))
+                        for text_form, full in q.repaired:
+                            g.add((a, MH.originalExpression, _zh(f"{text_form} → {full}")))
+            for inner, outer, q in zip(iris, iris[1:], p.places[1:], strict=False):
+                if q.kind == "zone":  # a street inside a functional zone (苏州工业园区斜塘街道)
+                    g.add((inner, MH.locatedIn, outer))
+        elif p.province:
+            prov = gz.province_named(p.province)
+            if prov is not None:
+                self.assertion(comp, MH.locatedIn, self.division(prov), p.evidence)
+        if p.address is not None:
+            addr = mint.postal_address(comp)
+            g.add((comp, SCHEMA.address, addr))
+            g.add((addr, RDF.type, SCHEMA.PostalAddress))
+            g.add((addr, SCHEMA.streetAddress, _zh(p.address.name)))
+            if p.places:
+                g.add((addr, SCHEMA.addressLocality, _zh(p.places[0].name)))
+            self.evidence(addr, p.address.evidence)
+
+        slug_scope = f"{scope}/{cslug}"
+        orgs = {o.key: self.org(o, slug_scope, p.name) for o in p.orgs}
+        types = {o.key: o.type_code for o in p.orgs}
+        for key, iri in orgs.items():
+            kind = key.split("/", 1)[0]
+            if kind in ("compound", "community", "local", "place") or kind == "named" and types[key] in (
+                    "property-service-enterprise", "partner-organisation", "party-working-committee",
+                    "volunteer-team"):
+                g.add((iri, MH.servesCompound, comp))
+        for rel in p.relations:
+            s = comp if rel.subject == "compound" else orgs.get(rel.subject)
+            target = orgs.get(rel.object)
+            if s is None or target is None:
+                continue
+            pred = {"approvedBy": MH.approvedBy, "guidedBy": MH.guidedBy, "unitOf": ORG.unitOf}[rel.predicate]
+            self.assertion(s, pred, target, rel.evidence)
+        for mb in p.memberships:
+            body, member = orgs.get(mb.body), orgs.get(mb.member)
+            if body is None or member is None:
+                continue
+            self.assertion(body, ORG.hasMember, member, mb.evidence)
+            if mb.role:
+                ms = mint.membership(body, mb.member)
+                g.add((ms, RDF.type, ORG.Membership))
+                g.add((ms, ORG.organization, body))
+                g.add((ms, ORG.member, member))
+                g.add((ms, MH.formulaRole, Literal(mb.role)))
+                self.evidence(ms, mb.evidence)
+
+        for f in p.initiatives:
+            iri = mint.initiative(scope, cslug, f.type.slug)
+            g.add((iri, RDF.type, MH.GovernanceMechanism if f.type.mechanism else MH.Initiative))
+            g.add((iri, RDFS.label, _zh(f.type.label_zh)))
+            g.add((iri, MH.initiativeType, URIRef(f.type.iri)))
+            g.add((iri, MH.implementedAt, comp))
+            if f.start_date:
+                g.add((iri, SCHEMA.startDate, _date(f.start_date)))
+            body = orgs.get(f"compound/formula-{f.type.slug}")
+            if body is not None:
+                g.add((iri, MH.implementedBy, body))
+            self.evidence(iri, f.evidence)
+
+        for ob in p.observations:
+            # keyed by what is stated, not where: one fact stated by several sources is one
+            # node with evidence in each; a different figure is another node
+            iri = mint.observation(scope, cslug, ob.indicator, _fact_key(
+                ob.value, ob.qualifier, ob.unit, ob.baseline, ob.date))
+            g.add((iri, RDF.type, MH.IndicatorObservation))
+            g.add((iri, SCHEMA.observationAbout, comp))
+            g.add((iri, MH.indicator, mint.concept("indicator", ob.indicator)))
+            value_prop = SCHEMA.minValue if ob.qualifier in ("gt", "ge") else (
+                SCHEMA.maxValue if ob.qualifier in ("lt", "le") else SCHEMA.value)
+            g.add((iri, SCHEMA.value, _decimal(ob.value)))
+            if value_prop != SCHEMA.value:
+                g.add((iri, value_prop, _decimal(ob.value)))
+            g.add((iri, QUDT.unit, _UNITS[ob.unit]))
+            g.add((iri, MH.valueQualifier, mint.concept("qualifier", ob.qualifier)))
+            g.add((iri, MH.originalExpression, _zh(ob.expression)))
+            if ob.baseline is not None:
+                g.add((iri, MH.baselineValue, _decimal(ob.baseline)))
+            if ob.upper is not None:  # a range: 90%—95%
+                g.add((iri, SCHEMA.maxValue, _decimal(ob.upper)))
+            if ob.date:
+                g.add((iri, SCHEMA.observationDate, _date(ob.date)))
+            self.evidence(iri, ob.evidence)
+
+        for evt in p.events:
+            subject = comp if evt.subject == "compound" else orgs.get(evt.subject, comp)
+            # keyed by what is stated: two articles dating one event differently give two
+            # events ("who said what"); the same date from several sources is one event
+            iri = mint.event(scope, cslug, evt.event, _fact_key(evt.subject, evt.date))
+            g.add((iri, RDF.type, MH.DatedEvent))
+            g.add((iri, MH.eventType, mint.concept("event", evt.event)))
+            g.add((iri, SCHEMA.about, subject))
+            g.add((iri, MH.eventDate, _date(evt.date)))
+            if evt.event in ("owners-committee-founded", "party-branch-founded") and subject != comp:
+                g.add((subject, SCHEMA.foundingDate, _date(evt.date)))
+            self.evidence(iri, evt.evidence)
+
+        for rec in p.recognitions:
+            iri = mint.recognition(scope, cslug, rec.title)
+            recipient = comp if rec.recipient == "compound" else orgs.get(rec.recipient, comp)
+            g.add((iri, RDF.type, MH.Recognition))
+            g.add((iri, RDFS.label, _zh(rec.title)))
+            g.add((iri, MH.recipient, recipient))
+            level = _RECOGNITION_LEVELS.get(rec.level or "")
+            if level:
+                g.add((iri, MH.level, mint.concept("admin-level", level)))
+            g.add((recipient, SCHEMA.award, _zh(rec.title)))
+            self.evidence(iri, rec.evidence)
+
+        for m in p.media:
+            iri = mint.coverage(m.evidence.doc_id, m.evidence.start)
+            g.add((iri, RDF.type, MH.MediaCoverage))
+            outlets = "、".join(o.label for o in p.orgs if o.key in m.outlets)
+            g.add((iri, RDFS.label, _zh(f"{outlets}报道" if outlets else "媒体报道")))
+            g.add((iri, SCHEMA.about, comp))
+            for key in m.outlets:
+                if key in orgs:
+                    g.add((iri, MH.reportedBy, orgs[key]))
+            if m.role:
+                g.add((iri, MH.actorRole, _zh(m.role)))
+            self.evidence(iri, m.evidence)
+
+    def discovered(self, types: Iterable[InitiativeType]) -> None:
+        g = self.g
+        for t in types:
+            c = URIRef(t.iri)
+            g.add((c, RDF.type, SKOS.Concept))
+            g.add((c, SKOS.inScheme, mint.concept("initiative")))
+            g.add((c, SKOS.prefLabel, _zh(t.label_zh)))
+            g.add((c, SKOS.prefLabel, Literal(t.label_en, lang="en")))
+            if t.notation:
+                g.add((c, SKOS.notation, Literal(t.notation)))
+            if t.broader:
+                g.add((c, SKOS.broader, URIRef(t.broader)))
+            g.add((c, MH.discovered, Literal(True)))
+            g.add((c, MH.typeCode, Literal("mechanism")))
+
+    def campaign(self) -> URIRef | None:
+        ex, g = self.ex, self.g
+        if not ex.projects:
+            return None
+        name = ex.campaign_name or "加强物业管理 共建美好家园"
+        c = mint.campaign(name)
+        g.add((c, RDF.type, MH.Campaign))
+        g.add((c, RDFS.label, _zh(name)))
+        g.add((c, SCHEMA.name, _zh(name)))
+        self.evidence(c, ex.campaign_evidence)
+        for o in ex.campaign_orgs:
+            iri = self.org(o, "cn", None)
+            g.add((c, PROV.wasAssociatedWith, iri))
+        return c
+
+
+def _mostly_traditional(text: str) -> bool:
+    from meihao_kg.text.normalise import to_simplified
+
+    sample = text[:4000]
+    changed = sum(1 for a, b in zip(sample, to_simplified(sample), strict=False) if a != b)
+    return changed > len(sample) * 0.02
+
+
+def _decimal(v: Decimal) -> Literal:
+    return Literal(str(v), datatype=XSD.decimal)
+
+
+def _date(iso: str) -> Literal:
+    return Literal(iso, datatype=_DATE_TYPES.get(len(iso), XSD.string))
+
+
+def build_graph(ex: Extraction, meta: dict[str, str] | None = None) -> Graph:
+    """The triples of one source (to go into its named graph)."""
+    g = Graph()
+    bind_prefixes(g)
+    for t in build_triples(ex, meta):
+        g.add(t)
+    return g
+
+
+def build_triples(ex: Extraction, meta: dict[str, str] | None = None) -> TripleSet:
+    """The triples of :func:`build_graph` as a plain :class:`TripleSet` (the build's path)."""
+    b = _Builder(ex)
+    b.source(meta or {})
+    campaign = b.campaign()
+    for p in ex.projects:
+        b.project(p, campaign)
+    b.discovered(ex.new_types)
+    return b.g
+
+
+def read_meta(path: Path) -> dict[str, str]:
+    """``foo.meta.toml`` next to ``foo.txt``: title, origin, provenance, description."""
+    import tomllib
+
+    meta_path = path.with_name(path.stem + ".meta.toml")
+    if not meta_path.exists():
+        return {}
+    with meta_path.open("rb") as fh:
+        data = tomllib.load(fh)
+    return {k: str(v) for k, v in data.items() if isinstance(v, str | int | float)}
+
+

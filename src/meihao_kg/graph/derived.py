@@ -1,0 +1,92 @@
+"""Stage 5b: the derived graphs, kept in step with the source graphs at build time.
+
+* ``id:graph/asserted`` — the de-duplicated union of every source graph.  A fact stated by
+  twenty copies of one article is one triple here, so queries over it do not multiply
+  (each copy of a triple in another named graph multiplies the paths a query walks over
+  the union of all graphs).  Evidence stays in each source's own graph.
+* ``id:graph/inferred`` — the closure (:func:`meihao_kg.graph.validate.inferred_graph`) of the
+  asserted facts.
+
+A build that replaces or drops sources first *retracts* them: each triple of an outgoing
+source graph leaves the asserted graph unless another remaining source states it, and the
+inferences about the subjects it touched are recomputed from what remains.  The incoming
+sources' triples and inferences are then simply added (a store is a set of quads).  The
+cost is proportional to the sources being rebuilt, not to the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, SOURCE_GRAPH_PREFIX
+
+__all__ = ["retract_sources"]
+
+
+def retract_sources(store: Any, outgoing: Iterable[str]) -> int:
+    """Take the source graphs ``outgoing`` (IRIs) out of the derived graphs of ``store`` (a
+    writable pyoxigraph store that still holds them).  Returns the number of asserted
+    triples removed.  The source graphs themselves are left for the caller to drop."""
+    import pyoxigraph
+
+    asserted = pyoxigraph.NamedNode(str(GRAPH_ASSERTED))
+    inferred = pyoxigraph.NamedNode(str(GRAPH_INFERRED))
+    gone = {pyoxigraph.NamedNode(iri) for iri in outgoing}
+    present = set(store.named_graphs())
+    gone &= present
+    if not gone or asserted not in present:
+        return 0
+    removed = 0
+    touched: set[Any] = set()
+    for g in gone:
+        for q in list(store.quads_for_pattern(None, None, None, g)):
+            touched.add(q.subject)
+            still_stated = any(
+                o.graph_name not in gone and o.graph_name.value.startswith(SOURCE_GRAPH_PREFIX)
+                for o in store.quads_for_pattern(q.subject, q.predicate, q.object, None)
+            )
+            if not still_stated:
+                store.remove(pyoxigraph.Quad(q.subject, q.predicate, q.object, asserted))
+                removed += 1
+    _reinfer(store, touched, asserted, inferred)
+    return removed
+
+
+def _reinfer(store: Any, subjects: set[Any], asserted: Any, inferred: Any) -> None:
+    """Recompute the inferences about ``subjects`` from the asserted facts that remain."""
+    import pyoxigraph
+    from rdflib import Graph
+
+    from meihao_kg.graph.validate import inferred_graph
+
+    if not subjects:
+        return
+    remaining: list[Any] = []
+    for s in subjects:
+        for q in list(store.quads_for_pattern(s, None, None, inferred)):
+            store.remove(q)
+        remaining.extend(q.triple for q in store.quads_for_pattern(s, None, None, asserted))
+    if not remaining:
+        return
+    data = Graph()
+    data.parse(data=pyoxigraph.serialize(remaining, format=pyoxigraph.RdfFormat.N_TRIPLES),
+               format="nt")
+    new = inferred_graph(data)
+    wanted = {_rdflib(s) for s in subjects}
+    keep = [t for t in new if t[0] in wanted]
+    if keep:
+        out = Graph()
+        for t in keep:
+            out.add(t)
+        store.bulk_load(out.serialize(format="nt", encoding="utf-8"),
+                        format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=inferred)
+
+
+def _rdflib(term: Any) -> Any:
+    import pyoxigraph
+    from rdflib import BNode, URIRef
+
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    return URIRef(term.value)

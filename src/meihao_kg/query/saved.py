@@ -1,0 +1,371 @@
+"""Saved SPARQL queries: ``queries/*.rq`` with a header, run with bound parameters.
+
+Header format (comment lines at the top of the file)::
+
+    # title: 使用某举措的项目 | Projects that use an initiative
+    # description: ...
+    # param: initiative (text, required) 举措名称、英文名或编号的一部分
+    # columns: project, name, number, city
+
+Parameter kinds say how a user's value becomes an RDF term before it is bound:
+``text`` (Simplified, half-width, lower case literal), ``place`` (as ``text``, with the
+administrative suffix removed: 沈阳市 → 沈阳), ``project`` (resolved to a project IRI from
+a name in Simplified or Traditional, with or without 小区, or an IRI), ``initiative`` (the
+initiative concepts whose label or notation contains the text), ``literal`` (as
+given) and ``iri``.  Values are RDF terms: each takes its variable's place in the WHERE
+group with a ``VALUES`` block keeping it bound (``remote.inject_values``, for the local
+store and endpoints alike), never user text spliced into the query.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from meihao_kg import resources
+from meihao_kg.errors import QueryError
+from meihao_kg.graph.namespaces import sparql
+from meihao_kg.store.local import KGStore, bare_query
+from meihao_kg.text.normalise import name_key
+
+__all__ = [
+    "Param",
+    "QueryResult",
+    "SavedQuery",
+    "check_query_text",
+    "find_query",
+    "format_result",
+    "list_queries",
+    "load_query",
+    "queries_dir",
+    "run_query",
+]
+
+PARAM_KINDS = ("text", "place", "project", "initiative", "literal", "iri")
+_HEADER_RE = re.compile(r"^#\s*(?P<key>title|description|param|columns)\s*:\s*(?P<value>.*)$")
+_PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_][\w]*)\s*\((?P<kind>\w+)\s*,\s*(?P<req>required|optional)\)\s*(?P<help>.*)$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    required: bool
+    help: str
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    name: str
+    path: Path
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    columns: tuple[str, ...]
+    text: str
+
+    @property
+    def title_zh(self) -> str:
+        return self.title.split("|")[0].strip()
+
+    @property
+    def title_en(self) -> str:
+        parts = self.title.split("|")
+        return parts[1].strip() if len(parts) > 1 else parts[0].strip()
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def queries_dir() -> Path:
+    """``queries/`` of the installed package or of the source checkout."""
+    return resources.queries_dir()
+
+
+def load_query(path: Path) -> SavedQuery:
+    """Parse a ``.rq`` file and its header.  Raises :class:`QueryError` naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"{path}: cannot read ({exc})") from None
+    meta: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        m = _HEADER_RE.match(line)
+        if m:
+            meta.setdefault(m.group("key"), []).append(m.group("value").strip())
+    params = []
+    for i, spec in enumerate(meta.get("param", [])):
+        pm = _PARAM_RE.match(spec)
+        if not pm or pm.group("kind") not in PARAM_KINDS:
+            raise QueryError(f"{path}: bad '# param:' line {i + 1}: {spec!r}",
+                             hint="expected 'name (text|place|project|literal|iri, required|optional) help'")
+        params.append(Param(pm.group("name"), pm.group("kind"), pm.group("req") == "required", pm.group("help")))
+    columns = tuple(c.strip() for c in ",".join(meta.get("columns", [])).split(",") if c.strip())
+    return SavedQuery(
+        name=path.stem, path=path, title=(meta.get("title") or [path.stem])[0],
+        description=" ".join(meta.get("description", [])), params=tuple(params), columns=columns,
+        text=text,
+    )
+
+
+def list_queries() -> list[SavedQuery]:
+    return [load_query(p) for p in sorted(queries_dir().glob("*.rq"))]
+
+
+def find_query(name_or_path: str) -> SavedQuery:
+    """A saved query by name (``projects-by-initiative``) or any ``.rq`` file path."""
+    p = Path(name_or_path)
+    if p.suffix == ".rq" and p.exists():
+        return load_query(p)
+    if p.suffix == ".rq" or len(p.parts) > 1:
+        raise QueryError(f"{name_or_path}: file not found",
+                         hint="saved queries are named without .rq: meihao-kg query --list")
+    cand = queries_dir() / f"{name_or_path}.rq"
+    if cand.exists():
+        return load_query(cand)
+    names = ", ".join(q.name for q in list_queries())
+    raise QueryError(f"no saved query named {name_or_path!r}", hint=f"available: {names}")
+
+
+_UPDATE_RE = re.compile(
+    r"(?<![?$:\w])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)(?![:\w])", re.IGNORECASE
+)
+_SERVICE_RE = re.compile(r"(?<![?$:\w])SERVICE(?![:\w])", re.IGNORECASE)
+_FORM_RE = re.compile(r"(?<![?$:\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![:\w])", re.IGNORECASE)
+
+
+def check_query_text(text: str, *, name: str = "query", allow_service: bool = False) -> None:
+    """Refuse what a read-only, local query must not do, before it reaches any store.
+
+    Raises:
+        QueryError: an update form (INSERT, DELETE, LOAD, CLEAR, DROP…); a ``SERVICE`` clause
+            (an outbound request) unless ``allow_service``; a CONSTRUCT or DESCRIBE query.
+    """
+    bare = bare_query(text)
+    m = _UPDATE_RE.search(bare)
+    if m:
+        line = bare.count("\n", 0, m.start()) + 1
+        raise QueryError(f"{name}: line {line}: {m.group(1).upper()} is an update; "
+                         "meihao-kg only reads the graph", hint="rebuild from sources to change it")
+    m = _SERVICE_RE.search(bare)
+    if m and not allow_service:
+        line = bare.count("\n", 0, m.start()) + 1
+        raise QueryError(f"{name}: line {line}: SERVICE would send a request to another server",
+                         hint="pass --allow-service if you mean it")
+    m = _FORM_RE.search(bare)
+    if m and m.group(1).upper() in ("CONSTRUCT", "DESCRIBE"):
+        raise QueryError(f"{name}: {m.group(1).upper()} queries are not run by `query`",
+                         hint="use SELECT or ASK; `meihao-kg export` writes the graph")
+
+
+def _named_node(value: str, what: str) -> Any:
+    """A pyoxigraph IRI from user text, or a one-line :class:`QueryError`."""
+    import pyoxigraph
+
+    try:
+        return pyoxigraph.NamedNode(value)
+    except ValueError as exc:
+        raise QueryError(f"{what}: not a valid IRI: {value!r} ({exc})") from None
+
+
+def _place_key(value: str) -> str:
+    """As typed: 吉林市 must not match 吉林省; places carry keys with and without suffix."""
+    return name_key(value).replace(" ", "")
+
+
+def _project_key(value: str) -> str:
+    """A project name as a matching key: Simplified, no spaces, quote marks or ·, without
+    小区/项目 and without a leading city (沈阳市 / 沈阳)."""
+    from meihao_kg.extract import gazetteer as gz
+
+    key = re.sub(r"[\s·•・]+", "", name_key(value))
+    for suffix in ("小区", "项目"):
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            key = key[: -len(suffix)]
+    for n in range(min(5, len(key) - 2), 1, -1):
+        if gz.city_named(key[:n]) is not None and len(key) - n >= 2:
+            return key[n:]
+    return key
+
+
+def resolve_project(store: KGStore, value: str) -> Any:
+    """The IRI of the project a user means: its IRI, its name or any unique part of it
+    (Simplified or Traditional, with or without ·, 小区 or the city).
+
+    Raises:
+        QueryError: no project matches, or several do (the candidates are listed).
+    """
+    import pyoxigraph
+
+    if value.startswith(("http://", "https://")):
+        return _named_node(value, "project")
+    key = _project_key(value)
+    if not key.strip():
+        raise QueryError(f"project: empty name {value!r}", hint="give part of a project's name or its IRI")
+    q = sparql("""
+    SELECT DISTINCT ?p ?name ?alt WHERE {
+      ?p a mh:ShowcaseProject ; schema:name ?name .
+      OPTIONAL { ?p skos:altLabel ?alt }
+    }""")
+    names: dict[str, str] = {}
+    forms: dict[str, set[str]] = {}
+    for r in store.query(q):
+        iri = r["p"].value
+        names[iri] = r["name"].value
+        forms.setdefault(iri, set()).add(_project_key(r["name"].value))
+        if r["alt"] is not None:
+            forms[iri].add(_project_key(r["alt"].value))
+    exact_name = sorted(i for i in names if _project_key(names[i]) == key)
+    exact = sorted(i for i, fs in forms.items() if key in fs)
+    part = sorted(i for i, fs in forms.items() if key and any(key in f for f in fs))
+    for iris in (exact_name, exact, part):
+        if len(iris) == 1:
+            return pyoxigraph.NamedNode(iris[0])
+        if len(iris) > 1:
+            listed = "; ".join(f"{names[i]} ({i})" for i in iris)
+            raise QueryError(f"{value!r} names several projects: {listed}",
+                             hint="give more of the name, or the IRI")
+    from meihao_kg.query.hints import close_matches
+
+    shown = sorted(set(names.values()))
+    close = close_matches(value, shown)
+    known = "、".join(shown[:12]) + (" …" if len(shown) > 12 else "")
+    raise QueryError(f"no project named {value!r}",
+                     hint=f"close: {'、'.join(close)}" if close else f"known projects: {known or 'none'}")
+
+
+def resolve_initiatives(store: KGStore, value: str) -> list[Any]:
+    """The initiative concepts a user means: every concept of the initiative scheme whose
+    zh/en label, alternative label or notation contains ``value`` (normalised).  Several may
+    match (``党建`` → a facet and its types)."""
+    import pyoxigraph
+
+    key = name_key(value)
+    q = sparql("""SELECT DISTINCT ?c WHERE {
+      ?c skos:inScheme mhc:initiative .
+      { ?c skos:prefLabel ?l } UNION { ?c skos:altLabel ?l } UNION { ?c skos:notation ?l }
+      FILTER(CONTAINS(LCASE(STR(?l)), ?key))
+    } ORDER BY ?c""")
+    found = [r["c"] for r in store.query(q, {"key": pyoxigraph.Literal(key)})]
+    if not found:
+        from meihao_kg.query.hints import close_matches, vocabulary
+
+        shown = sorted({v for v, _ in vocabulary(store, "initiative")})
+        close = close_matches(value, shown)
+        hint = ("close: " + ", ".join(close)) if close else "all of them: meihao-kg ontology"
+        raise QueryError(f"no initiative matches {value!r}", hint=hint)
+    return found
+
+
+def bind(store: KGStore, query: SavedQuery, values: dict[str, str]) -> dict[str, Any]:
+    """Turn user values into RDF terms for the query's declared parameters."""
+    import pyoxigraph
+
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        allowed = ", ".join(declared) or "none"
+        raise QueryError(f"query {query.name!r} has no parameter {unknown[0]!r}", hint=f"parameters: {allowed}")
+    out: dict[str, Any] = {}
+    for p in query.params:
+        if p.name not in values:
+            if p.required:
+                raise QueryError(f"query {query.name!r} needs --param {p.name}=VALUE", hint=p.help or None)
+            continue
+        v = values[p.name]
+        if not name_key(v).strip() and p.kind != "literal":
+            raise QueryError(f"--param {p.name}: empty value {v!r}",
+                             hint=p.help or f"give a value or leave out --param {p.name}")
+        if p.kind == "text":
+            out[p.name] = pyoxigraph.Literal(name_key(v))
+        elif p.kind == "place":
+            out[p.name] = pyoxigraph.Literal(_place_key(v))
+        elif p.kind == "project":
+            out[p.name] = resolve_project(store, v)
+        elif p.kind == "initiative":
+            out[p.name] = resolve_initiatives(store, v)
+        elif p.kind == "iri":
+            if not re.match(r"^https?://\S+$", v):
+                raise QueryError(f"--param {p.name}: not an IRI: {v!r}")
+            out[p.name] = _named_node(v, f"--param {p.name}")
+        else:
+            out[p.name] = pyoxigraph.Literal(v)
+    return out
+
+
+def _plain(term: Any) -> str:
+    if term is None:
+        return ""
+    return str(term.value)
+
+
+def run_query(store: KGStore, query: SavedQuery, values: dict[str, str] | None = None, *,
+              allow_service: bool = False) -> QueryResult:
+    """Run a SELECT or ASK saved query with parameters; values come back as plain strings.
+
+    An ASK query gives one column ``result`` with ``true`` or ``false``.  Update forms are
+    refused, and so is ``SERVICE`` unless ``allow_service`` (see :func:`check_query_text`).
+    """
+    check_query_text(query.text, name=str(query.path), allow_service=allow_service)
+    bindings = bind(store, query, values or {})
+    try:
+        result = store.query(query.text, bindings)
+    except QueryError as exc:
+        if "syntax error" not in exc.message.lower():
+            raise
+        from meihao_kg.query.hints import syntax_error
+
+        raise syntax_error(query.path, query.text, exc.message) from None
+    if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
+        return QueryResult(("result",), (("true" if bool(result) else "false",),))
+    variables = getattr(result, "variables", None)
+    if variables is None:
+        raise QueryError(f"query {query.name!r} is not a SELECT or ASK query",
+                         hint="use SELECT or ASK; `meihao-kg export` writes the graph")
+    cols = query.columns or tuple(v.value for v in variables)
+    rows = tuple(tuple(_plain(sol[c]) for c in cols) for sol in result)
+    return QueryResult(cols, rows)
+
+
+def display_width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _pad(s: str, width: int) -> str:
+    return s + " " * (width - display_width(s))
+
+
+def format_result(res: QueryResult, fmt: str = "table") -> str:
+    """Render as an aligned table (CJK-width aware), CSV, TSV or JSON."""
+    if fmt == "json":
+        return json.dumps([dict(zip(res.columns, r, strict=False)) for r in res.rows], ensure_ascii=False, indent=2) + "\n"
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        w = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        w.writerow(res.columns)
+        w.writerows(res.rows)
+        return buf.getvalue()
+    if fmt != "table":
+        raise QueryError(f"unknown format {fmt!r}", hint="table, csv, tsv or json")
+    cells = [[c.replace("\n", " ") for c in r] for r in res.rows]
+    widths = [display_width(c) for c in res.columns]
+    for r in cells:
+        widths = [max(w, display_width(c)) for w, c in zip(widths, r, strict=False)]
+    lines = ["  ".join(_pad(c, w) for c, w in zip(res.columns, widths, strict=False)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=False)).rstrip() for r in cells]
+    lines.append(f"({len(res.rows)} row{'s' if len(res.rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"

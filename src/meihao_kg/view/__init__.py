@@ -1,0 +1,1 @@
+"""Stage 8a: the network view: projections onto networkx, view data, the offline HTML renderer."""
