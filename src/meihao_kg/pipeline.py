@@ -168,13 +168,15 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
     summaries: list[SourceSummary] = []
     drop, identity_warnings = _check_identities(root, extracted)
     warnings.extend(identity_warnings)
-    extracted = _resolve_across_sources(root, extracted)
-    jobs = [(f, ex, str(curation) if curation else None, fingerprint) for f, ex in extracted]
-    for (f, ex), (nt, inf, subj, n) in zip(extracted, _map(_graph_job, jobs, workers), strict=False):
+    resolved = _resolve_across_sources(root, extracted)
+    extracted.clear()  # the caller's list: the extractions are not needed past the graphs
+    jobs = [(f, ex, str(curation) if curation else None, fingerprint) for f, ex in resolved]
+    for (f, ex), (nt, inf, subj, n) in zip(resolved, _map(_graph_job, jobs, workers), strict=False):
         graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), nt))
         inferred.append(inf)
         subjects |= subj
         summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), n, ex.encoding))
+    del jobs, resolved  # nor the extracted texts and facts
     if not graphs:
         raise InputError("; ".join(errors + [w for w in warnings if "no project" in w])
                          or "nothing to build")
@@ -186,7 +188,7 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
 
         outgoing = {g.iri for g in graphs} | set(drop)
         context = b"" if fresh else _store_context(root, subjects, outgoing)
-        report = validate_ntriples([g.ntriples for g in graphs] + [context])
+        report = validate_ntriples([nt for g in graphs for nt in _chunks(g.ntriples)] + [context])
         if not report.conforms and not keep_invalid:
             exc = ValidationError(
                 f"the new build does not conform to the shapes ({len(report.violations)} "
@@ -195,8 +197,8 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
             exc.report = report  # type: ignore[attr-defined]
             raise exc
     derived = [
-        GraphData(str(GRAPH_ASSERTED), b"".join(g.ntriples for g in graphs), replace=False),
-        GraphData(str(GRAPH_INFERRED), b"".join(inferred), replace=False),
+        GraphData(str(GRAPH_ASSERTED), tuple(nt for g in graphs for nt in _chunks(g.ntriples)), replace=False),
+        GraphData(str(GRAPH_INFERRED), tuple(inferred), replace=False),
     ]
 
     def prepare(new_store: Any, outgoing: list[str]) -> None:
@@ -425,6 +427,10 @@ def _store_context(root: Path, subjects: set[str], outgoing: set[str]) -> bytes:
     if not found:
         return b""
     return bytes(pyoxigraph.serialize(found, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"")
+
+
+def _chunks(ntriples: bytes | tuple[bytes, ...]) -> tuple[bytes, ...]:
+    return ntriples if isinstance(ntriples, tuple) else (ntriples,)
 
 
 def _replaces_everything(root: Path, replaced: set[str]) -> bool:

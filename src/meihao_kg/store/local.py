@@ -72,11 +72,12 @@ class KGStore(Protocol):
 
 @dataclass(frozen=True)
 class GraphData:
-    """Triples for one named graph, as N-Triples bytes.  With ``replace`` (the default) they
+    """Triples for one named graph, as N-Triples bytes (or a tuple of N-Triples documents, for
+    a graph gathered from many: not joined in memory).  With ``replace`` (the default) they
     replace the graph; otherwise they are added to it."""
 
     iri: str
-    ntriples: bytes
+    ntriples: bytes | tuple[bytes, ...]
     replace: bool = True
 
 
@@ -386,8 +387,8 @@ def write_store(
             node = pyoxigraph.NamedNode(iri)
             if node in present:
                 store.remove_graph(node)
-        if new_graphs:  # one bulk load (each call costs ~0.1 s of RocksDB set-up)
-            store.bulk_load(_as_nquads(new_graphs), format=pyoxigraph.RdfFormat.N_QUADS)
+        for batch in _nquads_batches(new_graphs):  # few bulk loads: each costs ~0.1 s of set-up
+            store.bulk_load(batch, format=pyoxigraph.RdfFormat.N_QUADS)
         store.flush()
         if check is not None:
             check(store)
@@ -422,29 +423,46 @@ def write_store(
     return WrittenStore(new_dir, quads)
 
 
-def _as_nquads(graphs: list[GraphData]) -> bytes:
-    """The graphs' N-Triples as one N-Quads document (each line names its graph).
+BATCH_BYTES = 64 << 20  # N-Quads per bulk load: big enough to amortise it, small next to the data
+
+
+def _nquads_batches(graphs: list[GraphData], limit: int = BATCH_BYTES) -> Iterator[bytes]:
+    """The graphs' N-Triples as N-Quads documents (each line names its graph) of about
+    ``limit`` bytes each, made one at a time (never the whole store's text at once)."""
+    batch: list[bytes] = []
+    size = 0
+    for g in graphs:
+        for nt in (g.ntriples if isinstance(g.ntriples, tuple) else (g.ntriples,)):
+            nq = _as_nquads(g.iri, nt)
+            if not nq:
+                continue
+            batch.append(nq)
+            size += len(nq)
+            if size >= limit:
+                yield b"".join(batch)
+                batch, size = [], 0
+    if batch:
+        yield b"".join(batch)
+
+
+def _as_nquads(iri: str, ntriples: bytes) -> bytes:
+    """N-Triples as N-Quads in graph ``iri``.
 
     In N-Triples a line break only ends a statement (literals escape theirs), so every
-    statement ends with `` .\\n`` and nothing else does."""
-    parts = []
-    for g in graphs:
-        nt = bytes(g.ntriples)
-        if not nt.strip():
-            continue
-        if not nt.endswith(b"\n"):
-            nt += b"\n"
-        graph = f" <{g.iri}> .\n".encode()
-        if nt.count(b" .\n") == nt.count(b"\n"):
-            parts.append(nt.replace(b" .\n", graph))
-        else:  # other N-Triples layouts (comments, blank lines): through the parser
-            import pyoxigraph
+    statement of rdflib's or Oxigraph's output ends with `` .\\n`` and nothing else does."""
+    nt = bytes(ntriples)
+    if not nt.strip():
+        return b""
+    if not nt.endswith(b"\n"):
+        nt += b"\n"
+    if nt.count(b" .\n") == nt.count(b"\n"):
+        return nt.replace(b" .\n", f" <{iri}> .\n".encode())
+    import pyoxigraph  # other layouts (comments, blank lines): through the parser
 
-            name = pyoxigraph.NamedNode(g.iri)
-            quads = (pyoxigraph.Quad(t.subject, t.predicate, t.object, name)
-                     for t in pyoxigraph.parse(nt, format=pyoxigraph.RdfFormat.N_TRIPLES))
-            parts.append(pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b"")
-    return b"".join(parts)
+    name = pyoxigraph.NamedNode(iri)
+    quads = (pyoxigraph.Quad(t.subject, t.predicate, t.object, name)
+             for t in pyoxigraph.parse(nt, format=pyoxigraph.RdfFormat.N_TRIPLES))
+    return bytes(pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b"")
 
 
 def collect_orphans(root: Path, keep: Path | None) -> list[Path]:
