@@ -413,13 +413,24 @@ def _store_context(root: Path, subjects: set[str], outgoing: set[str]) -> bytes:
         found = []
         seen: set[str] = set()
         frontier = set(subjects)
+        leaving = [g for g in map(pyoxigraph.NamedNode, outgoing) if db.contains_named_graph(g)]
+
+        def stated_elsewhere(q: Any) -> bool:
+            """Whether a graph other than the asserted one and the outgoing ones states it.
+            The asserted graph is the union of the source graphs: a triple in none of the
+            outgoing graphs is stated by another source (a few point look-ups, instead of
+            scanning every graph that states a fact shared by hundreds of sources)."""
+            if not any(pyoxigraph.Quad(q.subject, q.predicate, q.object, g) in db for g in leaving):
+                return True
+            return any(o.graph_name.value not in outgoing and o.graph_name != asserted
+                       for o in db.quads_for_pattern(q.subject, q.predicate, q.object, None))
+
         for _hop in range(6):  # a compound, its evidence spans, their selectors and source…
             nxt: set[str] = set()
             for iri in frontier - seen:
                 seen.add(iri)
                 for q in db.quads_for_pattern(pyoxigraph.NamedNode(iri), None, None, asserted):
-                    if any(o.graph_name.value not in outgoing and o.graph_name != asserted
-                           for o in db.quads_for_pattern(q.subject, q.predicate, q.object, None)):
+                    if stated_elsewhere(q):
                         found.append(q.triple)
                         if isinstance(q.object, pyoxigraph.NamedNode) and q.object.value.startswith(base):
                             nxt.add(q.object.value)
@@ -521,12 +532,13 @@ def _check_identities(root: Path, extracted: list[tuple[Path, Any]]) -> tuple[li
 def _resolve_across_sources(root: Path, extracted: list[tuple[Path, Any]]) -> list[tuple[Path, Any]]:
     """One compound named differently in different sources gets one IRI (see crossref)."""
     from meihao_kg.errors import StoreError
-    from meihao_kg.graph.crossref import known_projects, resolve_projects
+    from meihao_kg.graph.crossref import known_projects, project_scope, resolve_projects
     from meihao_kg.store.local import open_store
 
     try:
         with open_store(root) as st:
-            known = known_projects(st, [ex.doc_id for _, ex in extracted])
+            scopes = {project_scope(p) for _, ex in extracted for p in ex.projects}
+            known = known_projects(st, [ex.doc_id for _, ex in extracted], scopes - {"cn"})
     except StoreError:
         known = []
     resolved = resolve_projects([ex for _, ex in extracted], known)
