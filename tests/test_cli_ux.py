@@ -182,21 +182,35 @@ def test_build_folds_warnings_and_verbose_lists_them(run_cli, seed_path: Path, t
     warnings = [line for line in r.stderr.splitlines() if line.startswith("warning")]
     assert len(warnings) == 5 and all("damaged text at characters" in w for w in warnings)
     assert "reading 0/1" in r.stderr  # progress, one line per step with -v
+    assert f"reading 1/1 5 projects {seed_path}" in r.stderr  # files, projects found so far
+    assert f"building graphs 1/1 {seed_path}" in r.stderr
     r = run_cli("build", str(seed_path), "--no-validate", "-q", "--force", store=tmp_path / "kg")
     assert r.stderr == "" and r.stdout == ""
 
 
-def test_fold_warnings_by_kind() -> None:
-    from meihao_kg.query.hints import fold_warnings
+def test_fold_diagnostics_by_code() -> None:
+    from meihao_kg.diagnostics import Diagnostic, fold
 
-    folded = fold_warnings([
-        "a.txt:3: damaged text at characters 1-4 ('?x'); facts overlapping it are flagged",
-        "b.txt:9: damaged text at characters 7-9 ('?y'); facts overlapping it are flagged",
-        "c.txt: read as gb18030, not UTF-8",
+    damaged = "damaged text at characters 1-4 ('?x'); facts overlapping it are flagged"
+    folded = fold([
+        Diagnostic.warning("damaged-text", damaged, "a.txt", 3),
+        Diagnostic.warning("damaged-text", damaged, "b.txt", 9),
+        Diagnostic.warning("encoding", "read as gb18030, not UTF-8", "c.txt"),
+        Diagnostic.warning("damaged-text", damaged, "a.txt", 3),  # the same finding twice: once
     ])
-    assert [(f.kind, f.count) for f in folded] == [("damaged text", 2), ("read as gb", 1)]
+    assert [(f.code, f.count) for f in folded] == [("damaged-text", 2), ("encoding", 1)]
     assert folded[0].summary() == "damaged text ×2 in 2 files"
     assert folded[1].summary() == "c.txt: read as gb18030, not UTF-8"
+    with pytest.raises(ValueError):
+        Diagnostic.warning("no-such-code", "x")
+
+
+def test_gb18030_source_is_reported_once(run_cli, tmp_path: Path, seed_path: Path) -> None:
+    src = tmp_path / "gbk.txt"
+    src.write_bytes(seed_path.read_text(encoding="utf-8").encode("gb18030", errors="replace"))
+    r = run_cli("build", str(src), "--no-validate", store=tmp_path / "kg")
+    assert r.exit_code == 0, r.output
+    assert r.stderr.count("not UTF-8") == 1, r.stderr
 
 
 # --------------------------------------------------------------------------- options and help

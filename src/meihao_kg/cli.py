@@ -97,15 +97,10 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 
 
 class _WarningHandler(logging.Handler):
-    """Library warnings on stderr; while ``captured`` is a list they are kept there instead
-    (a build folds them with its own warnings)."""
-
-    captured: list[str] | None = None
+    """Warnings the library logs outside a build (the server's), on stderr.  A build's own
+    findings come back as diagnostics on its report, never through the log."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        if _WarningHandler.captured is not None:
-            _WarningHandler.captured.append(record.getMessage())
-            return
         click.echo(f"warning: {record.getMessage()}", err=True)
 
 
@@ -189,7 +184,6 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
     from meihao_kg.pipeline import build_kg
 
     progress = _build_progress(quiet=quiet, verbose=verbose)
-    _WarningHandler.captured = []
     try:
         report = build_kg(list(paths) or None, store=store, validate=not no_validate,
                           keep_invalid=keep_invalid, curation=curation, wait=not no_wait,
@@ -198,23 +192,20 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
     except ValidationError as exc:
         from meihao_kg.graph.validate import report_text
 
-        vr = getattr(exc, "report", None)
-        if vr is not None:
-            click.echo(report_text(vr), err=True)
+        if exc.report is not None:
+            click.echo(report_text(exc.report), err=True)
         raise click.ClickException(str(exc)) from None
     finally:
         if progress is not None:
             progress.close()
-        logged, _WarningHandler.captured = _WarningHandler.captured or [], None
-    warnings = list(dict.fromkeys([*logged, *report.warnings]))
     if not quiet:
-        from meihao_kg.query.hints import fold_warnings
+        from meihao_kg.diagnostics import fold
 
         if verbose:
-            for w in warnings:
+            for w in report.warnings:
                 click.echo(click.style("warning", fg="yellow") + f": {w}", err=True)
         else:
-            for fw in fold_warnings(warnings):
+            for fw in fold(report.warnings):
                 more = " (-v for each)" if fw.count > 1 else ""
                 click.echo(click.style("warning", fg="yellow") + f": {fw.summary()}{more}", err=True)
     for e in report.errors:
@@ -238,7 +229,8 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
 
 
 class _Progress:
-    """Build progress on stderr: a transient bar at a terminal, one line per step with -v."""
+    """Build progress on stderr: a transient bar at a terminal (files, projects so far, rate,
+    time left), one line per step with -v."""
 
     def __init__(self, *, bar: bool, lines: bool) -> None:
         self._lines = lines
@@ -246,22 +238,33 @@ class _Progress:
         self._task: Any = None
         if bar:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.fields[item]}"), console=Console(stderr=True),
-                                 transient=True)
+                                 TextColumn("{task.fields[projects]}"), TextColumn("{task.fields[rate]}"),
+                                 TimeRemainingColumn(), TextColumn("{task.fields[item]}"),
+                                 console=Console(stderr=True), transient=True)
             self._bar.start()
 
-    def __call__(self, step: str, done: int, total: int, item: str = "") -> None:
+    def __call__(self, step: str, done: int, total: int, item: str = "", projects: int | None = None) -> None:
+        found = f"{projects} projects" if projects is not None else ""
         if self._lines:
-            click.echo(f"{step} {done}/{total} {item}".rstrip(), err=True)
+            click.echo(" ".join(x for x in (step, f"{done}/{total}", found, item) if x), err=True)
         if self._bar is not None:
-            if self._task is None or self._bar.tasks[self._task].description != step:
-                if self._task is not None:
-                    self._bar.remove_task(self._task)
-                self._task = self._bar.add_task(step, total=total, item=item)
-            self._bar.update(self._task, completed=done, total=total, item=item)
+            task = next((t for t in self._bar.tasks if t.id == self._task), None)
+            if task is None or task.description != step:
+                if task is not None:
+                    self._bar.remove_task(task.id)
+                self._task = self._bar.add_task(step, total=total, item=item, projects=found, rate="")
+                task = next(t for t in self._bar.tasks if t.id == self._task)
+            rate = f"{task.speed:.1f} files/s" if task.speed else ""
+            self._bar.update(self._task, completed=done, total=total, item=item, projects=found, rate=rate)
 
     def close(self) -> None:
         if self._bar is not None:
@@ -528,7 +531,8 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
 
     st = _open(store, endpoint)
     ds = store_dataset(st, inferred=False)
-    from meihao_kg.view import projection as projection
+    from meihao_kg.view import projection
+    from meihao_kg.view.lookup import neighbourhood
 
     if query_name:
         from meihao_kg.query.saved import find_query, run_query
@@ -549,7 +553,7 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
         G = projection.project_graph(ds)
         title = "美好家园知识图谱 | meihao-kg"
         if focus:
-            G = projection.neighbourhood(G, focus, depth)
+            G = neighbourhood(G, focus, depth)
             title = f"{focus} (depth {depth})"
         enrich(ds, G)
     positions = None

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from meihao_kg.graph.validate import ValidationReport
+
 __all__ = [
     "CurationError",
     "InputError",
@@ -47,7 +52,14 @@ class ShapeLoadError(MeihaoError):
 
 
 class ValidationError(MeihaoError):
-    """Data does not conform to the shapes (raised where a conforming graph is required)."""
+    """Data does not conform to the shapes (raised where a conforming graph is required).
+
+    ``report`` holds the :class:`~meihao_kg.graph.validate.ValidationReport` when there is one.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None, report: ValidationReport | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.report = report
 
 
 class CurationError(MeihaoError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from meihao_kg.diagnostics import Diagnostic
 from meihao_kg.extract.gazetteer import Division
 
 __all__ = [
@@ -185,4 +186,4 @@ class Extraction:
     campaign_evidence: Evidence | None = None
     projects: tuple[ProjectFacts, ...] = ()
     new_types: tuple[InitiativeType, ...] = field(default=())
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meihao_kg import resources
+from meihao_kg.diagnostics import Diagnostic
 from meihao_kg.errors import InputError, ValidationError
 from meihao_kg.store.local import GraphData, build_lock, store_path, write_store
 
 __all__ = ["BuildReport", "build_kg", "collect_sources", "DEFAULT_SOURCES"]
+
+if TYPE_CHECKING:
+    from meihao_kg.graph.validate import ValidationReport
 
 LOG = logging.getLogger(__name__)
 DEFAULT_SOURCES = Path("data") / "raw"
@@ -35,33 +39,43 @@ class SourceSummary:
 
 @dataclass(frozen=True)
 class BuildReport:
+    """What a build did: the sources built, what it found (:attr:`diagnostics`), the result."""
+
     store: str
     sources: tuple[SourceSummary, ...]
-    errors: tuple[str, ...]
-    warnings: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
     triples: int
     seconds: float
-    validation: Any = field(default=None, repr=False)  # validate.ValidationReport or None
+    validation: ValidationReport | None = field(default=None, repr=False)
     kept_invalid: bool = False
     unchanged: tuple[str, ...] = ()  # sources skipped: same bytes, same tool, ontology and curation
     peak_memory_mib: float = 0.0  # peak resident memory of the building process
 
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        """Sources that could not be built (the others were)."""
+        return tuple(d for d in self.diagnostics if d.severity == "error")
 
-def collect_sources(paths: Sequence[str | Path]) -> tuple[list[Path], list[str]]:
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "warning")
+
+
+def collect_sources(paths: Sequence[str | Path]) -> tuple[list[Path], list[Diagnostic]]:
     """Files to build from ``paths`` (folders are searched for ``*.txt``); and errors."""
     files: list[Path] = []
-    errors: list[str] = []
+    errors: list[Diagnostic] = []
     for p in map(Path, paths):
         if p.is_dir():
             found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in SOURCE_SUFFIXES
                            and not f.name.startswith("."))
             if not found:
-                errors.append(f"{p}: no source files (*.txt) in this folder")
+                errors.append(Diagnostic.error("no-sources", "no source files (*.txt) in this folder", str(p)))
             files.extend(found)
         elif p.exists():
             files.append(p)
         else:
-            errors.append(f"{p}: no such file or folder")
+            errors.append(Diagnostic.error("missing-path", "no such file or folder", str(p)))
     return list(dict.fromkeys(files)), errors
 
 
@@ -82,7 +96,7 @@ def build_kg(
     wait: bool = True,
     on_wait: Callable[[int | None], None] | None = None,
     max_source_bytes: int | None = None,
-    progress: Callable[[str, int, int, str], None] | None = None,
+    progress: Callable[..., None] | None = None,
     force: bool = False,
     jobs: int | None = None,
 ) -> BuildReport:
@@ -106,15 +120,15 @@ def build_kg(
         ValidationError: the result does not conform (``.report`` holds the report) and
             ``keep_invalid`` is false; the previous store is untouched.
 
-    ``progress(step, done, total, item)`` is called as sources are read and once before
-    the store is written and validated.
+    ``progress(step, done, total, item, projects=None)`` is called as sources are read (with
+    the number of projects found so far) and once before the store is written and validated.
     """
     t0 = time.perf_counter()
     from meihao_kg.graph.curation import load_curation
 
     root = store_path(store)
     files, errors = collect_sources(paths or [DEFAULT_SOURCES])
-    warnings: list[str] = []
+    warnings: list[Diagnostic] = []
     load_curation(curation)  # a malformed curation file is reported before any work
     fingerprint = build_fingerprint(curation)
     known = {} if force else _built_sources(root)
@@ -132,9 +146,11 @@ def build_kg(
     if progress is not None:
         progress("reading", 0, len(todo), "")
     results = _map(_extract_job, [(f, limit) for f in todo], workers)
+    projects = 0
     for i, (f, (ex, error, warns)) in enumerate(zip(todo, results, strict=False)):
+        projects += len(ex.projects) if ex is not None else 0
         if progress is not None:
-            progress("reading", i + 1, len(todo), str(f))
+            progress("reading", i + 1, len(todo), str(f), projects=projects)
         warnings.extend(warns)
         if error is not None:
             errors.append(error)
@@ -144,20 +160,18 @@ def build_kg(
             extracted.append((f, ex))
     _refuse_duplicate_ids(extracted)
     if not extracted and unchanged:  # nothing new to write; errors (if any) are reported
-        return BuildReport(store=str(root), sources=(), errors=tuple(errors), warnings=tuple(warnings),
+        return BuildReport(store=str(root), sources=(), diagnostics=(*errors, *warnings),
                            triples=_count(root), seconds=time.perf_counter() - t0,
                            unchanged=tuple(unchanged), peak_memory_mib=_peak_memory_mib())
-    if progress is not None:
-        progress("storing and validating" if validate else "storing", 0, 1, str(root))
     with build_lock(root, wait=wait, on_wait=on_wait):
         return _store_stage(root, extracted, curation, fingerprint, errors, warnings, validate,
-                            keep_invalid, t0, workers, tuple(unchanged))
+                            keep_invalid, t0, workers, tuple(unchanged), progress)
 
 
 def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | Path | None,
-                 fingerprint: str, errors: list[str], warnings: list[str], validate: bool,
+                 fingerprint: str, errors: list[Diagnostic], warnings: list[Diagnostic], validate: bool,
                  keep_invalid: bool, t0: float, workers: int,
-                 unchanged: tuple[str, ...]) -> BuildReport:
+                 unchanged: tuple[str, ...], progress: Callable[..., None] | None = None) -> BuildReport:
     """Everything that reads or writes the store; runs under the build lock."""
     from meihao_kg.graph.build import source_graph_iri
     from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED
@@ -171,14 +185,19 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
     resolved = _resolve_across_sources(root, extracted)
     extracted.clear()  # the caller's list: the extractions are not needed past the graphs
     jobs = [(f, ex, str(curation) if curation else None, fingerprint) for f, ex in resolved]
-    for (f, ex), (nt, inf, subj, n) in zip(resolved, _map(_graph_job, jobs, workers), strict=False):
+    for i, ((f, ex), (nt, inf, subj, n)) in enumerate(
+            zip(resolved, _map(_graph_job, jobs, workers), strict=False)):
+        if progress is not None:
+            progress("building graphs", i + 1, len(jobs), str(f))
         graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), nt))
         inferred.append(inf)
         subjects |= subj
         summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), n, ex.encoding))
     del jobs, resolved  # nor the extracted texts and facts
+    if progress is not None:
+        progress("storing and validating" if validate else "storing", 0, 1, str(root))
     if not graphs:
-        raise InputError("; ".join(errors + [w for w in warnings if "no project" in w])
+        raise InputError("; ".join(str(d) for d in errors + [w for w in warnings if w.code == "no-projects"])
                          or "nothing to build")
 
     fresh = _replaces_everything(root, {g.iri for g in graphs} | set(drop))
@@ -190,12 +209,10 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
         context = b"" if fresh else _store_context(root, subjects, outgoing)
         report = validate_ntriples([nt for g in graphs for nt in _chunks(g.ntriples)] + [context])
         if not report.conforms and not keep_invalid:
-            exc = ValidationError(
+            raise ValidationError(
                 f"the new build does not conform to the shapes ({len(report.violations)} "
-                "violations); the previous store is unchanged", hint="see the report"
+                "violations); the previous store is unchanged", hint="see the report", report=report,
             )
-            exc.report = report  # type: ignore[attr-defined]
-            raise exc
     derived = [
         GraphData(str(GRAPH_ASSERTED), tuple(nt for g in graphs for nt in _chunks(g.ntriples)), replace=False),
         GraphData(str(GRAPH_INFERRED), tuple(inferred), replace=False),
@@ -209,7 +226,7 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
     written = write_store(root, _ontology_graphs() + graphs + derived, drop=drop, prepare=prepare,
                           fresh=fresh)
     return BuildReport(
-        store=str(root), sources=tuple(summaries), errors=tuple(errors), warnings=tuple(warnings),
+        store=str(root), sources=tuple(summaries), diagnostics=(*errors, *warnings),
         triples=written.quads, seconds=time.perf_counter() - t0, validation=report,
         kept_invalid=bool(report is not None and not report.conforms),
         unchanged=unchanged, peak_memory_mib=_peak_memory_mib(),
@@ -316,19 +333,22 @@ def _warm() -> None:
     shared_ontology()
 
 
-def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
+def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> Iterator[Any]:
+    """``fn`` over ``items`` in order, in ``workers`` processes; results arrive as they are
+    done (so progress moves while the work runs)."""
     if workers <= 1 or len(items) < 2:
-        return [fn(item) for item in items]
+        yield from map(fn, items)
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     _warm()
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        return list(pool.map(fn, items, chunksize=max(1, len(items) // (workers * 8))))
+        yield from pool.map(fn, items, chunksize=max(1, len(items) // (workers * 8)))
 
 
-def _extract_job(args: tuple[Path, int]) -> tuple[Any, str | None, list[str]]:
+def _extract_job(args: tuple[Path, int]) -> tuple[Any, Diagnostic | None, list[Diagnostic]]:
     """Read and extract one source: (extraction, error, warnings)."""
     from meihao_kg.extract import extract_project_sections
     from meihao_kg.extract.lexicon import load_lexicon
@@ -339,8 +359,9 @@ def _extract_job(args: tuple[Path, int]) -> tuple[Any, str | None, list[str]]:
     try:
         src = read_source(f, max_bytes=limit)
     except InputError as exc:
-        return None, str(exc), []
-    warns = [f"{f}: read as {src.encoding}, not UTF-8"] if src.encoding != "utf-8" else []
+        return None, Diagnostic.error("unreadable", str(exc).removeprefix(f"{f}: "), str(f)), []
+    warns = ([Diagnostic.warning("encoding", f"read as {src.encoding}, not UTF-8", str(f))]
+             if src.encoding != "utf-8" else [])
     norm = normalise(src)  # the text stages, in order
     seg = segment(norm)
     ex = extract_project_sections(src, norm, seg, load_lexicon())
@@ -379,15 +400,16 @@ def _peak_memory_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def _repeated_numbers(f: Path, ex: Any) -> list[str]:
+def _repeated_numbers(f: Path, ex: Any) -> list[Diagnostic]:
     """A showcase number given to more than one section of one file (an article pasted
     twice, or two instalments in one file) double-counts facts: say so."""
     seen: dict[int, int] = {}
     for p in ex.projects:
         if p.number is not None:
             seen[p.number] = seen.get(p.number, 0) + 1
-    return [f"{f}: project number {n} appears in {k} sections (the same article twice?); "
-            "facts are kept from each" for n, k in sorted(seen.items()) if k > 1]
+    return [Diagnostic.warning("repeated-number", f"project number {n} appears in {k} sections (the same "
+                               "article twice?); facts are kept from each", str(f))
+            for n, k in sorted(seen.items()) if k > 1]
 
 
 def _store_context(root: Path, subjects: set[str], outgoing: set[str]) -> bytes:
@@ -478,7 +500,7 @@ def _refuse_duplicate_ids(extracted: list[tuple[Path, Any]]) -> None:
             )
 
 
-def _check_identities(root: Path, extracted: list[tuple[Path, Any]]) -> tuple[list[str], list[str]]:
+def _check_identities(root: Path, extracted: list[tuple[Path, Any]]) -> tuple[list[str], list[Diagnostic]]:
     """Compare the sources being built with those already in the store.
 
     Returns the source graphs to drop (renamed files) and warnings.  A different file that
@@ -502,7 +524,7 @@ def _check_identities(root: Path, extracted: list[tuple[Path, Any]]) -> tuple[li
 
     building = {ex.doc_id for _, ex in extracted}
     drop: list[str] = []
-    warnings: list[str] = []
+    warnings: list[Diagnostic] = []
     for f, ex in extracted:
         here = display_path(f)
         old = known.get(ex.doc_id)
@@ -516,16 +538,19 @@ def _check_identities(root: Path, extracted: list[tuple[Path, Any]]) -> tuple[li
                     hint="rename the new file",
                 )
             if old_path and old_path != here:
-                warnings.append(f"{f}: replaces source {ex.doc_id!r}, built before from {old_path}")
+                warnings.append(Diagnostic.warning(
+                    "replaces-source", f"replaces source {ex.doc_id!r}, built before from {old_path}", str(f)))
         for other_id, (other_path, other_sha) in known.items():
             if other_id in building or other_sha != ex.sha256:
                 continue
             if other_path and not Path(other_path).exists():
                 drop.append(str(source_graph_iri(other_id)))
-                warnings.append(f"{f}: renamed from {other_path} (same content); source "
-                                f"{other_id!r} is now {ex.doc_id!r}")
+                warnings.append(Diagnostic.warning(
+                    "renamed-source", f"renamed from {other_path} (same content); source {other_id!r} is now "
+                    f"{ex.doc_id!r}", str(f)))
             else:
-                warnings.append(f"{f}: same content as source {other_id!r} ({other_path}); both kept")
+                warnings.append(Diagnostic.warning(
+                    "same-content", f"same content as source {other_id!r} ({other_path}); both kept", str(f)))
     return drop, warnings
 
 

@@ -8,6 +8,7 @@ list) plugs in as another segmenter producing sections and another section extra
 
 from __future__ import annotations
 
+from meihao_kg.diagnostics import Diagnostic
 from meihao_kg.extract.campaign import campaign
 from meihao_kg.extract.context import Ctx
 from meihao_kg.extract.lexicon import Lexicon, load_lexicon
@@ -31,21 +32,25 @@ def extract_project_sections(src: SourceText, norm: NormalisedText, seg: Segment
     """The facts of a segmented series instalment."""
     ctx = Ctx(src, norm)
     projects = [project(ctx, sec, lex) for sec in seg.projects]
-    warnings: list[str] = []
+    warnings: list[Diagnostic] = []
+    where = src.path or src.doc_id
     if not projects:
-        warnings.append(f"{src.path or src.doc_id}: no project sections found (expected a "
-                        "number, a 'name:headline' line and 概况及亮点)")
+        warnings.append(Diagnostic.warning(
+            "no-projects", "no project sections found (expected a number, a 'name:headline' line and 概况及亮点)",
+            where))
     for a, b in norm.damaged:
         line = src.raw.count("\n", 0, a) + 1
-        warnings.append(f"{src.path or src.doc_id}:{line}: damaged text at characters {a}-{b} "
-                        f"({src.raw[a:b]!r}); facts overlapping it are flagged")
+        warnings.append(Diagnostic.warning(
+            "damaged-text", f"damaged text at characters {a}-{b} ({src.raw[a:b]!r}); facts overlapping it are flagged",
+            where, line))
     for pf in projects:
         for pl in pf.places:
             for text_form, full in pl.repaired:
-                where = pl.evidence.start if pl.evidence else 0
-                line = src.raw.count("\n", 0, where) + 1
-                warnings.append(f"{src.path or src.doc_id}:{line}: place name {text_form!r} is missing a "
-                                f"character; read as {full} (the only match in the gazetteer), flagged repaired")
+                at = pl.evidence.start if pl.evidence else 0
+                line = src.raw.count("\n", 0, at) + 1
+                warnings.append(Diagnostic.warning(
+                    "repaired-place", f"place name {text_form!r} is missing a character; read as {full} "
+                    "(the only match in the gazetteer), flagged repaired", where, line))
     name, cev, corgs = campaign(ctx, *seg.intro)
     title = None
     first_line = norm.text.strip().split("\n", 1)[0]

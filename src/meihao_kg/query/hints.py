@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from meihao_kg.errors import QueryError
@@ -19,9 +18,7 @@ from meihao_kg.store.local import KGStore
 from meihao_kg.text.normalise import name_key
 
 __all__ = [
-    "FoldedWarning",
     "close_matches",
-    "fold_warnings",
     "syntax_error",
     "unmatched_params",
     "vocabulary",
@@ -166,40 +163,3 @@ def syntax_error(path: Path | str, text: str, message: str) -> QueryError:
     msg = f"{path}:{line}:{col}: SPARQL syntax error" + (f" near '{near}'" if near else "")
     msg += f": {want}" if want else ""
     return QueryError(msg, hint="SPARQL 1.1 grammar: https://www.w3.org/TR/sparql11-query/#grammar")
-
-
-# --------------------------------------------------------------------------- warnings
-
-
-@dataclass(frozen=True)
-class FoldedWarning:
-    kind: str
-    count: int
-    where: tuple[str, ...]  # "file" or "file:line", in order of appearance
-    messages: tuple[str, ...]
-
-    def summary(self) -> str:
-        if self.count == 1:
-            return self.messages[0]
-        files = list(dict.fromkeys(w.split(":")[0] for w in self.where))
-        place = files[0] if len(files) == 1 else f"{len(files)} files"
-        return f"{self.kind} ×{self.count} in {place}"
-
-
-_WHERE_RE = re.compile(r"^(?P<where>[^:\s][^:]*?(?::\d+)?): (?P<msg>.*)$", re.S)
-_KIND_RE = re.compile(r"^[^\d('\"“（]*")
-
-
-def fold_warnings(messages: Sequence[str], kind_of: Callable[[str], str] | None = None) -> list[FoldedWarning]:
-    """Group warning messages by kind (the message without its file, position and details)."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for text in messages:
-        m = _WHERE_RE.match(text)
-        where, msg = (m.group("where"), m.group("msg")) if m else ("", text)
-        if kind_of is not None:
-            kind = kind_of(msg)
-        else:
-            kind = _KIND_RE.match(msg).group().strip(" ,;:")  # type: ignore[union-attr]
-            kind = re.sub(r"\s+(at|in|of|on)(\s+\w+)?$", "", kind) or msg[:40]
-        groups.setdefault(kind, []).append((where, text))
-    return [FoldedWarning(k, len(v), tuple(w for w, _ in v), tuple(t for _, t in v)) for k, v in groups.items()]

@@ -224,8 +224,6 @@ def read_source(path: str | Path, *, max_bytes: int = MAX_SOURCE_BYTES) -> Sourc
     except OSError as exc:
         raise InputError(f"{p}: cannot read ({exc.strerror})") from None
     text, encoding = decode_bytes(data, str(p))
-    if encoding != "utf-8":
-        LOG.warning("%s: read as %s, not UTF-8", p, encoding)
     return SourceText(
         doc_id=doc_id_for(p),
         raw=text,
