@@ -25,10 +25,11 @@ from meihao_kg.extract.lexicon import ontology_path
 from meihao_kg.graph import iri as mint
 from meihao_kg.graph.iri import span_iri
 from meihao_kg.graph.namespaces import JIONLP_PAGE, MH, OA, ORG, PREFIXES, QUDT, SCHEMA, UNIT, WD
+from meihao_kg.graph.triples import TripleSet
 from meihao_kg.models import Evidence, Extraction, InitiativeType, OrgMention, PlaceRef, ProjectFacts
 from meihao_kg.text.normalise import display_path
 
-__all__ = ["build_graph", "source_graph_iri", "TYPE_CLASSES", "bind_prefixes"]
+__all__ = ["build_graph", "build_triples", "source_graph_iri", "TYPE_CLASSES", "bind_prefixes"]
 
 TYPE_CLASSES: dict[str, URIRef] = {
     "party-organization": MH.PartyOrganization,
@@ -92,8 +93,7 @@ def _zh(text: str) -> Literal:
 class _Builder:
     def __init__(self, ex: Extraction) -> None:
         self.ex = ex
-        self.g = Graph()
-        bind_prefixes(self.g)
+        self.g = TripleSet()  # an rdflib Graph costs most of a large build (see triples.py)
         self.doc = mint.source(ex.doc_id)
 
     # -- evidence -------------------------------------------------------------------
@@ -491,6 +491,15 @@ def _date(iso: str) -> Literal:
 
 def build_graph(ex: Extraction, meta: dict[str, str] | None = None) -> Graph:
     """The triples of one source (to go into its named graph)."""
+    g = Graph()
+    bind_prefixes(g)
+    for t in build_triples(ex, meta):
+        g.add(t)
+    return g
+
+
+def build_triples(ex: Extraction, meta: dict[str, str] | None = None) -> TripleSet:
+    """The triples of :func:`build_graph` as a plain :class:`TripleSet` (the build's path)."""
     b = _Builder(ex)
     b.source(meta or {})
     campaign = b.campaign()

@@ -103,7 +103,7 @@ class ValidationReport:
 # --------------------------------------------------------------------------- helpers
 
 
-def _triples(data: Graph) -> Iterator[Triple]:
+def _triples(data: Any) -> Iterator[Triple]:
     """All triples of a Graph, or of every graph in a Dataset (union)."""
     if isinstance(data, Dataset):
         for s, p, o, _ in data.quads((None, None, None, None)):
@@ -335,7 +335,7 @@ def validate_ntriples(data: bytes | list[bytes], *, shapes: Graph | str | Path |
 
     shapes_g = _load_shapes(shapes)
     store = pyoxigraph.Store()
-    store.bulk_load(_ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.bulk_load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
     for chunk in data if isinstance(data, list) else [data]:
         if chunk:
             store.bulk_load(chunk, format=pyoxigraph.RdfFormat.N_TRIPLES)
@@ -364,7 +364,8 @@ def validate_ntriples(data: bytes | list[bytes], *, shapes: Graph | str | Path |
 _ONTOLOGY_NT: list[bytes] = []
 
 
-def _ontology_ntriples() -> bytes:
+def ontology_ntriples() -> bytes:
+    """The ontology graph as N-Triples, serialised once per process."""
     if not _ONTOLOGY_NT:
         _ONTOLOGY_NT.append(shared_ontology().serialize(format="nt", encoding="utf-8"))
     return _ONTOLOGY_NT[0]
@@ -491,6 +492,16 @@ def inferred_graph(data: Graph | Dataset, *, ontology: Graph | None = None) -> G
         data: a Graph, or a Dataset (all its graphs).
         ontology: the schema to reason with; the meihao-kg ontology by default.
     """
+    out = _bind(Graph())
+    for triple in inferred_triples(data, ontology=ontology):
+        out.add(triple)
+    LOGGER.debug("inferred %d triples", len(out))
+    return out
+
+
+def inferred_triples(data: Any, *, ontology: Graph | None = None) -> set[Triple]:
+    """The triples of :func:`inferred_graph` as a set; ``data`` may be anything with
+    ``triples((None, None, None))`` (a Graph, a Dataset, a :class:`~meihao_kg.graph.triples.TripleSet`)."""
     data_triples = set(_triples(data))
     schema_edges = (RDFS.subClassOf, RDFS.subPropertyOf, SKOS.broader)
     if ontology is None and not any(p in schema_edges for _, p, _ in data_triples):
@@ -522,9 +533,4 @@ def inferred_graph(data: Graph | Dataset, *, ontology: Graph | None = None) -> G
 
     new |= derived
     new -= every
-    out = _bind(Graph())
-    for triple in new:
-        if not isinstance(triple[0], Literal):
-            out.add(triple)
-    LOGGER.debug("inferred %d triples", len(out))
-    return out
+    return {t for t in new if not isinstance(t[0], Literal)}
