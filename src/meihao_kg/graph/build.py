@@ -23,8 +23,9 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from meihao_kg.extract import gazetteer as gz
 from meihao_kg.extract.lexicon import ontology_path
 from meihao_kg.graph import iri as mint
+from meihao_kg.graph import namespaces
 from meihao_kg.graph.iri import span_iri
-from meihao_kg.graph.namespaces import JIONLP_PAGE, MH, OA, ORG, PREFIXES, QUDT, SCHEMA, UNIT, WD
+from meihao_kg.graph.namespaces import JIONLP_PAGE, MH, OA, ORG, QUDT, SCHEMA, UNIT, WD
 from meihao_kg.graph.triples import TripleSet
 from meihao_kg.models import Evidence, Extraction, InitiativeType, OrgMention, PlaceRef, ProjectFacts
 from meihao_kg.text.normalise import display_path
@@ -63,8 +64,7 @@ _LEVEL_SUFFIX = {"county": ("县", "区", "市"), "prefecture": ("市",), "provi
 
 
 def bind_prefixes(g: Graph) -> None:
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
+    namespaces.bind_prefixes(g, replace=True)
 
 
 def _fact_key(*parts: object) -> str:
