@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from meihao_kg.extract.context import Ctx
 from meihao_kg.models import (
+    COMPOUND,
     Recognition,
 )
 
@@ -30,7 +31,7 @@ def find_recognitions(ctx: Ctx, lo: int, hi: int) -> list[Recognition]:
                 if item.startswith(prefix):
                     level = lv
                     break
-            out.append(Recognition(item, level, "compound", ctx.evidence(i, i + len(item))))
+            out.append(Recognition(item, level, COMPOUND, ctx.evidence(i, i + len(item))))
     return out
 
 
@@ -253,5 +254,5 @@ def find_honours(ctx: Ctx, lo: int, hi: int, dateline: int | None = None) -> lis
 def to_recognition(ctx: Ctx, sel: Selection, clause: tuple[int, int] | None = None) -> Recognition:
     """A selection as a compound's recognition; the evidence is the clause naming it."""
     a, b = clause if clause else ctx.clause(sel.start, sel.end)
-    return Recognition(sel.title, None, "compound", ctx.evidence(a, b), scheme=sel.scheme,
+    return Recognition(sel.title, None, COMPOUND, ctx.evidence(a, b), scheme=sel.scheme,
                        selection_level=sel.level, year=sel.year, bodies=sel.bodies, document=sel.document)

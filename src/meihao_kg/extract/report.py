@@ -23,9 +23,11 @@ from meihao_kg.extract.organisations import find_organisations
 from meihao_kg.extract.places import named_subplaces, place_from_address
 from meihao_kg.extract.recognitions import Selection, find_honours, find_selections, to_recognition
 from meihao_kg.models import (
+    COMPOUND,
     DatedEvent,
     InitiativeFact,
     Observation,
+    OrgKey,
     OrgMention,
     PlaceRef,
     ProjectFacts,
@@ -186,7 +188,7 @@ def report_compound(ctx: Ctx, c: ReportCompound, lex: Lexicon, *, kind: str, dat
             for sel in find_honours(ctx, s.start, s.end, dateline):
                 recognitions.append(to_recognition(ctx, sel))
         sub = named_subplaces(ctx, min(s.start for s in about), max(s.end for s in about), places) if about else {}
-        seen_org: set[str] = set()
+        seen_org: set[OrgKey] = set()
         seen_init: set[str] = set()
         seen_obs: set[tuple[str, str, str]] = set()
         seen_evt: set[tuple[str, str]] = set()
@@ -206,7 +208,7 @@ def report_compound(ctx: Ctx, c: ReportCompound, lex: Lexicon, *, kind: str, dat
                     seen_obs.add(k)
                     observations.append(ob)
             for e in find_events(ctx, s.start, s.end):
-                if e.subject != "compound" and e.subject not in seen_org:
+                if e.subject != COMPOUND and e.subject not in seen_org:
                     continue
                 k2 = (e.event, e.date)
                 if k2 not in seen_evt:
@@ -259,7 +261,7 @@ def _named_firms(ctx: Ctx, c: ReportCompound, about: list[Sentence], orgs: list[
     for s in about:
         for m in _FIRM_IS.finditer(text, s.start, s.end):
             n = m.group("n")
-            found.setdefault(n, OrgMention(f"named/{n}", "property-service-enterprise", n, "named",
+            found.setdefault(n, OrgMention(OrgKey.named(n), "property-service-enterprise", n,
                                            ctx.clause_evidence(m.start(), m.end(), s.start, s.end)))
     for men in c.mentions:
         before = text[max(0, men.start - 24):men.start]
@@ -277,16 +279,13 @@ def _named_firms(ctx: Ctx, c: ReportCompound, about: list[Sentence], orgs: list[
         a = text.find(n, max(0, men.start - 24), men.start)
         if a < 0:
             continue
-        found.setdefault(n, OrgMention(f"named/{n}", "property-service-enterprise", n, "named",
+        found.setdefault(n, OrgMention(OrgKey.named(n), "property-service-enterprise", n,
                                        ctx.clause_evidence(a, a + len(n))))
     if not found:
         return orgs
-    kept = [o for o in orgs if o.key not in ("compound/property-service-unit",)]
+    kept = [o for o in orgs if o.key != OrgKey.of_compound("property-service-unit")]
     have = {o.label for o in kept}
     return kept + [o for n, o in found.items() if n not in have and not any(n in h for h in have)]
-
-
-_PLACE_ORG = re.compile(r"^place/(?P<p>[^/]+)/")
 
 
 def _tidy_orgs(orgs: list[OrgMention], sub: dict[str, PlaceRef]) -> list[OrgMention]:
@@ -299,18 +298,18 @@ def _tidy_orgs(orgs: list[OrgMention], sub: dict[str, PlaceRef]) -> list[OrgMent
     for o in orgs:
         if o.type_code == "government-agency":
             continue
-        if o.key.startswith("compound/party-branch") and re.search(r"公司[^,。]{0,4}党支部", o.evidence.normalized):
+        if o.key == OrgKey.of_compound("party-branch") and re.search(r"公司[^,。]{0,4}党支部", o.evidence.normalized):
             continue
-        m = _PLACE_ORG.match(o.key)
-        if m and m.group("p") not in sub:
-            known = next((q for q in sub if m.group("p").endswith(q) and m.group("p") != q), None)
+        place = o.key.parts[0] if o.key.scope == "place" else None
+        if place is not None and place not in sub:
+            known = next((q for q in sub if place.endswith(q) and place != q), None)
             if known is not None:  # 矛盾南市社区党委: the words before the community are not its name
-                head = m.group("p")[: -len(known)]
-                o = replace(o, key=o.key.replace(m.group("p"), known, 1), label=o.label.removeprefix(head),
+                head = place[: -len(known)]
+                o = replace(o, key=OrgKey("place", (known, *o.key.parts[1:])), label=o.label.removeprefix(head),
                             place=sub[known])
                 out.append(o)
                 continue
-            generic = "community/" + o.key.split("/", 2)[2]
+            generic = OrgKey("community", o.key.parts[1:])
             if generic in keys:
                 continue
         out.append(o)
