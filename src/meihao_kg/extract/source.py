@@ -135,7 +135,8 @@ def extract_report(src: SourceText, norm: NormalisedText, report, lex: Lexicon, 
     if kind in ("report", "list"):
         for c in report.compounds:
             projects.append(report_compound(ctx, c, lex, kind=kind, dateline=dateline, city=city,
-                                            context=context, document=title_document))
+                                            context=context, document=title_document,
+                                            all_sentences=report.sentences))
     # a count whose compounds are all named (A、B、C…10个住宅小区) is the list's size, not a tally
     named = {s.start for s in report.sentences
              if sum(1 for c in report.compounds for m in c.mentions if m.listed and s.start <= m.start < s.end) >= 2}

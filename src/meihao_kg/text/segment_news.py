@@ -264,6 +264,7 @@ _GENERIC_ANY = ("获评", "推荐", "入选", "评选", "创建", "美好家园"
                 "既有", "参评", "申报")
 _ORG_END = re.compile(r"(?:物业|集团|公司|分公司|服务中心|管理处|办事处|居委会|党委|党支部|党总支|业委会|项目部)")
 _PLACE_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|街道|社区|省|市|区|县|镇|乡|村)")
+_PLACED_BEFORE = re.compile(r"(?:省|市|区|县|街道|镇|乡|社区|村)(?:辖区)?的$")
 _BARE_SUFFIX = re.compile(r"(?:花园|家园|嘉园|佳园|雅苑|名苑|华庭|苑|府|庭|邸|湾|新村|山庄|公馆|公寓)$")
 _DIGITS = re.compile(r"[0-9一二三四五六七八九十百千万两]+个")
 
@@ -593,9 +594,32 @@ def find_mentions(text: str, *, city_hint: str | None = None, province: str | No
     # names without 小区 (花园, 家园…): accepted when the same name is also written with
     # 小区, recurs, or is placed
     bare: dict[str, list[tuple[int, int, PlacePrefix | None]]] = {}
-    for m in re.finditer(rf"[{HAN}·]{{2,16}}(?:花园|家园|嘉园|佳园|雅苑|名苑|华庭|苑|府|庭|邸|湾|新村|山庄|公馆|公寓)(?!小区)", text):
+    for sm in re.finditer(r"(?:花园|家园|嘉园|佳园|雅苑|名苑|华庭|苑|府|庭|邸|湾|新村|山庄|公馆|公寓)(?!小区)", text):
+        e = sm.end()
+        if _BARE_SUFFIX.search(text[e:e + 2]) or re.match(r"(?:花园|家园|嘉园|佳园|雅苑|名苑|华庭|苑|府|庭|邸|湾|新村|山庄|公馆|公寓)",
+                                                         text[e:e + 2]):
+            continue  # 翡翠湾花园: the name goes on
+        a = sm.start()
+        while a > 0 and (_HAN_CH.match(text[a - 1]) or text[a - 1] == "·") and sm.start() - a < 14:
+            a -= 1
+        if sm.start() - a < 2 or (a >= 2 and text[a - 2:a] == "小区"):
+            continue
+
+        class _M:  # the run, as the regex match it replaces
+            def __init__(self, a: int, e: int) -> None:
+                self._a, self._e = a, e
+
+            def group(self, _k: int = 0) -> str:
+                return text[self._a:self._e]
+
+            def start(self) -> int:
+                return self._a
+
+            def end(self) -> int:
+                return self._e
+
+        m = _M(a, e)
         run = m.group(0)
-        a = m.start()
         cut, _ = _trim_left(run)
         stem = run[cut:]
         took, rest = _strip_places(stem, province, None)
@@ -607,6 +631,9 @@ def find_mentions(text: str, *, city_hint: str | None = None, province: str | No
         if _quoted(text, a + cut, sent_lo):
             continue
         prefix = PlacePrefix(stem[:took], a + cut, a + cut + took) if took else None
+        if prefix is None and _PLACED_BEFORE.search(text[max(0, a + cut - 12):a + cut]):
+            # 下马陵社区的碑林小雁苑: a name the text places (the place is found later)
+            prefix = PlacePrefix("", a + cut, a + cut)
         bare.setdefault(rest, []).append((a + cut + took, m.end(), prefix))
     # an item of an enumeration without a place of its own shares the previous item's
     # (秦皇岛市海港区A、B和邢台市信都区C: B is in 秦皇岛市海港区)
@@ -682,6 +709,46 @@ def _group_names(mentions: list[CompoundMention]) -> list[tuple[str, list[str], 
     return out
 
 
+def _mention_city(text: str, m: CompoundMention) -> str | None:
+    """The city a mention is qualified by: its place prefix, or 合肥的 right before it."""
+    from meihao_kg.extract import gazetteer as gz
+
+    cands: list[str] = []
+    if m.prefix is not None and m.prefix.text:
+        cands.append(m.prefix.text)
+    q = re.search(rf"([{HAN}]{{2,24}}?)(?:辖区)?的$", text[max(0, m.start - 25):m.start])
+    if q:
+        cands.append(q.group(1))
+        div, _rest = gz.parse_address(q.group(1))
+        if div is not None and div.level != "province" and re.match(rf"[{HAN}]{{2,4}}?(?:市|区|县)", q.group(1)):
+            city = next((x for x in div.chain() if x.level == "prefecture"), div)
+            return city.name
+    for c in cands:
+        for k in range(0, max(1, len(c) - 1)):
+            for j in range(len(c), k + 1, -1):
+                d = gz.division_named(c[k:j])
+                if d is not None:
+                    city = next((x for x in d.chain() if x.level == "prefecture"), d)
+                    return city.name
+    return None
+
+
+def _split_homonyms(text: str, grouped: list[tuple[str, list[str], list[CompoundMention]]]
+                    ) -> list[tuple[str, list[str], list[CompoundMention]]]:
+    """Two compounds of one name in two cities (合肥市…的翡翠湾花园和芜湖市…的翡翠湾花园):
+    one compound per city; a mention that names no city belongs to neither."""
+    out = []
+    for name, aliases, ms in grouped:
+        cities = {m.start: _mention_city(text, m) for m in ms}
+        distinct = {c for c in cities.values() if c}
+        if len(distinct) < 2:
+            out.append((name, aliases, ms))
+            continue
+        for city in sorted(distinct):
+            out.append((name, aliases, [m for m in ms if cities[m.start] == city]))
+    return out
+
+
 def text_city(text: str) -> str | None:
     """The city a text names most often (written with 市), when one stands out."""
     from meihao_kg.extract import gazetteer as gz
@@ -717,7 +784,7 @@ def segment_report(norm: NormalisedText, *, city_hint: str | None = None,
         city_hint = text_city(text)
     sents = sentences(text, chrome)
     mentions = find_mentions(text, city_hint=city_hint, province=province, skip=chrome)
-    grouped = _group_names(mentions)
+    grouped = _split_homonyms(text, _group_names(mentions))
     # short forms used alone later (龙湫湾 for 龙湫湾小区): more mentions of the compound
     extra: list[tuple[int, CompoundMention]] = []
     covered = [(m.start, m.end) for m in mentions]
@@ -745,7 +812,9 @@ def segment_report(norm: NormalisedText, *, city_hint: str | None = None,
     for s in sents:
         if s.chrome:
             continue
-        named = sorted({k for a, b, k in owner if s.start <= a < s.end})
+        # 比棕南雅园高出6个百分点: a compound named in a comparison is not what the sentence is about
+        named = sorted({k for a, b, k in owner if s.start <= a < s.end
+                        and not re.search(r"(?:比|较|不如|相比)$", text[max(s.start, a - 2):a])})
         if len(named) == 1:
             k = named[0]
             about[k].append(s)
