@@ -47,6 +47,9 @@ def dateline_year(text: str) -> int | None:
     """The year of the article's dateline (2025-04-01, 发布时间:2022-02-22), from its first lines."""
     head = "\n".join(text.split("\n")[:6])
     m = re.search(r"((?:19|20)\d{2})[-./年](\d{1,2})[-./月](\d{1,2})", head)
+    if m is None:  # a notice dated at its end (湖南省住房和城乡建设厅 / 2025年11月20日)
+        tail = "\n".join(text.rstrip().split("\n")[-4:])
+        m = re.search(r"((?:19|20)\d{2})[-./年](\d{1,2})[-./月](\d{1,2})日?\s*$", tail, re.M)
     return int(m.group(1)) if m else None
 
 
@@ -151,7 +154,8 @@ def _merge_recognitions(recs: list[Recognition]) -> list[Recognition]:
 
 def report_compound(ctx: Ctx, c: ReportCompound, lex: Lexicon, *, kind: str, dateline: int | None,
                     city: gz.Division | None, context: tuple[int, int] | None = None,
-                    document: str | None = None, all_sentences: tuple[Sentence, ...] = ()) -> ProjectFacts:
+                    document: str | None = None, all_sentences: tuple[Sentence, ...] = (),
+                    signature: str | None = None) -> ProjectFacts:
     """The facts of one compound of a report (``kind`` report) or list (``kind`` list)."""
     from meihao_kg.graph.iri import slugify
 
@@ -184,7 +188,9 @@ def report_compound(ctx: Ctx, c: ReportCompound, lex: Lexicon, *, kind: str, dat
     if not sels and context is not None and any(m.listed for m in c.mentions):
         # a row of a list: the selection is the one the list's heading sentence names
         for sel in find_selections(ctx, context[0], context[1], dateline):
-            sels.append((replace(sel, document=sel.document or document), Sentence(context[0], context[1], -1)))
+            sels.append((replace(sel, document=sel.document or document,
+                                 bodies=sel.bodies or ((signature,) if signature else ())),
+                         Sentence(context[0], context[1], -1)))
     for sel, s in sels:
         recognitions.append(to_recognition(ctx, sel, (s.start, s.end) if s.end - s.start <= 160 else None))
     orgs: list[OrgMention] = []
