@@ -601,8 +601,10 @@ def find_mentions(text: str, *, city_hint: str | None = None, province: str | No
             continue  # 翡翠湾花园: the name goes on
         a = sm.start()
         while a > 0 and (_HAN_CH.match(text[a - 1]) or text[a - 1] == "·") and sm.start() - a < 14:
+            if a >= 2 and text[a - 2:a] == "小区":
+                break
             a -= 1
-        if sm.start() - a < 2 or (a >= 2 and text[a - 2:a] == "小区"):
+        if sm.start() - a < 2:
             continue
 
         class _M:  # the run, as the regex match it replaces
@@ -618,6 +620,8 @@ def find_mentions(text: str, *, city_hint: str | None = None, province: str | No
             def end(self) -> int:
                 return self._e
 
+        if a >= 2 and text[a - 2:a] == "小区" and text[a] in "和与及":
+            a += 1  # 绿洲小区和春江花园: the second item of an enumeration
         m = _M(a, e)
         run = m.group(0)
         cut, _ = _trim_left(run)
