@@ -158,8 +158,8 @@ def extract_report(src: SourceText, norm: NormalisedText, report, lex: Lexicon, 
     tallies = find_tallies(ctx, sents, named, dateline, province, city)
     if kind == "other" or not projects:
         kept = f"; {len(tallies)} tall{'y' if len(tallies) == 1 else 'ies'} of selected compounds kept" if tallies else ""
-        warnings.append(f"{where}: not about compounds ({reason if kind == 'other' else 'no compound named'}); "
-                        f"no compound built{kept}")
+        warnings.append(f"{where}: not about compounds ({reason if kind == 'other' else 'no compound named'}): "
+                        f"no project sections found, no compound named; no compound built{kept}")
     for a, b in norm.damaged:
         line = src.raw.count("\n", 0, a) + 1
         warnings.append(f"{where}:{line}: damaged text at characters {a}-{b} "
