@@ -492,7 +492,7 @@ def _row_mentions(text: str) -> list[CompoundMention]:
 
 
 _ENUM_HEAD = re.compile(r"(?:分别是|分别为|包括|名单如下|依次为|具体为)[::]?")
-_ENUM_ITEM = re.compile(rf"^(?P<name>[{HAN}·0-9]{{2,16}}?)(?:\((?P<place>[^()]{{2,24}})\))?$")
+_ENUM_ITEM = re.compile(rf"^(?P<name>[{HAN}·0-9]{{2,24}}?)(?:\((?P<place>[^()]{{2,24}})\))?$")
 
 
 def _enum_mentions(text: str) -> list[CompoundMention]:
@@ -530,6 +530,11 @@ def _enum_mentions(text: str) -> list[CompoundMention]:
             stem = name.removesuffix("小区") if len(name) > 4 else name
             a = s0 + item.find(name)
             prefix = None
+            took, rest = _strip_places(stem, None, None)
+            if took:  # 沈阳市和平区和平之门上和府小区
+                prefix = PlacePrefix(stem[:took], a, a + took)
+                a += took
+                stem = rest
             if im.group("place"):
                 pa = s0 + item.find(im.group("place"))
                 prefix = PlacePrefix(im.group("place"), pa, pa + len(im.group("place")))
@@ -728,12 +733,12 @@ def _mention_city(text: str, m: CompoundMention) -> str | None:
             city = next((x for x in div.chain() if x.level == "prefecture"), div)
             return city.name
     for c in cands:
-        for k in range(0, max(1, len(c) - 1)):
-            for j in range(len(c), k + 1, -1):
-                d = gz.division_named(c[k:j])
-                if d is not None:
-                    city = next((x for x in d.chain() if x.level == "prefecture"), d)
-                    return city.name
+        d = gz.division_named(c) if len(c) <= 4 else None  # 合肥的…
+        if d is None:
+            d, _rest = gz.parse_address(c)
+        if d is not None and d.level != "province":
+            city = next((x for x in d.chain() if x.level == "prefecture"), d)
+            return city.name
     return None
 
 
