@@ -137,7 +137,7 @@ def read_text(store: Any, doc_id: str, raw: str) -> tuple[str, list[ToolCompound
     # not this source's)
     seed_places = _seed_places()
     for p in projects:
-        p.places = [x for x in p.places if x not in seed_places.get(mine[p.iri], set())]
+        p.seed_places = seed_places.get(mine[p.iri], set())  # type: ignore[attr-defined]
         for attr in ("organisations", "initiatives", "indicators", "dates"):
             setattr(p, attr, [r for r in getattr(p, attr) if not r.get("quote") or r["quote"] in raw])
     recs = _all_columns(store, "recognitions")
@@ -317,6 +317,10 @@ def score_text(folder: Path) -> TextResult:
             else:
                 T["compounds"].tp += 1
             p = t.project
+            # a place the seed already gave this compound counts only where this text gives it too
+            wanted = e.get("places", []) + e.get("optional_places", [])
+            p.places = [x for x in p.places if x not in getattr(p, "seed_places", set())
+                        or any(se.place_ok({"name": w}, x) for w in wanted)]
             T["places"].add(se.match_items(se._place_items(e), p.places, se.place_ok,
                                            lambda x: x["name"], SHOW["places"], where))
             recs = [dict(x) for x in e.get("recognitions", [])]

@@ -339,6 +339,11 @@ def _strip_places(stem: str, province: str | None, city_hint: str | None, min_re
                     took = len(tok)
             elif gz.division_named(tok) is not None or tok in _province_forms():
                 took = len(tok)
+            elif pos > 0 and tok.endswith(("区", "县", "市")):
+                # 沈阳市和平区: a district name several cities have, inside the city just read
+                d, _rest = gz.parse_address(stem[:pos + len(tok)])
+                if d is not None and d.name == tok:
+                    took = len(tok)
             if took:
                 break
         if not took and city_hint:
@@ -510,11 +515,14 @@ def _enum_mentions(text: str) -> list[CompoundMention]:
             pass
         if cm is None:
             continue
-        items = re.split(r"、|和|及", seg)
         try:
             n = int(parse_number(cm.group("n")))
         except ValueError:
             continue
+        items = seg.split("、")
+        if len(items) == n - 1:  # …、D和E: the last two joined by 和/及 (和平之门 keeps its 和)
+            last = re.split(r"(?<=小区)(?:和|及)|(?:和|及)(?=[^和及]{2,}$)", items[-1], maxsplit=1)
+            items = items[:-1] + last
         if len(items) != n or n < 2:
             continue
         found: list[CompoundMention] = []
@@ -523,7 +531,7 @@ def _enum_mentions(text: str) -> list[CompoundMention]:
             s0 = text.find(item, pos)
             pos = s0 + len(item)
             im = _ENUM_ITEM.match(item.strip())
-            if im is None or _generic(im.group("name").removesuffix("小区")):
+            if im is None or _generic(_strip_places(im.group("name").removesuffix("小区"), None, None)[1]):
                 found = []
                 break
             name = im.group("name")
@@ -579,7 +587,7 @@ def find_mentions(text: str, *, city_hint: str | None = None, province: str | No
         cut += lead
         stem = run[cut:]
         took, rest = _strip_places(stem, province, None)
-        if _generic(rest) or _generic(stem):
+        if _generic(rest):
             continue
         s = b + cut + took
         if not free(s, a):
