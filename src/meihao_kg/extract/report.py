@@ -92,7 +92,19 @@ def _places(ctx: Ctx, c: ReportCompound, sents: list[Sentence], city: gz.Divisio
             if len(addr) >= 2:
                 candidates.append((addr, m.start("addr"), m.start("addr") + len(addr)))
     best: list[PlaceRef] = []
+    district = _text_district(text, city)
     for addr, a, b in candidates:
+        if district is not None and district.parent is not None and re.match(
+                r"[\u4e00-\u9fff]{2,8}?(?:街道|镇|乡)", addr) and not re.search(r"[省市县]|区(?!.*街道)", addr.split("街道")[0]):
+            # 宝塔桥街道恒盛嘉园社区 in a text about 南京市鼓楼区: the street is the district's
+            chain, _address = _place_from_address(ctx, district.parent.name + district.name + addr, a, b,
+                                                  province, a, b, None)
+            chain = [p for p in chain if p.kind != "address"]
+            if chain and chain[-1].division is not None and district in chain[-1].division.chain() + [
+                    d for q in chain if q.division for d in q.division.chain()]:
+                if (_depth(chain), len(chain)) > (_depth(best), len(best)):
+                    best = chain
+                continue
         zm = _ZONE_ONLY.match(addr)
         if zm and city is not None:
             # 东湖新技术开发区: a functional zone of the text's city (not a homonym district)
@@ -126,6 +138,22 @@ def _places(ctx: Ctx, c: ReportCompound, sents: list[Sentence], city: gz.Divisio
     if city is not None:
         return [PlaceRef(city.name, "division", city, None)]
     return []
+
+
+def _text_district(text: str, city: gz.Division | None) -> gz.Division | None:
+    """The district of the text's city the text names most often (鼓楼区住建局…)."""
+    if city is None or city.level != "prefecture":
+        return None
+    counts: dict[str, int] = {}
+    kids = {d.name: d for d in gz._index().values() if d.level == "county" and d.parent == city}
+    for name, d in kids.items():
+        n = text.count(name) + (text.count(d.alias) if d.alias and len(d.alias) >= 2 else 0)
+        if n:
+            counts[name] = n
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: counts[k])
+    return kids[best]
 
 
 def _merge_recognitions(recs: list[Recognition]) -> list[Recognition]:

@@ -496,6 +496,29 @@ def _row_mentions(text: str) -> list[CompoundMention]:
     return out
 
 
+def _block_mentions(text: str) -> list[CompoundMention]:
+    """WeChat blocks, one per compound: 宁海路街道 / 山西路社区 / 颐和雅苑 (lines the tidying
+    joined with commas): the place lines, then the name.  Two blocks at least."""
+    found: list[CompoundMention] = []
+    pos = 0
+    for ln in text.split("\n"):
+        start = pos
+        pos += len(ln) + 1
+        parts = ln.strip().split(",")
+        if len(parts) < 2 or not all(re.fullmatch(rf"[{HAN}]{{2,16}}", x) for x in parts):
+            continue
+        places, name = parts[:-1], parts[-1]
+        if not all(_PLACE_CELL.match(x) for x in places) or _PLACE_CELL.match(name) or _generic(name):
+            continue
+        a = start + ln.find(name, len(",".join(places)))
+        stem = name.removesuffix("小区") if len(name) > 4 else name
+        p0 = start + ln.find(places[0])
+        found.append(CompoundMention(stem, a, a + len(stem), stem != name,
+                                     PlacePrefix("".join(places), p0, p0 + len(",".join(places))),
+                                     listed=True, group=-1))
+    return found if len(found) >= 2 else []
+
+
 _ENUM_HEAD = re.compile(r"(?:分别是|分别为|包括|名单如下|依次为|具体为)[::]?")
 _ENUM_ITEM = re.compile(rf"^(?P<name>[{HAN}·0-9]{{2,24}}?)(?:\((?P<place>[^()]{{2,24}})\))?$")
 
@@ -556,7 +579,7 @@ def find_mentions(text: str, *, city_hint: str | None = None, province: str | No
     """Every place in ``text`` where a compound is named."""
     mentions: list[CompoundMention] = _list_mentions(text, city_hint, province)
     taken = [(m.start, m.end) for m in mentions]
-    for extra in (*_row_mentions(text), *_enum_mentions(text)):
+    for extra in (*_row_mentions(text), *_enum_mentions(text), *_block_mentions(text)):
         if not any(x < extra.end and extra.start < y for x, y in taken):
             mentions.append(extra)
             taken.append((extra.start, extra.end))
