@@ -865,6 +865,20 @@ def segment_report(norm: NormalisedText, *, city_hint: str | None = None,
                 shared[k].append(s)
                 seen_first[k] = True
             focus = None
+            # 棕南雅园和百花逸居都成立了业委会,其中…: what follows 都/均 is said of each, up to
+            # where the sentence turns to one of them (其中, 不同的是, 而)
+            spans = sorted((a, b) for a, b, k in owner if s.start <= a < s.end)
+            last = spans[0][1]
+            for a2, b2 in spans[1:]:  # the end of the enumeration that opens the sentence
+                if re.fullmatch(r"(?:小区)?[和与及、]", text[last:a2]):
+                    last = b2
+                else:
+                    break
+            if re.match(r"(?:小区)?(?:都|均|同时|一起|共同)", text[last:last + 4]):
+                turn = re.search(r"[,;](?:其中|不同的是|但|而|只有)", text[last:s.end])
+                cut = last + turn.start() if turn else s.end
+                for k in named:
+                    about[k].append(Sentence(s.start, cut, s.paragraph))
         elif single and seen_first[0]:
             about[0].append(s)
         elif focus is not None and focus[1] == s.paragraph:
