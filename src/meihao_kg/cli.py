@@ -218,9 +218,8 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
         logged, _WarningHandler.captured = _WarningHandler.captured or [], None
     warnings = list(dict.fromkeys([*logged, *report.warnings]))
     if not quiet:
-        from meihao_kg.query.hints import fold_warnings
-
         from meihao_kg.extract.source import REFUSAL_MARKERS
+        from meihao_kg.query.hints import fold_warnings
 
         refused = [w for w in warnings if any(k in w for k in REFUSAL_MARKERS)]
         for w in refused:  # one line per source that gave nothing to build, never folded

@@ -82,15 +82,15 @@ def _places(ctx: Ctx, c: ReportCompound, sents: list[Sentence], city: gz.Divisio
                 candidates.append((addr, a, a + len(addr)))
     names = [c.name, *c.aliases]
     for s in sents:
-        for m in _ADDR.finditer(text, s.start, s.end):
-            addr = m.group("addr")
+        for am2 in _ADDR.finditer(text, s.start, s.end):
+            addr = am2.group("addr")
             for n in names:  # 位于成都金牛区…社区的西岸观邸小区: the address stops at the name
                 k = addr.find(n)
                 if k > 0:
                     addr = addr[:k]
             addr = addr.removesuffix("的")
             if len(addr) >= 2:
-                candidates.append((addr, m.start("addr"), m.start("addr") + len(addr)))
+                candidates.append((addr, am2.start("addr"), am2.start("addr") + len(addr)))
     best: list[PlaceRef] = []
     district = _text_district(text, city)
     for addr, a, b in candidates:

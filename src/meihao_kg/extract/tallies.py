@@ -105,7 +105,7 @@ def find_counts(ctx: Ctx, sentences: list[tuple[int, int]], named: set[int], dat
             divs = [_place(re.sub(r"(?:获评|入选).*$", "", w))[0] for w in names]
             if len(divs) == len(nums) and all(divs):
                 for d, n in zip(divs, nums):
-                    k = lo + resp.start("nums") + resp.group("nums").find(n)
+                    assert d is not None
                     out.append(Tally(d, int(n), None, sel.year, sel.scheme, sel.level, (), ctx.evidence(
                         lo + resp.start(), lo + resp.end()), None))
                 continue
@@ -143,8 +143,8 @@ def find_counts(ctx: Ctx, sentences: list[tuple[int, int]], named: set[int], dat
                 continue
             place_prev = place
             cs = max([text.rfind(c, lo, m.start()) for c in ",;:。"] + [lo - 1]) + 1
-            clause = text[cs:m.end()]
             ym = None
+            year: int | None
             for ym in re.finditer(r"(?P<y>(?:19|20)\d{2})年", text[lo:m.start()]):
                 pass
             if ym is not None:

@@ -24,7 +24,16 @@ from meihao_kg.extract import gazetteer as gz
 from meihao_kg.extract.lexicon import ontology_path
 from meihao_kg.graph.iri import node, slugify, span_iri
 from meihao_kg.graph.namespaces import CONCEPT, ID, MH, OA, ORG, PREFIXES, QUDT, SCHEMA, UNIT, WD
-from meihao_kg.models import Evidence, Extraction, InitiativeType, OrgMention, PlaceRef, ProjectFacts, Recognition, Tally
+from meihao_kg.models import (
+    Evidence,
+    Extraction,
+    InitiativeType,
+    OrgMention,
+    PlaceRef,
+    ProjectFacts,
+    Recognition,
+    Tally,
+)
 from meihao_kg.text.normalise import display_path
 
 __all__ = ["build_graph", "source_graph_iri", "TYPE_CLASSES", "bind_prefixes"]

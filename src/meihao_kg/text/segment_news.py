@@ -658,7 +658,7 @@ def find_mentions(text: str, *, city_hint: str | None = None, province: str | No
 
         if a >= 2 and text[a - 2:a] == "小区" and text[a] in "和与及":
             a += 1  # 绿洲小区和春江花园: the second item of an enumeration
-        m = _M(a, e)
+        m = _M(a, e)  # type: ignore[assignment]
         run = m.group(0)
         cut, _ = _trim_left(run)
         stem = run[cut:]

@@ -150,9 +150,10 @@ def enrich(g: Graph, graph: nx.Graph, *, similar: bool = True) -> nx.Graph:
         if data.get("cls") != "project":
             continue
         for src in g.objects(URIRef(str(node)), DCTERMS.source):
-            kind = next(iter(g.objects(src, MH.sourceKind)), None)
-            if kind is None:
+            kind_node = next(iter(g.objects(src, MH.sourceKind)), None)
+            if kind_node is None:
                 continue
+            kind = kind_node
             zh, en = _SOURCE_KINDS.get(str(kind).rsplit("/", 1)[-1], ("", ""))
             doc = next(iter(g.objects(src, DCTERMS.identifier)), "")
             why = next(iter(g.objects(src, MH.sourceKindReason)), "")
