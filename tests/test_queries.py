@@ -44,6 +44,13 @@ CONTRACT: dict[str, tuple[dict[str, tuple[str, bool]], tuple[str, ...]]] = {
     "initiative-stats": ({}, ("initiative", "label_zh", "label_en", "projects", "projects_with_narrower")),
     # added after the issue was written (not in its contract): its own header
     "organisations": ({"type": ("literal", False)}, ("organisation", "name", "type", "projects")),
+    # issue 11: recognitions of compounds (news reports, lists, instalments) and tallies
+    "recognitions": (
+        {"level": ("text", False), "year": ("literal", False), "place": ("place", False)},
+        ("compound", "name", "recognition", "level", "year", "body", "quote"),
+    ),
+    "tallies": ({"place": ("place", False), "scheme": ("text", False)},
+                ("area", "count", "candidates", "scheme", "level", "year", "body", "quote")),
 }
 
 QUERY_FILES = sorted(queries_dir().glob("*.rq"))

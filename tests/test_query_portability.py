@@ -21,7 +21,8 @@ PARAMS = {
     "indicators": {"project": "大华锦绣华城博雅园"},
     "organisations": {"type": "party-branch"},
 }
-SLOW_IN_RDFLIB = {"project-initiatives"}  # ~20 s in rdflib's evaluator; parsed, not run
+SLOW_IN_RDFLIB = {"project-initiatives"}
+EMPTY_ON_SEED = {"tallies"}  # the seed instalment counts no selection without names  # ~20 s in rdflib's evaluator; parsed, not run
 
 
 @pytest.fixture(scope="module")
@@ -47,4 +48,4 @@ def test_rdflib_gives_the_same_rows(q, seed_store, rdflib_union: Dataset) -> Non
     text = inject_values(q.text, bind(seed_store, q, values))
     rows = [tuple("" if r[c] is None else str(r[c]) for c in q.columns) for r in rdflib_union.query(text)]
     expected = list(run_query(seed_store, q, values).rows)
-    assert expected and rows == expected
+    assert (expected or q.name in EMPTY_ON_SEED) and rows == expected

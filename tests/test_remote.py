@@ -22,7 +22,10 @@ PARAMS: dict[str, list[str]] = {
     "indicators": [f"project={SEED_PROJECT}"],
     "project-dates": [],
     "organisations": ["type=party-branch"],
+    "recognitions": ["place=大连"],
+    "tallies": [],
 }
+EMPTY_ON_SEED = {"tallies"}  # the seed instalment counts no selection without names
 SECOND = Path(__file__).parent / "articles" / "simplified-fullwidth" / "input.txt"
 
 
@@ -61,7 +64,7 @@ def test_saved_query_same_csv_through_endpoint(pushed: str, seed_store_path: Pat
     remote = run_cli("query", name, *_args(name), "--format", "csv", "--endpoint", pushed)
     assert local.exit_code == 0 and remote.exit_code == 0, (local.output, remote.output)
     assert remote.stdout == local.stdout
-    assert local.stdout.count("\n") > 1  # a real answer, not two empty ones
+    assert local.stdout.count("\n") > 1 or name in EMPTY_ON_SEED  # a real answer, not two empty ones
 
 
 def test_every_saved_query_is_exercised() -> None:

@@ -26,7 +26,8 @@ def test_project_facts_carry_quote_and_span(seed_view_graph, seed_raw: str) -> N
     G = seed_view_graph
     facts = G.nodes[by_label(G, "沿海鉴筑")]["facts"]
     kinds = [f["kind"] for f in facts]
-    assert kinds == sorted(kinds, key=["指标", "时间", "举措", "实施项目", "提及"].index)
+    assert kinds == sorted(kinds, key=["指标", "时间", "举措", "实施项目", "提及", "荣誉", "来源"].index)
+    assert "荣誉" in kinds and "来源" in kinds  # its recognitions and the kind of its source
     fee = next(f for f in facts if f["text"].startswith("物业费收缴率"))
     assert fee["quote"] == seed_raw[fee["start"]:fee["end"]] == "物業(yè)費收繳率達到96.3%"
     assert fee["source"] == "000_c1cc9ca213bfcef2"

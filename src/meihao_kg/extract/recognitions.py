@@ -107,7 +107,7 @@ def _level_of(text: str, bodies: list[str], scheme: str) -> str | None:
             return "district"
         if "县" in b[:6] and b.endswith("局"):
             return "county"
-        if b.endswith("局"):
+        if b.endswith("局") or re.search(r"市委|市[^,]{0,6}(?:部|委)$", b):
             return "city"
     return None
 
@@ -191,8 +191,7 @@ def find_selections(ctx: Ctx, lo: int, hi: int, dateline: int | None = None,
         title = f"{_LEVEL_ZH.get(level or '', '')}“美好家园”" + (f"({year}年度)" if year else "")
         out.append(Selection("meihao-jiayuan", title, level, year, tuple(bodies), document,
                              lo + mh.start(), lo + mh.end()))
-    red = _RED.search(masked)
-    if red:
+    for red in _RED.finditer(masked):
         before = masked[max(0, red.start() - 12):red.start()]
         lm = _LEVEL_WORD.search(before)
         level = _LEVELS[lm.group("w")] if lm else None
@@ -207,10 +206,15 @@ def find_selections(ctx: Ctx, lo: int, hi: int, dateline: int | None = None,
                 if d is not None:
                     level = "city" if d.level == "prefecture" else (
                         "district" if d.name.endswith("区") else "county")
-        ym_red = _YEAR_OF.search(masked)
+        window = masked[max(0, red.start() - 24):red.end()]
+        ym_red = None
+        for ym_red in re.finditer(r"(?P<y>(?:19|20)\d{2})年", window):  # noqa: B007 (the last year)
+            pass
+        # the bodies of the sentence conferred the recognition of their own level
+        own = tuple(b for b in bodies if _level_of("", [b], "red-property") == level) if level else ()
         title = f"{_LEVEL_ZH.get(level or '', '')}“红色物业”{red.group('what')}"
         out.append(Selection("red-property", title, level, int(ym_red.group("y")) if ym_red else None,
-                             (), None, lo + red.start(), lo + red.end()))
+                             own, None, lo + red.start(), lo + red.end()))
     return out
 
 

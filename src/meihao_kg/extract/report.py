@@ -40,6 +40,7 @@ __all__ = ["dateline_year", "report_compound"]
 _ADDR = re.compile(r"(?:位于|地处|坐落于|坐落在|地址为|位处)(?P<addr>[^,。;:\n]{2,40})")
 _BELONGS = re.compile(r"隶属(?:于)?(?P<c>[\u4e00-\u9fff]{2,8}?社区)")
 _AREA_BEFORE = re.compile(r"(?P<addr>[\u4e00-\u9fff]{2,20}?)(?:辖区)?的$")
+_BACK_REF = re.compile(r"名单中|名单里|位列其中|名列其中|榜上有名|入选名单|上榜")
 _ZONE_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,10}(?:新技术开发区|技术开发区|开发区|高新区|工业园区|新区)$")
 _RANK = {"province": 0, "prefecture": 1, "county": 2, "township": 3, "community": 4}
 
@@ -48,6 +49,9 @@ def dateline_year(text: str) -> int | None:
     """The year of the article's dateline (2025-04-01, 发布时间:2022-02-22), from its first lines."""
     head = "\n".join(text.split("\n")[:6])
     m = re.search(r"((?:19|20)\d{2})[-./年](\d{1,2})[-./月](\d{1,2})", head)
+    if m is None:  # a notice dated at its end (湖南省住房和城乡建设厅 / 2025年11月20日)
+        tail = "\n".join(text.rstrip().split("\n")[-4:])
+        m = re.search(r"((?:19|20)\d{2})[-./年](\d{1,2})[-./月](\d{1,2})日?\s*$", tail, re.M)
     return int(m.group(1)) if m else None
 
 
@@ -67,12 +71,12 @@ def _places(ctx: Ctx, c: ReportCompound, sents: list[Sentence], city: gz.Divisio
     text = ctx.norm.text
     candidates: list[tuple[str, int, int]] = []
     for m in c.mentions:
-        if m.prefix is not None:
+        if m.prefix is not None and m.prefix.text:
             candidates.append((m.prefix.text, m.prefix.start, m.prefix.end))
         # …街道辖区的XX / 位于…的XX: the place right before the name
         before = text[max(0, m.start - 24):m.start]
         am = _AREA_BEFORE.search(before)
-        if am and m.prefix is None:
+        if am and (m.prefix is None or not m.prefix.text):
             addr = re.sub(r"^.*?(?:位于|地处|坐落于|坐落在|在|于)", "", am.group("addr"))
             if re.search(r"(?:省|市|区|县|街道|镇|乡|社区)$", addr.removesuffix("辖区")):
                 a = m.start - len(am.group(0)) + (len(am.group("addr")) - len(addr))
@@ -90,7 +94,19 @@ def _places(ctx: Ctx, c: ReportCompound, sents: list[Sentence], city: gz.Divisio
             if len(addr) >= 2:
                 candidates.append((addr, am2.start("addr"), am2.start("addr") + len(addr)))
     best: list[PlaceRef] = []
+    district = _text_district(text, city)
     for addr, a, b in candidates:
+        if district is not None and district.parent is not None and re.match(
+                r"[\u4e00-\u9fff]{2,8}?(?:街道|镇|乡)", addr) and not re.search(r"[省市县]|区(?!.*街道)", addr.split("街道")[0]):
+            # 宝塔桥街道恒盛嘉园社区 in a text about 南京市鼓楼区: the street is the district's
+            chain, _address = place_from_address(ctx, district.parent.name + district.name + addr, a, b,
+                                                  province, a, b, None)
+            chain = [p for p in chain if p.kind != "address"]
+            if chain and chain[-1].division is not None and district in chain[-1].division.chain() + [
+                    d for q in chain if q.division for d in q.division.chain()]:
+                if (_depth(chain), len(chain)) > (_depth(best), len(best)):
+                    best = chain
+                continue
         zm = _ZONE_ONLY.match(addr)
         if zm and city is not None:
             # 东湖新技术开发区: a functional zone of the text's city (not a homonym district)
@@ -126,6 +142,22 @@ def _places(ctx: Ctx, c: ReportCompound, sents: list[Sentence], city: gz.Divisio
     return []
 
 
+def _text_district(text: str, city: gz.Division | None) -> gz.Division | None:
+    """The district of the text's city the text names most often (鼓楼区住建局…)."""
+    if city is None or city.level != "prefecture":
+        return None
+    counts: dict[str, int] = {}
+    kids = {d.name: d for d in gz._index().values() if d.level == "county" and d.parent == city}
+    for name, d in kids.items():
+        n = text.count(name) + (text.count(d.alias) if d.alias and len(d.alias) >= 2 else 0)
+        if n:
+            counts[name] = n
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: counts[k])
+    return kids[best]
+
+
 def _merge_recognitions(recs: list[Recognition]) -> list[Recognition]:
     """One recognition per scheme, level and year: the statement with the most detail, its
     bodies and document kept (the title and the opening sentence often both report it)."""
@@ -152,7 +184,8 @@ def _merge_recognitions(recs: list[Recognition]) -> list[Recognition]:
 
 def report_compound(ctx: Ctx, c: ReportCompound, lex: Lexicon, *, kind: str, dateline: int | None,
                     city: gz.Division | None, context: tuple[int, int] | None = None,
-                    document: str | None = None) -> ProjectFacts:
+                    document: str | None = None, all_sentences: tuple[Sentence, ...] = (),
+                    signature: str | None = None) -> ProjectFacts:
     """The facts of one compound of a report (``kind`` report) or list (``kind`` list)."""
     from meihao_kg.graph.iri import slugify
 
@@ -170,13 +203,24 @@ def report_compound(ctx: Ctx, c: ReportCompound, lex: Lexicon, *, kind: str, dat
     ev = ctx.evidence(first.start, first.end)
     recognitions: list[Recognition] = []
     sels: list[tuple[Selection, Sentence]] = []
+    text = ctx.norm.text
     for s in about + shared:
-        for sel in find_selections(ctx, s.start, s.end, dateline):
+        found = find_selections(ctx, s.start, s.end, dateline)
+        if not found and _BACK_REF.search(text, s.start, s.end) and all_sentences:
+            # 名单中有两个同名小区:… — the list is the one the sentence before names
+            prev = [x for x in all_sentences if x.end <= s.start and not x.chrome]
+            if prev:
+                found = find_selections(ctx, prev[-1].start, prev[-1].end, dateline)
+                if found:
+                    s = prev[-1]
+        for sel in found:
             sels.append((sel, s))
     if not sels and context is not None and any(m.listed for m in c.mentions):
         # a row of a list: the selection is the one the list's heading sentence names
         for sel in find_selections(ctx, context[0], context[1], dateline):
-            sels.append((replace(sel, document=sel.document or document), Sentence(context[0], context[1], -1)))
+            sels.append((replace(sel, document=sel.document or document,
+                                 bodies=sel.bodies or ((signature,) if signature else ())),
+                         Sentence(context[0], context[1], -1)))
     for sel, s in sels:
         recognitions.append(to_recognition(ctx, sel, (s.start, s.end) if s.end - s.start <= 160 else None))
     orgs: list[OrgMention] = []
@@ -247,7 +291,10 @@ def report_compound(ctx: Ctx, c: ReportCompound, lex: Lexicon, *, kind: str, dat
     )
 
 
-_FIRM_IS = re.compile(r"物业服务(?:企业|公司|单位)(?:为|是)(?P<n>[^,。;\n]{2,30}?(?:有限公司|公司))")
+_FIRM_IS = re.compile(
+    r"(?:物业服务(?:企业|公司|单位)(?:为|是)|由|引入(?:的)?(?:国有)?(?:物业企业)?)"
+    r"(?P<n>[\u4e00-\u9fff()]{2,24}?(?:物业[\u4e00-\u9fff()]{0,10}?有限公司|物业公司))"
+    r"(?=提供物业服务|服务|接管|托管|进驻|负责|管理|[,。;]|$)")
 _FIRM_NEAR = re.compile(r"(?P<n>[\u4e00-\u9fff()]{2,16}?物业(?:服务|管理)?(?:有限公司|公司)?)(?:所服务的|服务的|管理的|负责的|在)?$")
 _FIRM_CUT = re.compile(r"^.*[与和及的在是为对由、]")
 _GENERIC_FIRM = re.compile(r"^(?:小区|该|本|其|各|红色|专业|原|新|前期|社区|街道|业主|居民|引进|聘请|选聘)?物业")
@@ -261,6 +308,9 @@ def _named_firms(ctx: Ctx, c: ReportCompound, about: list[Sentence], orgs: list[
     for s in about:
         for m in _FIRM_IS.finditer(text, s.start, s.end):
             n = m.group("n")
+            cut = re.match(r"^.*(?:的|企业)", n)
+            if cut and len(n) - cut.end() >= 6:
+                n = n[cut.end():]  # 街道引入的国有物业企业西安城投物业管理有限公司
             found.setdefault(n, OrgMention(OrgKey.named(n), "property-service-enterprise", n,
                                            ctx.clause_evidence(m.start(), m.end(), s.start, s.end)))
     for men in c.mentions:
@@ -296,8 +346,14 @@ def _tidy_orgs(orgs: list[OrgMention], sub: dict[str, PlaceRef]) -> list[OrgMent
     out: list[OrgMention] = []
     keys = {o.key for o in orgs}
     for o in orgs:
-        if o.type_code == "government-agency":
-            continue
+        if o.type_code in ("government-agency", "subdistrict-office"):
+            continue  # a bureau or street office visiting, organising or planning: not the compound's
+        if o.type_code == "owners-committee" and re.search(
+                r"(?:没有|未|尚未|暂未|还未|从未)(?:成立|组建|选举)?(?:业主委员会|业委会)|代行业委会|代行业主委员会",
+                o.evidence.sentence):
+            continue  # 至今没有成立业委会…临时代行业委会职责
+        if o.type_code == "party-branch" and re.search(r"(?:物业|公司)(?:成立)?(?:了)?(?:物业)?党支部", o.evidence.normalized):
+            continue  # the firm's party branch
         if o.key == OrgKey.of_compound("party-branch") and re.search(r"公司[^,。]{0,4}党支部", o.evidence.normalized):
             continue
         place = o.key.parts[0] if o.key.scope == "place" else None

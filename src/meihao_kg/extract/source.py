@@ -136,20 +136,36 @@ def extract_report(src: SourceText, norm: NormalisedText, report, lex: Lexicon, 
 
     doc_m = DOCUMENT_NUMBER.search(head)
     title_document = doc_m.group(0) if doc_m else None
+    # the issuing body signing a list at its end (济南市住房和城乡建设局 / 2024年12月18日)
+    from meihao_kg.extract.recognitions import _BODY
+
+    signature = next((ln.strip() for ln in reversed(text.split("\n")[-6:])
+                      if ln.strip() and _BODY.fullmatch(ln.strip())), None)
     if kind in ("report", "list"):
         for c in report.compounds:
             projects.append(report_compound(ctx, c, lex, kind=kind, dateline=dateline, city=city,
-                                            context=context, document=title_document))
+                                            context=context, document=title_document, signature=signature,
+                                            all_sentences=report.sentences))
     # a count whose compounds are all named (A、B、C…10个住宅小区) is the list's size, not a tally
     named = {s.start for s in report.sentences
              if sum(1 for c in report.compounds for m in c.mentions if m.listed and s.start <= m.start < s.end) >= 2}
     sents = [(s.start, s.end) for s in report.sentences if not s.chrome]
-    tallies = find_tallies(ctx, sents, named, dateline)
+    province = next((d for d in (city.chain() if city else ()) if d.level == "province"), None)
+    if province is None:
+        from meihao_kg.extract.tallies import _place
+
+        for m in re.finditer(r"[\u4e00-\u9fff]{2,3}(?:省|自治区)|全省", text[:400]):
+            d, _k = _place(m.group(0))
+            if d is not None and d.level == "province":
+                province = d
+                break
+    tallies = find_tallies(ctx, sents, named, dateline, province, city)
     if kind == "other" or not projects:
         kept = f"; {len(tallies)} tall{'y' if len(tallies) == 1 else 'ies'} of selected compounds kept" if tallies else ""
         warnings.append(Diagnostic.warning(
             "not-about-compounds",
-            f"not about compounds ({reason if kind == 'other' else 'no compound named'}); no compound built{kept}",
+            f"not about compounds ({reason if kind == 'other' else 'no compound named'}): "
+            f"no project sections found, no compound named; no compound built{kept}",
             where))
     warnings += _damaged(src, norm, where)
     from meihao_kg.text.segment_news import chrome_lines

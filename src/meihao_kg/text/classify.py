@@ -9,8 +9,7 @@ Output: :class:`SourceKind`.  The guess can be overridden (``build --kind``).
   in sentences naming several of them (no sentence is about one compound);
 * **report** — one or more compounds named, with sentences about them;
 * **other** — no compound named: selection criteria, tallies without names, policy texts;
-  or an advertisement for a development (售楼处, 咨询热线, 户型介绍…), which names a compound
-  but is not about a showcase compound.
+  and advertisements (a compound for sale is not a compound the campaign speaks of).
 """
 
 from __future__ import annotations
@@ -34,10 +33,8 @@ class SourceKind:
 
 _CRITERIA = re.compile(r"参考标准|评选标准|创建标准|选树内容|选树项目|权重|评分标准|考核细则|申报条件")
 _TALLY = re.compile(r"(?:\d+|[一二三四五六七八九十百]+)个(?:住宅)?小区(?:获评|获得|入围|入选|榜上有名|被评为|获此)")
+_ADVERT = re.compile(r"楼盘推荐|售楼处|咨询热线|本文为广告|容积率|得房率|主力户型|样板间|认购|开盘|均价|首付")
 _POLICY = re.compile(r"通知|实施方案|办法|意见|条例|规定")
-# a property advertisement: one of the strong markers, or two of the weaker ones
-_AD_STRONG = re.compile(r"本文为广告|楼盘推荐|售楼处|售楼中心|营销中心地址")
-_AD_WEAK = re.compile(r"咨询热线|户型介绍|主力户型|得房率|容积率|车位配比|样板间|开盘|均价|首付")
 
 
 def classify(text: str, seg: Segmentation, report: ReportSegmentation) -> SourceKind:
@@ -47,10 +44,9 @@ def classify(text: str, seg: Segmentation, report: ReportSegmentation) -> Source
         return SourceKind("instalment", f"{n} numbered project section{'s' if n != 1 else ''} "
                                         "(number, name:headline, 概况及亮点)")
     compounds = report.compounds
-    ad = _AD_STRONG.findall(text)
-    weak = sorted(set(_AD_WEAK.findall(text)))
-    if ad or len(weak) >= 2:
-        return SourceKind("other", "a property advertisement (" + "、".join(dict.fromkeys([*ad, *weak][:4])) + ")")
+    ads = set(_ADVERT.findall(text))
+    if len(ads) >= 2:
+        return SourceKind("other", "an advertisement (" + "、".join(sorted(ads)[:4]) + ")")
     if not compounds:
         if _CRITERIA.search(text):
             why = "selection criteria (标准, 选树内容, 权重)"

@@ -264,6 +264,7 @@ _GENERIC_ANY = ("获评", "推荐", "入选", "评选", "创建", "美好家园"
                 "既有", "参评", "申报")
 _ORG_END = re.compile(r"(?:物业|集团|公司|分公司|服务中心|管理处|办事处|居委会|党委|党支部|党总支|业委会|项目部)")
 _PLACE_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|街道|社区|省|市|区|县|镇|乡|村)")
+_PLACED_BEFORE = re.compile(r"(?:省|市|区|县|街道|镇|乡|社区|村)(?:辖区)?的$")
 _BARE_SUFFIX = re.compile(r"(?:花园|家园|嘉园|佳园|雅苑|名苑|华庭|苑|府|庭|邸|湾|新村|山庄|公馆|公寓)$")
 _DIGITS = re.compile(r"[0-9一二三四五六七八九十百千万两]+个")
 
@@ -338,6 +339,11 @@ def _strip_places(stem: str, province: str | None, city_hint: str | None, min_re
                     took = len(tok)
             elif gz.division_named(tok) is not None or tok in _province_forms():
                 took = len(tok)
+            elif pos > 0 and tok.endswith(("区", "县", "市")):
+                # 沈阳市和平区: a district name several cities have, inside the city just read
+                d, _rest = gz.parse_address(stem[:pos + len(tok)])
+                if d is not None and d.name == tok:
+                    took = len(tok)
             if took:
                 break
         if not took and city_hint:
@@ -488,8 +494,31 @@ def _row_mentions(text: str) -> list[CompoundMention]:
     return out
 
 
+def _block_mentions(text: str) -> list[CompoundMention]:
+    """WeChat blocks, one per compound: 宁海路街道 / 山西路社区 / 颐和雅苑 (lines the tidying
+    joined with commas): the place lines, then the name.  Two blocks at least."""
+    found: list[CompoundMention] = []
+    pos = 0
+    for ln in text.split("\n"):
+        start = pos
+        pos += len(ln) + 1
+        parts = ln.strip().split(",")
+        if len(parts) < 2 or not all(re.fullmatch(rf"[{HAN}]{{2,16}}", x) for x in parts):
+            continue
+        places, name = parts[:-1], parts[-1]
+        if not all(_PLACE_CELL.match(x) for x in places) or _PLACE_CELL.match(name) or _generic(name):
+            continue
+        a = start + ln.find(name, len(",".join(places)))
+        stem = name.removesuffix("小区") if len(name) > 4 else name
+        p0 = start + ln.find(places[0])
+        found.append(CompoundMention(stem, a, a + len(stem), stem != name,
+                                     PlacePrefix("".join(places), p0, p0 + len(",".join(places))),
+                                     listed=True, group=-1))
+    return found if len(found) >= 2 else []
+
+
 _ENUM_HEAD = re.compile(r"(?:分别是|分别为|包括|名单如下|依次为|具体为)[::]?")
-_ENUM_ITEM = re.compile(rf"^(?P<name>[{HAN}·0-9]{{2,16}}?)(?:\((?P<place>[^()]{{2,24}})\))?$")
+_ENUM_ITEM = re.compile(rf"^(?P<name>[{HAN}·0-9]{{2,24}}?)(?:\((?P<place>[^()]{{2,24}})\))?$")
 
 
 def _enum_mentions(text: str) -> list[CompoundMention]:
@@ -507,11 +536,14 @@ def _enum_mentions(text: str) -> list[CompoundMention]:
             pass
         if cm is None:
             continue
-        items = re.split(r"、|和|及", seg)
         try:
             n = int(parse_number(cm.group("n")))
         except ValueError:
             continue
+        items = seg.split("、")
+        if len(items) == n - 1:  # …、D和E: the last two joined by 和/及 (和平之门 keeps its 和)
+            last = re.split(r"(?<=小区)(?:和|及)|(?:和|及)(?=[^和及]{2,}$)", items[-1], maxsplit=1)
+            items = items[:-1] + last
         if len(items) != n or n < 2:
             continue
         found: list[CompoundMention] = []
@@ -520,13 +552,18 @@ def _enum_mentions(text: str) -> list[CompoundMention]:
             s0 = text.find(item, pos)
             pos = s0 + len(item)
             im = _ENUM_ITEM.match(item.strip())
-            if im is None or _generic(im.group("name").removesuffix("小区")):
+            if im is None or _generic(_strip_places(im.group("name").removesuffix("小区"), None, None)[1]):
                 found = []
                 break
             name = im.group("name")
             stem = name.removesuffix("小区") if len(name) > 4 else name
             a = s0 + item.find(name)
             prefix = None
+            took, rest = _strip_places(stem, None, None)
+            if took:  # 沈阳市和平区和平之门上和府小区
+                prefix = PlacePrefix(stem[:took], a, a + took)
+                a += took
+                stem = rest
             if im.group("place"):
                 pa = s0 + item.find(im.group("place"))
                 prefix = PlacePrefix(im.group("place"), pa, pa + len(im.group("place")))
@@ -540,7 +577,7 @@ def find_mentions(text: str, *, city_hint: str | None = None, province: str | No
     """Every place in ``text`` where a compound is named."""
     mentions: list[CompoundMention] = _list_mentions(text, city_hint, province)
     taken = [(m.start, m.end) for m in mentions]
-    for extra in (*_row_mentions(text), *_enum_mentions(text)):
+    for extra in (*_row_mentions(text), *_enum_mentions(text), *_block_mentions(text)):
         if not any(x < extra.end and extra.start < y for x, y in taken):
             mentions.append(extra)
             taken.append((extra.start, extra.end))
@@ -571,7 +608,7 @@ def find_mentions(text: str, *, city_hint: str | None = None, province: str | No
         cut += lead
         stem = run[cut:]
         took, rest = _strip_places(stem, province, None)
-        if _generic(rest) or _generic(stem):
+        if _generic(rest):
             continue
         s = b + cut + took
         if not free(s, a):
@@ -588,9 +625,36 @@ def find_mentions(text: str, *, city_hint: str | None = None, province: str | No
     # names without 小区 (花园, 家园…): accepted when the same name is also written with
     # 小区, recurs, or is placed
     bare: dict[str, list[tuple[int, int, PlacePrefix | None]]] = {}
-    for m in re.finditer(rf"[{HAN}·]{{2,16}}(?:花园|家园|嘉园|佳园|雅苑|名苑|华庭|苑|府|庭|邸|湾|新村|山庄|公馆|公寓)(?!小区)", text):
+    for sm in re.finditer(r"(?:花园|家园|嘉园|佳园|雅苑|名苑|华庭|苑|府|庭|邸|湾|新村|山庄|公馆|公寓)(?!小区)", text):
+        e = sm.end()
+        if _BARE_SUFFIX.search(text[e:e + 2]) or re.match(r"(?:花园|家园|嘉园|佳园|雅苑|名苑|华庭|苑|府|庭|邸|湾|新村|山庄|公馆|公寓)",
+                                                         text[e:e + 2]):
+            continue  # 翡翠湾花园: the name goes on
+        a = sm.start()
+        while a > 0 and (_HAN_CH.match(text[a - 1]) or text[a - 1] == "·") and sm.start() - a < 14:
+            if a >= 2 and text[a - 2:a] == "小区":
+                break
+            a -= 1
+        if sm.start() - a < 2:
+            continue
+
+        class _M:  # the run, as the regex match it replaces
+            def __init__(self, a: int, e: int) -> None:
+                self._a, self._e = a, e
+
+            def group(self, _k: int = 0) -> str:
+                return text[self._a:self._e]
+
+            def start(self) -> int:
+                return self._a
+
+            def end(self) -> int:
+                return self._e
+
+        if a >= 2 and text[a - 2:a] == "小区" and text[a] in "和与及":
+            a += 1  # 绿洲小区和春江花园: the second item of an enumeration
+        m = _M(a, e)  # type: ignore[assignment]
         run = m.group(0)
-        a = m.start()
         cut, _ = _trim_left(run)
         stem = run[cut:]
         took, rest = _strip_places(stem, province, None)
@@ -602,6 +666,9 @@ def find_mentions(text: str, *, city_hint: str | None = None, province: str | No
         if _quoted(text, a + cut, sent_lo):
             continue
         prefix = PlacePrefix(stem[:took], a + cut, a + cut + took) if took else None
+        if prefix is None and _PLACED_BEFORE.search(text[max(0, a + cut - 12):a + cut]):
+            # 下马陵社区的碑林小雁苑: a name the text places (the place is found later)
+            prefix = PlacePrefix("", a + cut, a + cut)
         bare.setdefault(rest, []).append((a + cut + took, m.end(), prefix))
     # an item of an enumeration without a place of its own shares the previous item's
     # (秦皇岛市海港区A、B和邢台市信都区C: B is in 秦皇岛市海港区)
@@ -677,6 +744,46 @@ def _group_names(mentions: list[CompoundMention]) -> list[tuple[str, list[str], 
     return out
 
 
+def _mention_city(text: str, m: CompoundMention) -> str | None:
+    """The city a mention is qualified by: its place prefix, or 合肥的 right before it."""
+    from meihao_kg.extract import gazetteer as gz
+
+    cands: list[str] = []
+    if m.prefix is not None and m.prefix.text:
+        cands.append(m.prefix.text)
+    q = re.search(rf"([{HAN}]{{2,24}}?)(?:辖区)?的$", text[max(0, m.start - 25):m.start])
+    if q:
+        cands.append(q.group(1))
+        div, _rest = gz.parse_address(q.group(1))
+        if div is not None and div.level != "province" and re.match(rf"[{HAN}]{{2,4}}?(?:市|区|县)", q.group(1)):
+            city = next((x for x in div.chain() if x.level == "prefecture"), div)
+            return city.name
+    for c in cands:
+        d = gz.division_named(c) if len(c) <= 4 else None  # 合肥的…
+        if d is None:
+            d, _rest = gz.parse_address(c)
+        if d is not None and d.level != "province":
+            city = next((x for x in d.chain() if x.level == "prefecture"), d)
+            return city.name
+    return None
+
+
+def _split_homonyms(text: str, grouped: list[tuple[str, list[str], list[CompoundMention]]]
+                    ) -> list[tuple[str, list[str], list[CompoundMention]]]:
+    """Two compounds of one name in two cities (合肥市…的翡翠湾花园和芜湖市…的翡翠湾花园):
+    one compound per city; a mention that names no city belongs to neither."""
+    out = []
+    for name, aliases, ms in grouped:
+        cities = {m.start: _mention_city(text, m) for m in ms}
+        distinct = {c for c in cities.values() if c}
+        if len(distinct) < 2:
+            out.append((name, aliases, ms))
+            continue
+        for city in sorted(distinct):
+            out.append((name, aliases, [m for m in ms if cities[m.start] == city]))
+    return out
+
+
 def text_city(text: str) -> str | None:
     """The city a text names most often (written with 市), when one stands out."""
     from meihao_kg.extract import gazetteer as gz
@@ -712,7 +819,7 @@ def segment_report(norm: NormalisedText, *, city_hint: str | None = None,
         city_hint = text_city(text)
     sents = sentences(text, chrome)
     mentions = find_mentions(text, city_hint=city_hint, province=province, skip=chrome)
-    grouped = _group_names(mentions)
+    grouped = _split_homonyms(text, _group_names(mentions))
     # short forms used alone later (龙湫湾 for 龙湫湾小区): more mentions of the compound
     extra: list[tuple[int, CompoundMention]] = []
     covered = [(m.start, m.end) for m in mentions]
@@ -740,7 +847,9 @@ def segment_report(norm: NormalisedText, *, city_hint: str | None = None,
     for s in sents:
         if s.chrome:
             continue
-        named = sorted({k for a, b, k in owner if s.start <= a < s.end})
+        # 比棕南雅园高出6个百分点: a compound named in a comparison is not what the sentence is about
+        named = sorted({k for a, b, k in owner if s.start <= a < s.end
+                        and not re.search(r"(?:比|较|不如|相比)$", text[max(s.start, a - 2):a])})
         if len(named) == 1:
             k = named[0]
             about[k].append(s)
@@ -751,6 +860,20 @@ def segment_report(norm: NormalisedText, *, city_hint: str | None = None,
                 shared[k].append(s)
                 seen_first[k] = True
             focus = None
+            # 棕南雅园和百花逸居都成立了业委会,其中…: what follows 都/均 is said of each, up to
+            # where the sentence turns to one of them (其中, 不同的是, 而)
+            spans = sorted((a, b) for a, b, k in owner if s.start <= a < s.end)
+            last = spans[0][1]
+            for a2, b2 in spans[1:]:  # the end of the enumeration that opens the sentence
+                if re.fullmatch(r"(?:小区)?[和与及、]", text[last:a2]):
+                    last = b2
+                else:
+                    break
+            if re.match(r"(?:小区)?(?:都|均|同时|一起|共同)", text[last:last + 4]):
+                turn = re.search(r"[,;](?:其中|不同的是|但|而|只有)", text[last:s.end])
+                cut = last + turn.start() if turn else s.end
+                for k in named:
+                    about[k].append(Sentence(s.start, cut, s.paragraph))
         elif single and seen_first[0]:
             about[0].append(s)
         elif focus is not None and focus[1] == s.paragraph:
