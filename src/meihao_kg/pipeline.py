@@ -203,11 +203,11 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
     fresh = _replaces_everything(root, {g.iri for g in graphs} | set(drop))
     report = None
     if validate:  # the new data (with the ontology), in memory, before the store is touched
-        from meihao_kg.graph.validate_batches import validate_sources
+        from meihao_kg.graph.validate import validate_ntriples
 
         outgoing = {g.iri for g in graphs} | set(drop)
         context = b"" if fresh else _store_context(root, subjects, outgoing)
-        report = validate_sources([nt for g in graphs for nt in _chunks(g.ntriples)], context)
+        report = validate_ntriples([nt for g in graphs for nt in _chunks(g.ntriples)] + [context])
         if not report.conforms and not keep_invalid:
             raise ValidationError(
                 f"the new build does not conform to the shapes ({len(report.violations)} "
