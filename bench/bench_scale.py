@@ -2,17 +2,27 @@
 query, each against a baseline measured in the same run.
 
     python bench/bench_scale.py [--sizes 100,1000] [--overlap 20] [--runs 7] [--json FILE]
+        [--query-store DIR] [--budget 60] [--no-rdflib]
+
+    # the issue's figures: 10,000 projects built once (a few minutes) and kept for re-runs
+    python bench/synth.py /tmp/corpus10k --instalments 2000
+    meihao-kg build /tmp/corpus10k --store /tmp/kg10k -q
+    python bench/bench_scale.py --sizes 100 --query-store /tmp/kg10k
 
 1. Build of N projects (synthetic instalments from ``bench/synth.py``, 5 projects each) as a
    whole ``meihao-kg build`` process: seconds, peak memory of the process, projects/s, CPU
    seconds / wall seconds (cores used).  Baseline: the same build with ``--jobs 1``.
 2. Incremental: one source of the largest store edited, then ``meihao-kg build`` of the whole
    folder; baseline: ``--force`` (everything rebuilt).
-3. Every saved query on the largest store, p50/p95 in process (open once, run ``--runs``
-   times); baseline: plain rdflib on the exported Turtle (parsed once, same SPARQL).
+3. Every saved query (``bench/bench_queries.py``: with and without its optional parameters) on
+   the largest store or on ``--query-store``, p50/p95 in process (open once, one warm-up run,
+   then ``--runs`` runs); baseline: plain rdflib on the same graph as Turtle (parsed once, the
+   same SPARQL with the same bound terms), each run within ``--budget`` seconds ("> budget"
+   otherwise, and the ratio "> budget / p50").
 4. Overlap: the seed saved ``--overlap`` times; every saved query's rows compared with a
    single copy's, and its p50 against the single copy's p50.
-5. Export (Turtle) and view (HTML) of the largest store.
+5. Export (Turtle) and view (HTML) of that store as whole processes, each within
+   ``--process-budget`` seconds.
 """
 
 from __future__ import annotations
@@ -23,7 +33,6 @@ import os
 import platform
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,30 +43,37 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "raw" / "000_c1cc9ca213bfcef2.txt"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_queries import compare_overlap, print_table, query_times, rdflib_times, turtle_of_store  # noqa: E402
 from synth import write_corpus  # noqa: E402
 
-PARAMS = {
-    "projects-by-initiative": {"initiative": "1+1+1"},
-    "projects-in-place": {"place": "沈阳"},
-    "indicators": {"project": None},  # filled with a project of the store
-    "project-dates": {"project": None},
-    "project-organisations": {"project": None},
-    "project-initiatives": {"project": None},
-    "initiative-stats": {},
-    "organisations": {},
-}
 
-
-def run_process(args: list[str]) -> dict[str, float]:
-    """Run a command; wall seconds, CPU seconds and peak RSS (MiB) of the child."""
+def run_process(args: list[str], budget: float | None = None) -> dict[str, float]:
+    """Run a command; wall seconds, CPU seconds and peak RSS (MiB) of the child.  A child still
+    running after ``budget`` seconds is killed: ``{"over": budget, "peak_mib": ...}``."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    timer = None
+    if budget is not None:
+        import threading
+
+        timer = threading.Timer(budget, proc.kill)
+        timer.start()
     _, status, usage = os.wait4(proc.pid, 0)
+    if timer is not None:
+        timer.cancel()
     wall = time.perf_counter() - t0
     err = proc.stderr.read().decode() if proc.stderr else ""
+    if budget is not None and wall >= budget:
+        return {"over": budget, "peak_mib": usage.ru_maxrss / 1024}
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{err}")
     return {"seconds": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}
+
+
+def process_text(r: dict[str, float]) -> str:
+    if "over" in r:
+        return f"> {r['over']:.0f} s (killed), peak {r['peak_mib']:.0f} MiB"
+    return f"{r['seconds']:.1f} s, peak {r['peak_mib']:.0f} MiB"
 
 
 def cli(*args: str) -> list[str]:
@@ -70,73 +86,16 @@ def pct(values: list[float], p: float) -> float:
     return values[k]
 
 
-def query_times(store: Path, runs: int) -> dict[str, dict[str, object]]:
-    from meihao_kg.query.saved import find_query, run_query
-    from meihao_kg.store.local import open_store
-
-    out: dict[str, dict[str, object]] = {}
-    with open_store(store) as st:
-        project = next(iter(st.query(
-            "PREFIX mh: <https://w3id.org/meihao-kg/ontology#> PREFIX schema: <https://schema.org/> "
-            "SELECT ?n WHERE { ?p a mh:ShowcaseProject ; schema:name ?n } ORDER BY ?n LIMIT 1")))["n"].value
-        for name, params in PARAMS.items():
-            values = {k: (v if v is not None else project) for k, v in params.items()}
-            q = find_query(name)
-            ts, rows = [], ()
-            for _ in range(runs):
-                t = time.perf_counter()
-                rows = run_query(st, q, values).rows
-                ts.append(time.perf_counter() - t)
-            out[name] = {"p50_ms": statistics.median(ts) * 1000, "p95_ms": pct(ts, 0.95) * 1000,
-                         "rows": rows, "params": values}
-    return out
-
-
-def rdflib_times(ttl: Path, queries: dict[str, dict[str, object]], runs: int) -> dict[str, float]:
-    """The same saved queries on plain rdflib (the exported Turtle parsed once)."""
-    import re
-
-    from rdflib import Graph, Literal
-
-    from meihao_kg.query.saved import bind, find_query
-    from meihao_kg.store.local import open_store
-
-    g = Graph()
-    g.parse(ttl, format="turtle")
-    out = {}
-    for name, q_info in queries.items():
-        q = find_query(name)
-        text = re.sub(r"^FROM .*$", "", q.text, flags=re.M)  # one merged graph here
-        text = text.replace("GRAPH <https://w3id.org/meihao-kg/id/graph/asserted>", "")
-        with open_store(STORE_FOR_BIND) as st:
-            bound = bind(st, q, q_info["params"])  # type: ignore[arg-type]
-        init = {}
-        for k, v in bound.items():
-            v = v[0] if isinstance(v, list) else v
-            init[k] = Literal(v.value) if type(v).__name__ == "Literal" else __import__("rdflib").URIRef(v.value)
-        ts = []
-        try:
-            for _ in range(max(1, runs // 3)):
-                t = time.perf_counter()
-                list(g.query(text, initBindings=init))
-                ts.append(time.perf_counter() - t)
-        except Exception as exc:  # rdflib's engine fails on some aggregates
-            print(f"  (rdflib cannot run {name}: {type(exc).__name__})")
-            continue
-        out[name] = statistics.median(ts) * 1000
-    return out
-
-
-STORE_FOR_BIND = Path()
-
-
 def main() -> None:
-    global STORE_FOR_BIND
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="100,1000", help="project counts to build (5 per instalment)")
     ap.add_argument("--overlap", type=int, default=20)
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--no-rdflib", action="store_true", help="skip the rdflib baseline (slow at 10,000)")
+    ap.add_argument("--no-rdflib", action="store_true", help="skip the rdflib baseline")
+    ap.add_argument("--budget", type=float, default=60.0, help="seconds per rdflib query run")
+    ap.add_argument("--process-budget", type=float, default=900.0, help="seconds for export and viz each")
+    ap.add_argument("--query-store", type=Path, default=None,
+                    help="time queries, export and viz on this built store (e.g. 10,000 projects)")
     ap.add_argument("--json", type=Path, default=None)
     a = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
@@ -179,23 +138,22 @@ def main() -> None:
               f"(everything, --force: {full['seconds']:.1f} s, ratio {full['seconds'] / inc['seconds']:.0f}x)")
         result["incremental"] = {"seconds": inc["seconds"], "force_seconds": full["seconds"], "sources": len(files)}
 
-        # queries vs rdflib
-        STORE_FOR_BIND = store
-        qt = query_times(store, a.runs)
+        # queries vs rdflib, export and viz
+        qstore = a.query_store or store
+        qn = "the store " + str(a.query_store) if a.query_store else f"{n} projects"
+        qt = query_times(qstore, a.runs)
         ttl = work / "kg.ttl"
-        ex = run_process(cli("export", "--format", "turtle", "--out", str(ttl), "--store", str(store)))
-        viz = run_process(cli("viz", "--out", str(work / "kg.html"), "--store", str(store)))
-        rd = {} if a.no_rdflib else rdflib_times(ttl, qt, a.runs)
-        print(f"saved queries on {n} projects (p50 / p95, in process; rdflib on the exported Turtle):")
-        for name, info in qt.items():
-            base = rd.get(name)
-            ratio = f"{base / info['p50_ms']:8.0f}x" if base else "       -"
-            print(f"  {name:24s} {info['p50_ms']:8.1f} / {info['p95_ms']:8.1f} ms  "
-                  f"rdflib {base if base else float('nan'):9.1f} ms  {ratio}  ({len(info['rows'])} rows)")
-        result["queries"] = {k: {"p50_ms": v["p50_ms"], "p95_ms": v["p95_ms"], "rdflib_ms": rd.get(k)}
-                             for k, v in qt.items()}
-        print(f"export turtle: {ex['seconds']:.1f} s, peak {ex['peak_mib']:.0f} MiB; "
-              f"viz: {viz['seconds']:.1f} s, peak {viz['peak_mib']:.0f} MiB")
+        ex = run_process(cli("export", "--format", "turtle", "--out", str(ttl), "--store", str(qstore)),
+                         a.process_budget)
+        viz = run_process(cli("viz", "--out", str(work / "kg.html"), "--store", str(qstore)), a.process_budget)
+        rd = None
+        if not a.no_rdflib:
+            turtle_of_store(qstore, ttl)  # the graph export writes, serialised by Oxigraph
+            rd = rdflib_times(ttl, qstore, qt, a.runs, a.budget)
+        print_table(f"saved queries on {qn} (p50 / p95 in process; rdflib on the same graph as Turtle):", qt, rd)
+        result["queries"] = {k: {"p50_ms": v["p50_ms"], "p95_ms": v["p95_ms"], "rows": len(v["rows"]),
+                                 "rdflib": (rd or {}).get(k)} for k, v in qt.items()}
+        print(f"export turtle: {process_text(ex)}; viz: {process_text(viz)}")
         result["export"], result["viz"] = ex, viz
 
         # overlap: the seed ×K against one copy
@@ -207,15 +165,10 @@ def main() -> None:
         ovb = run_process(cli("build", str(ov), "--store", str(ov_store), "-q"))
         one = query_times(seed_store, a.runs)
         many = query_times(ov_store, a.runs)
-        print(f"overlap: the seed ×{a.overlap} (build {ovb['seconds']:.1f} s) against one copy:")
-        same_all = True
-        for name in PARAMS:
-            same = one[name]["rows"] == many[name]["rows"]
-            same_all &= same
-            print(f"  {name:24s} {many[name]['p50_ms']:8.1f} ms vs {one[name]['p50_ms']:7.1f} ms  "
-                  f"same rows: {'yes' if same else 'NO'}")
+        print(f"overlap store built in {ovb['seconds']:.1f} s")
+        same_all = compare_overlap(one, many, a.overlap)
         result["overlap"] = {"copies": a.overlap, "same_rows": same_all,
-                             "p50_ms": {k: many[k]["p50_ms"] for k in PARAMS}}
+                             "p50_ms": {k: v["p50_ms"] for k, v in many.items()}}
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if a.json:

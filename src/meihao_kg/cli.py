@@ -190,7 +190,7 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
                           on_wait=_say_waiting, progress=progress, force=force, jobs=jobs,
                           max_source_bytes=int(max_source_size * 1048576) if max_source_size else None)
     except ValidationError as exc:
-        from meihao_kg.graph.validate import report_text
+        from meihao_kg.graph.violations import report_text
 
         if exc.report is not None:
             click.echo(report_text(exc.report), err=True)
@@ -438,7 +438,8 @@ def validate(fmt: str, store: str | None, endpoint: str | None = None) -> None:
     """
     try:
         from meihao_kg.export.writers import store_dataset
-        from meihao_kg.graph.validate import report_json, report_text, report_turtle, validate_graph
+        from meihao_kg.graph.validate import validate_graph
+        from meihao_kg.graph.violations import report_json, report_text, report_turtle
 
         report = validate_graph(store_dataset(_open(store, endpoint), inferred=False))
     except MeihaoError as exc:

@@ -21,7 +21,7 @@ from meihao_kg.store.local import GraphData, build_lock, store_path, write_store
 __all__ = ["BuildReport", "build_kg", "collect_sources", "DEFAULT_SOURCES"]
 
 if TYPE_CHECKING:
-    from meihao_kg.graph.validate import ValidationReport
+    from meihao_kg.graph.violations import ValidationReport
 
 LOG = logging.getLogger(__name__)
 DEFAULT_SOURCES = Path("data") / "raw"
@@ -380,9 +380,9 @@ def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, s
     from meihao_kg.graph import iri as mint
     from meihao_kg.graph.build import bind_prefixes, build_triples, read_meta
     from meihao_kg.graph.curation import load_curation
+    from meihao_kg.graph.infer import inferred_triples
     from meihao_kg.graph.namespaces import ID, MH
     from meihao_kg.graph.triples import TripleSet, ntriples
-    from meihao_kg.graph.validate import inferred_triples
 
     f, ex, curation, fingerprint = args
     g = build_triples(ex, read_meta(f))

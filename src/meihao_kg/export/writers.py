@@ -29,13 +29,31 @@ INFERRED = URIRef(str(GRAPH_INFERRED))
 def store_dataset(store: OxigraphStore, *, inferred: bool = True, ontology: bool = True) -> Dataset:
     """The store's named graphs as an rdflib Dataset (optionally without inferred/ontology).
 
-    The asserted graph is left out: it is the union of the source graphs, kept for queries.
+    The asserted graph is left out: it is the union of the source graphs, kept for queries
+    (and, from an Oxigraph store, never read).
     """
+    skipped = {str(iri) for skip, iri in ((True, GRAPH_ASSERTED), (not inferred, INFERRED),
+                                          (not ontology, GRAPH_ONTOLOGY)) if skip}
     ds = Dataset()
-    ds.parse(data=store.dump_nquads(), format="nquads")
-    for skip, iri in ((True, GRAPH_ASSERTED), (not inferred, INFERRED), (not ontology, GRAPH_ONTOLOGY)):
-        if skip:
-            ds.remove_graph(ds.graph(iri))
+    raw = getattr(store, "raw", None)
+    if raw is not None:
+        # an Oxigraph store: each wanted graph streamed out by Oxigraph on its own, so that the
+        # graphs left out (the asserted union repeats every source graph) are never read
+        import pyoxigraph
+
+        nt = pyoxigraph.RdfFormat.N_TRIPLES
+        for name in [pyoxigraph.DefaultGraph(), *raw.named_graphs()]:
+            if isinstance(name, pyoxigraph.NamedNode) and name.value in skipped:
+                continue
+            data = raw.dump(format=nt, from_graph=name)
+            if data:
+                target = ds.default_context if isinstance(name, pyoxigraph.DefaultGraph) else ds.graph(
+                    URIRef(name.value))
+                target.parse(data=data, format="nt")
+    else:
+        ds.parse(data=store.dump_nquads(), format="nquads")
+        for iri in skipped:
+            ds.remove_graph(ds.graph(URIRef(iri)))
     bind_prefixes(ds)
     return ds
 

@@ -205,6 +205,10 @@ def resolve_project(store: KGStore, value: str) -> Any:
     """The IRI of the project a user means: its IRI, its name or any unique part of it
     (Simplified or Traditional, with or without ·, 小区 or the city).
 
+    A name that is exactly one project's name (with or without 小区/项目) is found through the
+    store's index on the name and wins; otherwise every name and alternative label is read
+    and compared as a key (exact, then a unique part).
+
     Raises:
         QueryError: no project matches, or several do (the candidates are listed).
     """
@@ -215,6 +219,9 @@ def resolve_project(store: KGStore, value: str) -> Any:
     key = _project_key(value)
     if not key.strip():
         raise QueryError(f"project: empty name {value!r}", hint="give part of a project's name or its IRI")
+    named = _exact_name(store, key)
+    if named is not None:
+        return named
     q = sparql("""
     SELECT DISTINCT ?p ?name ?alt WHERE {
       ?p a mh:ShowcaseProject ; schema:name ?name .
@@ -245,6 +252,21 @@ def resolve_project(store: KGStore, value: str) -> Any:
     known = "、".join(shown[:12]) + (" …" if len(shown) > 12 else "")
     raise QueryError(f"no project named {value!r}",
                      hint=f"close: {'、'.join(close)}" if close else f"known projects: {known or 'none'}")
+
+
+def _exact_name(store: KGStore, key: str) -> Any | None:
+    """The one project whose name is exactly ``key`` (a project key: Simplified, without
+    小区/项目 and city), with or without 小区/项目, found through the store's index on the
+    name literal — not by reading every project's name.  ``None`` when no project or
+    several have such a name: the caller then searches every name and alternative label."""
+    import pyoxigraph
+
+    forms = [key] + [key + s for s in ("小区", "项目")]
+    terms = " ".join(str(pyoxigraph.Literal(f, language=lang)) if lang else str(pyoxigraph.Literal(f))
+                     for f in forms for lang in ("zh", None))
+    q = sparql(f"SELECT DISTINCT ?p WHERE {{ VALUES ?n {{ {terms} }} ?p schema:name ?n . ?p a mh:ShowcaseProject }}")
+    found = [r["p"] for r in store.query(q)]
+    return found[0] if len(found) == 1 else None
 
 
 def resolve_initiatives(store: KGStore, value: str) -> list[Any]:
