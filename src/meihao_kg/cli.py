@@ -153,7 +153,8 @@ def cli() -> None:
               help="Processes for reading sources (default: the number of CPUs).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True,
-              help="Print every warning (by default folded by kind) and the peak memory of the build.")
+              help="Print every warning (by default folded by kind), every source (by default one line"
+                   " above 20 sources) and the peak memory of the build.")
 @_errors
 def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_invalid: bool,
           curation: str | None, no_wait: bool, max_source_size: float | None, force: bool,
@@ -211,8 +212,12 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
     for e in report.errors:
         click.echo(f"error: {e}", err=True)
     if not quiet:
-        for s in report.sources:
-            click.echo(f"{s.path}: {s.projects} projects, {s.triples} triples")
+        if verbose or len(report.sources) <= LIST_SOURCES:
+            for s in report.sources:
+                click.echo(f"{s.path}: {s.projects} projects, {s.triples} triples")
+        else:  # thousands of sources: one line (-v lists each)
+            click.echo(f"{len(report.sources)} sources built: {sum(s.projects for s in report.sources)} "
+                       f"projects, {sum(s.triples for s in report.sources)} triples (-v lists each)")
         if report.unchanged:
             click.echo(f"{len(report.unchanged)} source(s) unchanged since they were built, skipped"
                        " (--force rebuilds them)")
@@ -226,6 +231,9 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
             click.echo(f"peak memory {report.peak_memory_mib:.0f} MiB")
     if report.errors:
         sys.exit(1)
+
+
+LIST_SOURCES = 20  # a build of more sources sums them up in one line unless -v
 
 
 class _Progress:
