@@ -72,6 +72,9 @@ def export_rdf(store: OxigraphStore, fmt: str = "turtle", *, inferred: bool = Tr
     ``trig`` and ``nquads`` keep them."""
     if fmt not in EXPORT_FORMATS:
         raise MeihaoError(f"unknown RDF export format {fmt!r}", hint=", ".join(EXPORT_FORMATS))
+    raw = getattr(store, "raw", None)
+    if raw is not None and fmt in ("nt", "turtle", "nquads"):
+        return _streamed(raw, fmt, inferred=inferred, ontology=ontology)
     ds = store_dataset(store, inferred=inferred, ontology=ontology)
     if fmt in ("trig", "nquads"):
         if fmt == "nquads":
@@ -85,6 +88,38 @@ def export_rdf(store: OxigraphStore, fmt: str = "turtle", *, inferred: bool = Tr
     if fmt == "jsonld":
         return _canonical_jsonld(g.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1))
     return g.serialize(format="turtle", encoding="utf-8")
+
+
+def _streamed(raw: Any, fmt: str, *, inferred: bool, ontology: bool) -> bytes:
+    """N-Triples, N-Quads or Turtle of an Oxigraph store without an rdflib copy of it: each
+    wanted graph is dumped by Oxigraph, the lines made unique and sorted (so the bytes are
+    deterministic), and for Turtle the sorted triples are written by Oxigraph's Turtle
+    writer (a subject's triples are consecutive, so they are grouped under it)."""
+    import pyoxigraph
+
+    from meihao_kg.graph.namespaces import PREFIXES
+
+    skipped = {str(iri) for skip, iri in ((True, GRAPH_ASSERTED), (not inferred, INFERRED),
+                                          (not ontology, GRAPH_ONTOLOGY)) if skip}
+    quads = fmt == "nquads"
+    line_format = pyoxigraph.RdfFormat.N_QUADS if quads else pyoxigraph.RdfFormat.N_TRIPLES
+    lines: set[bytes] = set()
+    for name in [pyoxigraph.DefaultGraph(), *raw.named_graphs()]:
+        if isinstance(name, pyoxigraph.NamedNode) and name.value in skipped:
+            continue
+        if quads:
+            data = pyoxigraph.serialize(raw.quads_for_pattern(None, None, None, name), format=line_format)
+        else:
+            data = raw.dump(format=line_format, from_graph=name)
+        lines.update(line for line in (data or b"").splitlines() if line.strip())
+    ordered = sorted(lines)
+    del lines
+    body = b"\n".join(ordered) + b"\n" if ordered else b""
+    if fmt != "turtle":
+        return body
+    triples = pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return bytes(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE,
+                                      prefixes=dict(sorted(PREFIXES.items()))) or b"")
 
 
 def _trig(ds: Dataset) -> bytes:
