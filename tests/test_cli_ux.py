@@ -182,6 +182,8 @@ def test_build_folds_warnings_and_verbose_lists_them(run_cli, seed_path: Path, t
     warnings = [line for line in r.stderr.splitlines() if line.startswith("warning")]
     assert len(warnings) == 5 and all("damaged text at characters" in w for w in warnings)
     assert "reading 0/1" in r.stderr  # progress, one line per step with -v
+    assert f"reading 1/1 5 projects {seed_path}" in r.stderr  # files, projects found so far
+    assert f"building graphs 1/1 {seed_path}" in r.stderr
     r = run_cli("build", str(seed_path), "--no-validate", "-q", "--force", store=tmp_path / "kg")
     assert r.stderr == "" and r.stdout == ""
 

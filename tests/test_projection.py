@@ -11,11 +11,9 @@ from rdflib.plugins.sparql import prepareQuery
 
 from meihao_kg.export.network import gexf_bytes, graphml_bytes
 from meihao_kg.graph.namespaces import CONCEPT, ID, MH, PREFIXES, RDF, RDFS, SKOS
+from meihao_kg.view.layout import fast_layout
+from meihao_kg.view.lookup import NodeNotFoundError, find_node, neighbourhood
 from meihao_kg.view.projection import (
-    NodeNotFoundError,
-    fast_layout,
-    find_node,
-    neighbourhood,
     project_graph,
     result_to_graph,
     rows_to_graph,

@@ -17,15 +17,10 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from meihao_kg.errors import ShapeLoadError
+from meihao_kg.graph.infer import inferred_graph
 from meihao_kg.graph.namespaces import CONCEPT, DCTERMS, ID, MH, ORG, PREFIXES, PROV
-from meihao_kg.graph.validate import (
-    ValidationReport,
-    inferred_graph,
-    report_json,
-    report_text,
-    report_turtle,
-    validate_graph,
-)
+from meihao_kg.graph.validate import validate_graph
+from meihao_kg.graph.violations import ValidationReport, report_json, report_text, report_turtle
 
 SAMPLE = Path(__file__).parent / "data" / "sample-project.trig"
 HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

@@ -79,7 +79,7 @@ def test_anchor_layout(seed_view_graph) -> None:
 
 
 def test_layout_needs_two_projects(seed_view_graph) -> None:
-    from meihao_kg.view.projection import neighbourhood
+    from meihao_kg.view.lookup import neighbourhood
 
     G = neighbourhood(seed_view_graph, "红色物业", 0)
     assert anchor_layout(G) is None

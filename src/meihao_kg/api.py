@@ -425,6 +425,7 @@ class KG:
         initiative types they share; edge ``weight``).  ``focus`` keeps a node's neighbourhood.
         """
         from meihao_kg.view import projection as proj
+        from meihao_kg.view.lookup import neighbourhood
 
         ds = self.graph(inferred=False)
         if projection == "entities":
@@ -434,7 +435,7 @@ class KG:
         else:
             raise QueryError(f"unknown projection {projection!r}", hint="entities or similarity")
         if focus:
-            g = proj.neighbourhood(g, focus, depth)
+            g = neighbourhood(g, focus, depth)
         return g
 
     def view(self, projection: Projection = "entities", *, focus: str | None = None, depth: int = 1,

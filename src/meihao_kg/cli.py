@@ -190,7 +190,7 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
                           on_wait=_say_waiting, progress=progress, force=force, jobs=jobs,
                           max_source_bytes=int(max_source_size * 1048576) if max_source_size else None)
     except ValidationError as exc:
-        from meihao_kg.graph.validate import report_text
+        from meihao_kg.graph.violations import report_text
 
         if exc.report is not None:
             click.echo(report_text(exc.report), err=True)
@@ -229,7 +229,8 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
 
 
 class _Progress:
-    """Build progress on stderr: a transient bar at a terminal, one line per step with -v."""
+    """Build progress on stderr: a transient bar at a terminal (files, projects so far, rate,
+    time left), one line per step with -v."""
 
     def __init__(self, *, bar: bool, lines: bool) -> None:
         self._lines = lines
@@ -237,22 +238,33 @@ class _Progress:
         self._task: Any = None
         if bar:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.fields[item]}"), console=Console(stderr=True),
-                                 transient=True)
+                                 TextColumn("{task.fields[projects]}"), TextColumn("{task.fields[rate]}"),
+                                 TimeRemainingColumn(), TextColumn("{task.fields[item]}"),
+                                 console=Console(stderr=True), transient=True)
             self._bar.start()
 
-    def __call__(self, step: str, done: int, total: int, item: str = "") -> None:
+    def __call__(self, step: str, done: int, total: int, item: str = "", projects: int | None = None) -> None:
+        found = f"{projects} projects" if projects is not None else ""
         if self._lines:
-            click.echo(f"{step} {done}/{total} {item}".rstrip(), err=True)
+            click.echo(" ".join(x for x in (step, f"{done}/{total}", found, item) if x), err=True)
         if self._bar is not None:
-            if self._task is None or self._bar.tasks[self._task].description != step:
-                if self._task is not None:
-                    self._bar.remove_task(self._task)
-                self._task = self._bar.add_task(step, total=total, item=item)
-            self._bar.update(self._task, completed=done, total=total, item=item)
+            task = next((t for t in self._bar.tasks if t.id == self._task), None)
+            if task is None or task.description != step:
+                if task is not None:
+                    self._bar.remove_task(task.id)
+                self._task = self._bar.add_task(step, total=total, item=item, projects=found, rate="")
+                task = next(t for t in self._bar.tasks if t.id == self._task)
+            rate = f"{task.speed:.1f} files/s" if task.speed else ""
+            self._bar.update(self._task, completed=done, total=total, item=item, projects=found, rate=rate)
 
     def close(self) -> None:
         if self._bar is not None:
@@ -426,7 +438,8 @@ def validate(fmt: str, store: str | None, endpoint: str | None = None) -> None:
     """
     try:
         from meihao_kg.export.writers import store_dataset
-        from meihao_kg.graph.validate import report_json, report_text, report_turtle, validate_graph
+        from meihao_kg.graph.validate import validate_graph
+        from meihao_kg.graph.violations import report_json, report_text, report_turtle
 
         report = validate_graph(store_dataset(_open(store, endpoint), inferred=False))
     except MeihaoError as exc:
@@ -519,7 +532,8 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
 
     st = _open(store, endpoint)
     ds = store_dataset(st, inferred=False)
-    from meihao_kg.view import projection as projection
+    from meihao_kg.view import projection
+    from meihao_kg.view.lookup import neighbourhood
 
     if query_name:
         from meihao_kg.query.saved import find_query, run_query
@@ -540,7 +554,7 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
         G = projection.project_graph(ds)
         title = "美好家园知识图谱 | meihao-kg"
         if focus:
-            G = projection.neighbourhood(G, focus, depth)
+            G = neighbourhood(G, focus, depth)
             title = f"{focus} (depth {depth})"
         enrich(ds, G)
     positions = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from meihao_kg.graph.validate import ValidationReport
+    from meihao_kg.graph.violations import ValidationReport
 
 __all__ = [
     "CurationError",
@@ -54,7 +54,7 @@ class ShapeLoadError(MeihaoError):
 class ValidationError(MeihaoError):
     """Data does not conform to the shapes (raised where a conforming graph is required).
 
-    ``report`` holds the :class:`~meihao_kg.graph.validate.ValidationReport` when there is one.
+    ``report`` holds the :class:`~meihao_kg.graph.violations.ValidationReport` when there is one.
     """
 
     def __init__(self, message: str, *, hint: str | None = None, report: ValidationReport | None = None) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +21,7 @@ from meihao_kg.store.local import GraphData, build_lock, store_path, write_store
 __all__ = ["BuildReport", "build_kg", "collect_sources", "DEFAULT_SOURCES"]
 
 if TYPE_CHECKING:
-    from meihao_kg.graph.validate import ValidationReport
+    from meihao_kg.graph.violations import ValidationReport
 
 LOG = logging.getLogger(__name__)
 DEFAULT_SOURCES = Path("data") / "raw"
@@ -80,17 +80,10 @@ def collect_sources(paths: Sequence[str | Path]) -> tuple[list[Path], list[Diagn
 
 
 def _ontology_graphs() -> list[GraphData]:
-    from rdflib import Graph
-
-    from meihao_kg.extract.lexicon import ontology_path
     from meihao_kg.graph.namespaces import GRAPH_ONTOLOGY
+    from meihao_kg.graph.validate import ontology_ntriples
 
-    g = Graph()
-    for name in ("vocabulary.ttl", "concepts.ttl", "initiatives.ttl"):
-        path = ontology_path(name)
-        if path.exists():
-            g.parse(path, format="turtle")
-    return [GraphData(str(GRAPH_ONTOLOGY), g.serialize(format="nt", encoding="utf-8"))]
+    return [GraphData(str(GRAPH_ONTOLOGY), ontology_ntriples())]  # parsed once per process
 
 
 def build_kg(
@@ -103,7 +96,7 @@ def build_kg(
     wait: bool = True,
     on_wait: Callable[[int | None], None] | None = None,
     max_source_bytes: int | None = None,
-    progress: Callable[[str, int, int, str], None] | None = None,
+    progress: Callable[..., None] | None = None,
     force: bool = False,
     jobs: int | None = None,
 ) -> BuildReport:
@@ -127,8 +120,8 @@ def build_kg(
         ValidationError: the result does not conform (``.report`` holds the report) and
             ``keep_invalid`` is false; the previous store is untouched.
 
-    ``progress(step, done, total, item)`` is called as sources are read and once before
-    the store is written and validated.
+    ``progress(step, done, total, item, projects=None)`` is called as sources are read (with
+    the number of projects found so far) and once before the store is written and validated.
     """
     t0 = time.perf_counter()
     from meihao_kg.graph.curation import load_curation
@@ -153,9 +146,11 @@ def build_kg(
     if progress is not None:
         progress("reading", 0, len(todo), "")
     results = _map(_extract_job, [(f, limit) for f in todo], workers)
+    projects = 0
     for i, (f, (ex, error, warns)) in enumerate(zip(todo, results, strict=False)):
+        projects += len(ex.projects) if ex is not None else 0
         if progress is not None:
-            progress("reading", i + 1, len(todo), str(f))
+            progress("reading", i + 1, len(todo), str(f), projects=projects)
         warnings.extend(warns)
         if error is not None:
             errors.append(error)
@@ -168,17 +163,15 @@ def build_kg(
         return BuildReport(store=str(root), sources=(), diagnostics=(*errors, *warnings),
                            triples=_count(root), seconds=time.perf_counter() - t0,
                            unchanged=tuple(unchanged), peak_memory_mib=_peak_memory_mib())
-    if progress is not None:
-        progress("storing and validating" if validate else "storing", 0, 1, str(root))
     with build_lock(root, wait=wait, on_wait=on_wait):
         return _store_stage(root, extracted, curation, fingerprint, errors, warnings, validate,
-                            keep_invalid, t0, workers, tuple(unchanged))
+                            keep_invalid, t0, workers, tuple(unchanged), progress)
 
 
 def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | Path | None,
                  fingerprint: str, errors: list[Diagnostic], warnings: list[Diagnostic], validate: bool,
                  keep_invalid: bool, t0: float, workers: int,
-                 unchanged: tuple[str, ...]) -> BuildReport:
+                 unchanged: tuple[str, ...], progress: Callable[..., None] | None = None) -> BuildReport:
     """Everything that reads or writes the store; runs under the build lock."""
     from meihao_kg.graph.build import source_graph_iri
     from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED
@@ -189,32 +182,40 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
     summaries: list[SourceSummary] = []
     drop, identity_warnings = _check_identities(root, extracted)
     warnings.extend(identity_warnings)
-    extracted = _resolve_across_sources(root, extracted)
-    jobs = [(f, ex, str(curation) if curation else None, fingerprint) for f, ex in extracted]
-    for (f, ex), (nt, inf, subj, n) in zip(extracted, _map(_graph_job, jobs, workers), strict=False):
+    resolved = _resolve_across_sources(root, extracted)
+    extracted.clear()  # the caller's list: the extractions are not needed past the graphs
+    jobs = [(f, ex, str(curation) if curation else None, fingerprint) for f, ex in resolved]
+    for i, ((f, ex), (nt, inf, subj, n)) in enumerate(
+            zip(resolved, _map(_graph_job, jobs, workers), strict=False)):
+        if progress is not None:
+            progress("building graphs", i + 1, len(jobs), str(f))
         graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), nt))
         inferred.append(inf)
         subjects |= subj
         summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), n, ex.encoding))
+    del jobs, resolved  # nor the extracted texts and facts
+    if progress is not None:
+        progress("storing and validating" if validate else "storing", 0, 1, str(root))
     if not graphs:
         raise InputError("; ".join(str(d) for d in errors + [w for w in warnings if w.code == "no-projects"])
                          or "nothing to build")
 
+    fresh = _replaces_everything(root, {g.iri for g in graphs} | set(drop))
     report = None
     if validate:  # the new data (with the ontology), in memory, before the store is touched
         from meihao_kg.graph.validate import validate_ntriples
 
         outgoing = {g.iri for g in graphs} | set(drop)
-        context = _store_context(root, subjects, outgoing)
-        report = validate_ntriples([g.ntriples for g in graphs] + [context])
+        context = b"" if fresh else _store_context(root, subjects, outgoing)
+        report = validate_ntriples([nt for g in graphs for nt in _chunks(g.ntriples)] + [context])
         if not report.conforms and not keep_invalid:
             raise ValidationError(
                 f"the new build does not conform to the shapes ({len(report.violations)} "
                 "violations); the previous store is unchanged", hint="see the report", report=report,
             )
     derived = [
-        GraphData(str(GRAPH_ASSERTED), b"".join(g.ntriples for g in graphs), replace=False),
-        GraphData(str(GRAPH_INFERRED), b"".join(inferred), replace=False),
+        GraphData(str(GRAPH_ASSERTED), tuple(nt for g in graphs for nt in _chunks(g.ntriples)), replace=False),
+        GraphData(str(GRAPH_INFERRED), tuple(inferred), replace=False),
     ]
 
     def prepare(new_store: Any, outgoing: list[str]) -> None:
@@ -222,7 +223,8 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
 
         retract_sources(new_store, outgoing)
 
-    written = write_store(root, _ontology_graphs() + graphs + derived, drop=drop, prepare=prepare)
+    written = write_store(root, _ontology_graphs() + graphs + derived, drop=drop, prepare=prepare,
+                          fresh=fresh)
     return BuildReport(
         store=str(root), sources=tuple(summaries), diagnostics=(*errors, *warnings),
         triples=written.quads, seconds=time.perf_counter() - t0, validation=report,
@@ -331,16 +333,19 @@ def _warm() -> None:
     shared_ontology()
 
 
-def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> list[Any]:
+def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> Iterator[Any]:
+    """``fn`` over ``items`` in order, in ``workers`` processes; results arrive as they are
+    done (so progress moves while the work runs)."""
     if workers <= 1 or len(items) < 2:
-        return [fn(item) for item in items]
+        yield from map(fn, items)
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     _warm()
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        return list(pool.map(fn, items, chunksize=max(1, len(items) // (workers * 8))))
+        yield from pool.map(fn, items, chunksize=max(1, len(items) // (workers * 8)))
 
 
 def _extract_job(args: tuple[Path, int]) -> tuple[Any, Diagnostic | None, list[Diagnostic]]:
@@ -365,24 +370,28 @@ def _extract_job(args: tuple[Path, int]) -> tuple[Any, Diagnostic | None, list[D
 
 def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, set[str], int]:
     """One source's graph: (N-Triples, its inferences as N-Triples, its subjects, size)."""
-    from rdflib import Literal, URIRef
+    from rdflib import Graph, Literal, URIRef
 
     from meihao_kg.graph import iri as mint
-    from meihao_kg.graph.build import build_graph, read_meta
+    from meihao_kg.graph.build import bind_prefixes, build_triples, read_meta
     from meihao_kg.graph.curation import load_curation
+    from meihao_kg.graph.infer import inferred_triples
     from meihao_kg.graph.namespaces import ID, MH
-    from meihao_kg.graph.validate import inferred_graph
+    from meihao_kg.graph.triples import TripleSet, ntriples
 
     f, ex, curation, fingerprint = args
-    g = build_graph(ex, read_meta(f))
+    g = build_triples(ex, read_meta(f))
     g.add((mint.source(ex.doc_id), MH.builtWith, Literal(fingerprint)))
     decisions = load_curation(curation)
-    if decisions is not None:
-        g = decisions.apply(g, ex.doc_id)
+    if decisions is not None:  # curation edits an rdflib graph (rare; small)
+        rg = Graph()
+        bind_prefixes(rg)
+        for t in g:
+            rg.add(t)
+        g = TripleSet(decisions.apply(rg, ex.doc_id).triples((None, None, None)))
     base = str(ID[""])
     subjects = {str(s) for s in g.subjects() if isinstance(s, URIRef) and s.startswith(base)}
-    return (g.serialize(format="nt", encoding="utf-8"),
-            inferred_graph(g).serialize(format="nt", encoding="utf-8"), subjects, len(g))
+    return g.ntriples(), ntriples(inferred_triples(g)), subjects, len(g)
 
 
 def _peak_memory_mib() -> float:
@@ -426,13 +435,24 @@ def _store_context(root: Path, subjects: set[str], outgoing: set[str]) -> bytes:
         found = []
         seen: set[str] = set()
         frontier = set(subjects)
+        leaving = [g for g in map(pyoxigraph.NamedNode, outgoing) if db.contains_named_graph(g)]
+
+        def stated_elsewhere(q: Any) -> bool:
+            """Whether a graph other than the asserted one and the outgoing ones states it.
+            The asserted graph is the union of the source graphs: a triple in none of the
+            outgoing graphs is stated by another source (a few point look-ups, instead of
+            scanning every graph that states a fact shared by hundreds of sources)."""
+            if not any(pyoxigraph.Quad(q.subject, q.predicate, q.object, g) in db for g in leaving):
+                return True
+            return any(o.graph_name.value not in outgoing and o.graph_name != asserted
+                       for o in db.quads_for_pattern(q.subject, q.predicate, q.object, None))
+
         for _hop in range(6):  # a compound, its evidence spans, their selectors and source…
             nxt: set[str] = set()
             for iri in frontier - seen:
                 seen.add(iri)
                 for q in db.quads_for_pattern(pyoxigraph.NamedNode(iri), None, None, asserted):
-                    if any(o.graph_name.value not in outgoing and o.graph_name != asserted
-                           for o in db.quads_for_pattern(q.subject, q.predicate, q.object, None)):
+                    if stated_elsewhere(q):
                         found.append(q.triple)
                         if isinstance(q.object, pyoxigraph.NamedNode) and q.object.value.startswith(base):
                             nxt.add(q.object.value)
@@ -440,6 +460,32 @@ def _store_context(root: Path, subjects: set[str], outgoing: set[str]) -> bytes:
     if not found:
         return b""
     return bytes(pyoxigraph.serialize(found, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"")
+
+
+def _chunks(ntriples: bytes | tuple[bytes, ...]) -> tuple[bytes, ...]:
+    return ntriples if isinstance(ntriples, tuple) else (ntriples,)
+
+
+def _replaces_everything(root: Path, replaced: set[str]) -> bool:
+    """Whether the build replaces every source graph of the store (``--force`` over the
+    whole folder): then the new database starts empty instead of retracting, quad by quad,
+    every fact of the old one.  Any graph this package does not write keeps the copy."""
+    import pyoxigraph
+
+    from meihao_kg.errors import StoreError
+    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, SOURCE_GRAPH_PREFIX
+    from meihao_kg.store.local import open_store
+
+    rebuilt = {str(GRAPH_ASSERTED), str(GRAPH_INFERRED), str(GRAPH_ONTOLOGY)}
+    try:
+        with open_store(root) as st:
+            present = [g.value for g in st.raw.named_graphs()]
+            if next(iter(st.raw.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())), None):
+                return False
+    except StoreError:
+        return False  # no store yet: nothing to copy either way
+    return all(g in replaced or g in rebuilt for g in present) and any(
+        g.startswith(SOURCE_GRAPH_PREFIX) for g in present)
 
 
 def _refuse_duplicate_ids(extracted: list[tuple[Path, Any]]) -> None:
@@ -511,12 +557,13 @@ def _check_identities(root: Path, extracted: list[tuple[Path, Any]]) -> tuple[li
 def _resolve_across_sources(root: Path, extracted: list[tuple[Path, Any]]) -> list[tuple[Path, Any]]:
     """One compound named differently in different sources gets one IRI (see crossref)."""
     from meihao_kg.errors import StoreError
-    from meihao_kg.graph.crossref import known_projects, resolve_projects
+    from meihao_kg.graph.crossref import known_projects, project_scope, resolve_projects
     from meihao_kg.store.local import open_store
 
     try:
         with open_store(root) as st:
-            known = known_projects(st, [ex.doc_id for _, ex in extracted])
+            scopes = {project_scope(p) for _, ex in extracted for p in ex.projects}
+            known = known_projects(st, [ex.doc_id for _, ex in extracted], scopes - {"cn"})
     except StoreError:
         known = []
     resolved = resolve_projects([ex for _, ex in extracted], known)

@@ -68,12 +68,31 @@ def gazetteer_version() -> str:
 GAZETTEER_SOURCE = "jionlp china_location (GB/T 2260 codes; townships and communities by name)"
 
 
-@lru_cache(maxsize=1)
 def _tree() -> dict[str, Any]:
-    jio = _jio()
-    with contextlib.redirect_stdout(io.StringIO()):
-        tree: dict[str, Any] = jio.china_location_loader(detail=True)
-    return tree
+    """The division tree down to counties (townships: :func:`county_children`), read once
+    and cached across processes (:mod:`meihao_kg.extract.gazetteer_cache`)."""
+    from meihao_kg.extract.gazetteer_cache import coarse_tree
+
+    return coarse_tree()
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    """jionlp's address parser, prepared from the tree already loaded here (left to itself
+    it reads jionlp's tables a second time)."""
+    _jio()
+    import jionlp.gadget.location_parser as lp
+
+    parser = lp.LocationParser()
+    tree = _tree()
+    loader = lp.china_location_loader
+    lp.china_location_loader = lambda detail=False: tree  # the same tree, without townships
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            parser._prepare()
+    finally:
+        lp.china_location_loader = loader
+    return parser
 
 
 def _alias(node: dict[str, Any]) -> str | None:
@@ -143,17 +162,17 @@ def parse_address(text: str, province_hint: str | None = None) -> tuple[Division
     text = text.strip()
     if not text:
         return None, ""
-    jio = _jio()
+    parse = _parser()
     query = text
     if province_hint and not text.startswith(province_hint[:2]):
         query = province_hint + text
     with contextlib.redirect_stdout(io.StringIO()):
-        res = jio.parse_location(query)
+        res = parse(query)
     prov, city, county = res.get("province"), res.get("city"), res.get("county")
     if province_hint and prov and prov != province_hint and not text.startswith(prov[:2]):
         # the hint misled the parser: try without it
         with contextlib.redirect_stdout(io.StringIO()):
-            res = jio.parse_location(text)
+            res = parse(text)
         prov, city, county = res.get("province"), res.get("city"), res.get("county")
     div = _find(prov, city, county)
     if div is None:
@@ -277,12 +296,10 @@ def county_children(county: Division) -> dict[str, list[str]]:
     """Township name → community names, for a county-level division."""
     if county.level != "county" or county.parent is None or county.parent.parent is None:
         return {}
-    node = _tree()[county.parent.parent.name][county.parent.name][county.name]
-    return {
-        t: sorted((c or {}).keys()) if isinstance(c, dict) else []
-        for t, c in node.items()
-        if not t.startswith("_")
-    }
+    from meihao_kg.extract.gazetteer_cache import county_towns
+
+    node = county_towns(county.parent.parent.name, county.parent.name, county.name)
+    return {t: sorted((c or {}).keys()) if isinstance(c, dict) else [] for t, c in node.items()}
 
 
 def township(county: Division, name: str) -> Division:

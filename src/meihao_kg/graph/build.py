@@ -23,12 +23,14 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from meihao_kg.extract import gazetteer as gz
 from meihao_kg.extract.lexicon import ontology_path
 from meihao_kg.graph import iri as mint
+from meihao_kg.graph import namespaces
 from meihao_kg.graph.iri import span_iri
-from meihao_kg.graph.namespaces import JIONLP_PAGE, MH, OA, ORG, PREFIXES, QUDT, SCHEMA, UNIT, WD
+from meihao_kg.graph.namespaces import JIONLP_PAGE, MH, OA, ORG, QUDT, SCHEMA, UNIT, WD
+from meihao_kg.graph.triples import TripleSet
 from meihao_kg.models import Evidence, Extraction, InitiativeType, OrgMention, PlaceRef, ProjectFacts
 from meihao_kg.text.normalise import display_path
 
-__all__ = ["build_graph", "source_graph_iri", "TYPE_CLASSES", "bind_prefixes"]
+__all__ = ["build_graph", "build_triples", "source_graph_iri", "TYPE_CLASSES", "bind_prefixes"]
 
 TYPE_CLASSES: dict[str, URIRef] = {
     "party-organization": MH.PartyOrganization,
@@ -62,8 +64,7 @@ _LEVEL_SUFFIX = {"county": ("县", "区", "市"), "prefecture": ("市",), "provi
 
 
 def bind_prefixes(g: Graph) -> None:
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
+    namespaces.bind_prefixes(g, replace=True)
 
 
 def _fact_key(*parts: object) -> str:
@@ -92,8 +93,7 @@ def _zh(text: str) -> Literal:
 class _Builder:
     def __init__(self, ex: Extraction) -> None:
         self.ex = ex
-        self.g = Graph()
-        bind_prefixes(self.g)
+        self.g = TripleSet()  # an rdflib Graph costs most of a large build (see triples.py)
         self.doc = mint.source(ex.doc_id)
 
     # -- evidence -------------------------------------------------------------------
@@ -273,6 +273,8 @@ class _Builder:
 
     # -- projects -------------------------------------------------------------------
     def project(self, p: ProjectFacts, campaign: URIRef | None) -> None:
+        """One project: the project node, its compound and where it is, its organisations, then
+        each kind of fact about the compound."""
         g = self.g
         coded = next((q.division.county_or_above() for q in p.places if q.division), None)
         scope = coded.code if coded and coded.code else "cn"
@@ -302,7 +304,17 @@ class _Builder:
             self.evidence(proj, p.headline_evidence)
         if campaign is not None:
             g.add((proj, MH.campaign, campaign))
+        self.compound(p, comp)
+        orgs = self.organisations(p, scope, cslug, comp)
+        self.initiatives(p, scope, cslug, comp, orgs)
+        self.observations(p, scope, cslug, comp)
+        self.events(p, scope, cslug, comp, orgs)
+        self.recognitions(p, scope, cslug, comp, orgs)
+        self.media(p, comp, orgs)
 
+    def compound(self, p: ProjectFacts, comp: URIRef) -> None:
+        """The compound node, its names, where it is and its postal address."""
+        g = self.g
         g.add((comp, RDF.type, MH.ResidentialCompound))
         if p.compound_slug is None:
             g.add((comp, RDFS.label, _zh(p.name + "小区")))
@@ -338,6 +350,9 @@ class _Builder:
                 g.add((addr, SCHEMA.addressLocality, _zh(p.places[0].name)))
             self.evidence(addr, p.address.evidence)
 
+    def organisations(self, p: ProjectFacts, scope: str, cslug: str, comp: URIRef) -> dict[str, URIRef]:
+        """The organisations named for the compound, their relations and memberships; key → IRI."""
+        g = self.g
         slug_scope = f"{scope}/{cslug}"
         orgs = {o.key: self.org(o, slug_scope, p.name) for o in p.orgs}
         types = {o.key: o.type_code for o in p.orgs}
@@ -366,7 +381,11 @@ class _Builder:
                 g.add((ms, ORG.member, member))
                 g.add((ms, MH.formulaRole, Literal(mb.role)))
                 self.evidence(ms, mb.evidence)
+        return orgs
 
+    def initiatives(self, p: ProjectFacts, scope: str, cslug: str, comp: URIRef, orgs: dict[str, URIRef]) -> None:
+        """What the compound carries out: initiatives and governance mechanisms."""
+        g = self.g
         for f in p.initiatives:
             iri = mint.initiative(scope, cslug, f.type.slug)
             g.add((iri, RDF.type, MH.GovernanceMechanism if f.type.mechanism else MH.Initiative))
@@ -380,6 +399,9 @@ class _Builder:
                 g.add((iri, MH.implementedBy, body))
             self.evidence(iri, f.evidence)
 
+    def observations(self, p: ProjectFacts, scope: str, cslug: str, comp: URIRef) -> None:
+        """Indicator observations about the compound."""
+        g = self.g
         for ob in p.observations:
             # keyed by what is stated, not where: one fact stated by several sources is one
             # node with evidence in each; a different figure is another node
@@ -404,6 +426,9 @@ class _Builder:
                 g.add((iri, SCHEMA.observationDate, _date(ob.date)))
             self.evidence(iri, ob.evidence)
 
+    def events(self, p: ProjectFacts, scope: str, cslug: str, comp: URIRef, orgs: dict[str, URIRef]) -> None:
+        """Dated events of the compound or of one of its organisations."""
+        g = self.g
         for evt in p.events:
             subject = comp if evt.subject == "compound" else orgs.get(evt.subject, comp)
             # keyed by what is stated: two articles dating one event differently give two
@@ -417,6 +442,9 @@ class _Builder:
                 g.add((subject, SCHEMA.foundingDate, _date(evt.date)))
             self.evidence(iri, evt.evidence)
 
+    def recognitions(self, p: ProjectFacts, scope: str, cslug: str, comp: URIRef, orgs: dict[str, URIRef]) -> None:
+        """Recognitions the compound or one of its organisations received."""
+        g = self.g
         for rec in p.recognitions:
             iri = mint.recognition(scope, cslug, rec.title)
             recipient = comp if rec.recipient == "compound" else orgs.get(rec.recipient, comp)
@@ -429,6 +457,9 @@ class _Builder:
             g.add((recipient, SCHEMA.award, _zh(rec.title)))
             self.evidence(iri, rec.evidence)
 
+    def media(self, p: ProjectFacts, comp: URIRef, orgs: dict[str, URIRef]) -> None:
+        """Media coverage of the compound."""
+        g = self.g
         for m in p.media:
             iri = mint.coverage(m.evidence.doc_id, m.evidence.start)
             g.add((iri, RDF.type, MH.MediaCoverage))
@@ -491,6 +522,15 @@ def _date(iso: str) -> Literal:
 
 def build_graph(ex: Extraction, meta: dict[str, str] | None = None) -> Graph:
     """The triples of one source (to go into its named graph)."""
+    g = Graph()
+    bind_prefixes(g)
+    for t in build_triples(ex, meta):
+        g.add(t)
+    return g
+
+
+def build_triples(ex: Extraction, meta: dict[str, str] | None = None) -> TripleSet:
+    """The triples of :func:`build_graph` as a plain :class:`TripleSet` (the build's path)."""
     b = _Builder(ex)
     b.source(meta or {})
     campaign = b.campaign()

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from meihao_kg.graph import iri as mint
 from meihao_kg.graph.namespaces import sparql
 from meihao_kg.models import Extraction, ProjectFacts
 
@@ -79,34 +80,48 @@ def project_scope(p: ProjectFacts) -> str:
 
 
 
-def known_projects(store: Any, skip_docs: Iterable[str]) -> list[KnownProject]:
-    """Projects in an existing store, except those of the sources being rebuilt.
+def known_projects(store: Any, skip_docs: Iterable[str],
+                   scopes: Iterable[str] | None = None) -> list[KnownProject]:
+    """Projects in an existing store, except those of the sources being rebuilt; with
+    ``scopes`` (county codes), only the projects under those (the only ones
+    :func:`resolve_projects` can match with projects of those scopes).
 
-    Three plain queries joined here (projects with their sources and numbers; alternative
+    Plain queries joined here (projects with their sources and numbers; alternative
     names; identity facts): one query with the OPTIONALs and a UNION inside took 31 s on
-    1,000 projects, these take well under a second."""
-    rows = store.query(sparql("""SELECT ?p ?name ?doc ?n WHERE {
+    1,000 projects, these take well under a second.  With ``scopes`` the projects are
+    picked first and bound by ``VALUES``, so one new source among 2,000 looks at a few
+    dozen projects, not 10,000 (13 s → well under a second)."""
+    values = ""
+    if scopes is not None:
+        prefixes = tuple(str(mint.project(scope, "")) for scope in set(scopes))
+        picked = [r["p"].value for r in store.query(sparql("SELECT ?p WHERE { ?p a mh:ShowcaseProject }"))
+                  if r["p"].value.startswith(prefixes)]
+        if not picked:
+            return []
+        values = "VALUES ?p { " + " ".join(f"<{iri}>" for iri in picked) + " }\n"
+    rows = store.query(sparql("""SELECT ?p ?name ?doc ?n WHERE { $VALUES
       ?p a mh:ShowcaseProject ; schema:name ?name ; dcterms:source ?src .
       ?src dcterms:identifier ?doc .
-      OPTIONAL { ?p mh:showcaseNumber ?n } }"""))
+      OPTIONAL { ?p mh:showcaseNumber ?n } }""".replace("$VALUES", values)))
     base: dict[tuple[str, str, str], list[int]] = {}
     for r in rows:
         numbers = base.setdefault((r["p"].value, r["name"].value, r["doc"].value), [])
         if r["n"] is not None:
             numbers.append(int(r["n"].value))
     alts: dict[str, set[str]] = {}
-    for r in store.query(sparql("SELECT ?p ?alt WHERE { ?p a mh:ShowcaseProject ; skos:altLabel ?alt }")):
+    alt_q = "SELECT ?p ?alt WHERE { $VALUES ?p a mh:ShowcaseProject ; skos:altLabel ?alt }"
+    for r in store.query(sparql(alt_q.replace("$VALUES", values))):
         alts.setdefault(r["p"].value, set()).add(r["alt"].value)
     facts: dict[str, dict[str, set[str]]] = {}
-    for r in store.query(sparql("""SELECT ?p ?ind ?v WHERE {
+    for r in store.query(sparql("""SELECT ?p ?ind ?v WHERE { $VALUES
       ?p a mh:ShowcaseProject ; mh:compound ?c .
       ?o schema:observationAbout ?c ; mh:indicator ?i ; schema:value ?v ; mh:valueQualifier ?q .
       ?q skos:notation "eq" . ?i skos:notation ?ind .
-      FILTER(?ind IN ("households", "building-area")) }""")):
+      FILTER(?ind IN ("households", "building-area")) }""".replace("$VALUES", values))):
         facts.setdefault(r["p"].value, {}).setdefault(r["ind"].value, set()).add(r["v"].value)
-    for r in store.query(sparql("""SELECT ?p ?d WHERE {
+    for r in store.query(sparql("""SELECT ?p ?d WHERE { $VALUES
       ?p a mh:ShowcaseProject ; mh:compound ?c .
-      ?e schema:about ?c ; mh:eventType ?t ; mh:eventDate ?d . ?t skos:notation "completion" }""")):
+      ?e schema:about ?c ; mh:eventType ?t ; mh:eventDate ?d . ?t skos:notation "completion" }""".replace("$VALUES", values))):
         facts.setdefault(r["p"].value, {}).setdefault("completion", set()).add(r["d"].value[:4])
     skip = set(skip_docs)
     out = []

@@ -4,7 +4,7 @@
   twenty copies of one article is one triple here, so queries over it do not multiply
   (each copy of a triple in another named graph multiplies the paths a query walks over
   the union of all graphs).  Evidence stays in each source's own graph.
-* ``id:graph/inferred`` — the closure (:func:`meihao_kg.graph.validate.inferred_graph`) of the
+* ``id:graph/inferred`` — the closure (:func:`meihao_kg.graph.infer.inferred_graph`) of the
   asserted facts.
 
 A build that replaces or drops sources first *retracts* them: each triple of an outgoing
@@ -58,7 +58,7 @@ def _reinfer(store: Any, subjects: set[Any], asserted: Any, inferred: Any) -> No
     import pyoxigraph
     from rdflib import Graph
 
-    from meihao_kg.graph.validate import inferred_graph
+    from meihao_kg.graph.infer import inferred_graph
 
     if not subjects:
         return

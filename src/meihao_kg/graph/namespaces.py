@@ -7,7 +7,7 @@ declared here and in ``ontology/vocabulary.ttl``; a typo (``MH.ShowcaseProjet``)
 
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, DefinedNamespace
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "GRAPH_ONTOLOGY",
     "QUERY_GRAPHS",
     "SOURCE_GRAPH_PREFIX",
+    "bind_prefixes",
     "sparql",
     "ID",
     "JIONLP_PAGE",
@@ -191,3 +192,11 @@ def sparql(body: str) -> str:
     """An internal query with every prefix of :data:`SPARQL_PREFIXES` declared: the library
     writes IRIs in SPARQL only as prefixed names (``graph:asserted``, ``rdf:subject``)."""
     return _SPARQL_HEADER + body
+
+
+def bind_prefixes(graph: Graph, *, replace: bool = False) -> Graph:
+    """Bind every prefix of :data:`PREFIXES` on ``graph`` (``replace`` also rebinds a namespace
+    rdflib had under another prefix) and return it."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=replace)
+    return graph

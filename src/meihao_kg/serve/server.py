@@ -606,7 +606,7 @@ class _Handler(BaseHTTPRequestHandler):
                    {"Content-Security-Policy": _CSP})
 
     def _project_view(self, iri: str) -> None:
-        from meihao_kg.view.projection import neighbourhood
+        from meihao_kg.view.lookup import neighbourhood
         from meihao_kg.view.render import render_html
 
         with self.server.app.using() as st:

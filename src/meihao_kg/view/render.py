@@ -27,7 +27,7 @@ own template) that
 * shows only the labels of prominent nodes (projects, compounds) at the first zoom level; the
   others appear when zoomed in, and every node names itself in its tooltip;
 * above ``physics_threshold`` nodes, takes positions computed in Python
-  (``projection.fast_layout``) and never runs physics.
+  (``layout.fast_layout``) and never runs physics.
 
 The page sets ``window.mhDrawn = true`` after vis-network's first ``afterDrawing`` event and
 ``window.mhStabilized = true`` once physics is off (used by tests and the benchmark).
@@ -47,7 +47,8 @@ from typing import Any
 from pyvis.network import Network
 
 from meihao_kg import resources
-from meihao_kg.view.projection import CLASSES, fast_layout
+from meihao_kg.view.labels import CLASSES
+from meihao_kg.view.layout import fast_layout
 
 __all__ = ["CLASS_STYLES", "FONT_STACK", "render_html", "wrap_label", "write_html"]
 
@@ -55,7 +56,7 @@ LOGGER = logging.getLogger(__name__)
 
 FONT_STACK = '"PingFang SC","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC",sans-serif'
 
-#: class key → (colour, vis-network shape, size).  Keys follow ``projection.CLASSES``.
+#: class key → (colour, vis-network shape, size).  Keys follow ``labels.CLASSES``.
 CLASS_STYLES: dict[str, tuple[str, str, int]] = {
     "project": ("#d62728", "star", 24),
     "compound": ("#ff7f0e", "hexagon", 18),
@@ -313,7 +314,7 @@ def render_html(
         positions: fixed node positions ``{node: (x, y)}`` (physics off), e.g. for reproducible
             layouts; overrides ``layout``.
         layout: function ``graph -> {node: (x, y)}`` used above the threshold (default
-            ``projection.fast_layout``).
+            ``layout.fast_layout``).
 
     Returns:
         The HTML document as a string; write it with ``write_html`` (always UTF-8).

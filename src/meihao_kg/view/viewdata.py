@@ -31,7 +31,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from meihao_kg.graph.namespaces import DCTERMS, MH, OA, RDF, SCHEMA, SKOS
-from meihao_kg.view.projection import Labels, event_line, observation_line, similarity_graph, union_graph
+from meihao_kg.view.labels import Labels, event_line, observation_line, union_graph
+from meihao_kg.view.projection import similarity_graph
 
 __all__ = ["anchor_layout", "attach_similar", "enrich", "evidence"]
 
