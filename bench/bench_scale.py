@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "raw" / "000_c1cc9ca213bfcef2.txt"
@@ -49,7 +50,7 @@ from synth import write_corpus  # noqa: E402
 MEMORY_CAP = 8 * 2**30  # address space of a budgeted child (export, viz)
 
 
-def run_process(args: list[str], budget: float | None = None) -> dict[str, float]:
+def run_process(args: list[str], budget: float | None = None) -> dict[str, Any]:
     """Run a command; wall seconds, CPU seconds and peak RSS (MiB) of the child.  A child still
     running after ``budget`` seconds is killed: ``{"over": budget, "peak_mib": ...}``."""
     t0 = time.perf_counter()
@@ -71,14 +72,19 @@ def run_process(args: list[str], budget: float | None = None) -> dict[str, float
     err = proc.stderr.read().decode() if proc.stderr else ""
     if budget is not None and wall >= budget:
         return {"over": budget, "peak_mib": usage.ru_maxrss / 1024}
-    if budget is not None and os.waitstatus_to_exitcode(status) != 0 and "MemoryError" in err:
-        return {"out_of_memory": MEMORY_CAP / 2**30, "seconds": wall, "peak_mib": usage.ru_maxrss / 1024}
+    if budget is not None and os.waitstatus_to_exitcode(status) != 0:
+        if "MemoryError" in err or "memory" in err.lower():
+            return {"out_of_memory": MEMORY_CAP / 2**30, "seconds": wall, "peak_mib": usage.ru_maxrss / 1024}
+        return {"failed": (err.strip().splitlines() or ["?"])[-1][:200], "seconds": wall,
+                "peak_mib": usage.ru_maxrss / 1024}
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{err}")
     return {"seconds": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}
 
 
-def process_text(r: dict[str, float]) -> str:
+def process_text(r: dict[str, Any]) -> str:
+    if "failed" in r:
+        return f"failed after {r['seconds']:.0f} s: {r['failed']}"
     if "out_of_memory" in r:
         return f"out of memory (cap {r['out_of_memory']:.0f} GiB) after {r['seconds']:.0f} s"
     if "over" in r:
