@@ -531,7 +531,7 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
     from meihao_kg.view.render import render_html, write_html
 
     st = _open(store, endpoint)
-    ds = store_dataset(st, inferred=False)
+    ds = store_dataset(st, inferred=False, merged=True)  # a view reads the union: each fact once
     from meihao_kg.view import projection
     from meihao_kg.view.lookup import neighbourhood
 

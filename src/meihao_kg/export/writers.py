@@ -26,11 +26,14 @@ EXPORT_FORMATS = ("turtle", "nt", "jsonld", "trig", "nquads")
 INFERRED = URIRef(str(GRAPH_INFERRED))
 
 
-def store_dataset(store: OxigraphStore, *, inferred: bool = True, ontology: bool = True) -> Dataset:
+def store_dataset(store: OxigraphStore, *, inferred: bool = True, ontology: bool = True,
+                  merged: bool = False) -> Dataset:
     """The store's named graphs as an rdflib Dataset (optionally without inferred/ontology).
 
     The asserted graph is left out: it is the union of the source graphs, kept for queries
-    (and, from an Oxigraph store, never read).
+    (and, from an Oxigraph store, never read).  With ``merged`` (for views, which read the
+    union of the graphs) it is read *instead of* the source graphs: each fact and each piece
+    of evidence once, however many sources repeat it.
     """
     skipped = {str(iri) for skip, iri in ((True, GRAPH_ASSERTED), (not inferred, INFERRED),
                                           (not ontology, GRAPH_ONTOLOGY)) if skip}
@@ -41,8 +44,14 @@ def store_dataset(store: OxigraphStore, *, inferred: bool = True, ontology: bool
         # graphs left out (the asserted union repeats every source graph) are never read
         import pyoxigraph
 
+        from meihao_kg.graph.namespaces import SOURCE_GRAPH_PREFIX
+
         nt = pyoxigraph.RdfFormat.N_TRIPLES
-        for name in [pyoxigraph.DefaultGraph(), *raw.named_graphs()]:
+        names = list(raw.named_graphs())
+        if merged and pyoxigraph.NamedNode(str(GRAPH_ASSERTED)) in names:
+            skipped.discard(str(GRAPH_ASSERTED))
+            names = [g for g in names if not g.value.startswith(SOURCE_GRAPH_PREFIX)]
+        for name in [pyoxigraph.DefaultGraph(), *names]:
             if isinstance(name, pyoxigraph.NamedNode) and name.value in skipped:
                 continue
             data = raw.dump(format=nt, from_graph=name)

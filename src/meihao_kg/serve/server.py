@@ -377,7 +377,7 @@ class Server:
         with self._lock:
             g = self._cache.get(("graph", store.url))
         if g is None:
-            g = project_graph(store_dataset(store, inferred=False))
+            g = project_graph(store_dataset(store, inferred=False, merged=True))
             with self._lock:
                 self._cache[("graph", store.url)] = g
         return g
