@@ -19,7 +19,7 @@ from meihao_kg.graph.build import bind_prefixes
 from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, sparql
 from meihao_kg.store.local import OxigraphStore
 
-__all__ = ["EXPORT_FORMATS", "StoreInfo", "export_rdf", "store_dataset", "store_info"]
+__all__ = ["EXPORT_FORMATS", "StoreInfo", "export_rdf", "store_dataset", "store_info", "view_graph"]
 
 
 EXPORT_FORMATS = ("turtle", "nt", "jsonld", "trig", "nquads")
@@ -65,6 +65,48 @@ def store_dataset(store: OxigraphStore, *, inferred: bool = True, ontology: bool
             ds.remove_graph(ds.graph(URIRef(iri)))
     bind_prefixes(ds)
     return ds
+
+
+def view_graph(store: OxigraphStore, *, inferred: bool = False, ontology: bool = True) -> Graph:
+    """One rdflib Graph of what views read (they read the union of the graphs): from an
+    Oxigraph store the asserted graph — each fact and each piece of evidence once, however
+    many sources repeat it — and the ontology (and the inferences), taken from Oxigraph's
+    own iteration without a text round trip and without a Dataset to merge afterwards."""
+    raw = getattr(store, "raw", None)
+    if raw is None:
+        return union_graph(store_dataset(store, inferred=inferred, ontology=ontology, merged=True))
+    import pyoxigraph
+    from rdflib import BNode, Literal
+
+    from meihao_kg.graph.namespaces import SOURCE_GRAPH_PREFIX
+
+    names = list(raw.named_graphs())
+    asserted = pyoxigraph.NamedNode(str(GRAPH_ASSERTED))
+    skipped = {str(iri) for skip, iri in ((not inferred, INFERRED), (not ontology, GRAPH_ONTOLOGY)) if skip}
+    if asserted in names:
+        names = [g for g in names if not g.value.startswith(SOURCE_GRAPH_PREFIX)]
+    else:
+        skipped.add(str(GRAPH_ASSERTED))
+    xsd_string = "http://www.w3.org/2001/XMLSchema#string"
+
+    def term(t: Any) -> Any:
+        if isinstance(t, pyoxigraph.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, pyoxigraph.BlankNode):
+            return BNode(t.value)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        dt = t.datatype.value
+        return Literal(t.value) if dt == xsd_string else Literal(t.value, datatype=URIRef(dt))
+
+    g = Graph()
+    bind_prefixes(g)
+    for name in [pyoxigraph.DefaultGraph(), *names]:
+        if isinstance(name, pyoxigraph.NamedNode) and name.value in skipped:
+            continue
+        g.addN((term(q.subject), term(q.predicate), term(q.object), g)
+               for q in raw.quads_for_pattern(None, None, None, name))
+    return g
 
 
 def union_graph(ds: Dataset) -> Graph:
