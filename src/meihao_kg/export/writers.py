@@ -89,15 +89,23 @@ def view_graph(store: OxigraphStore, *, inferred: bool = False, ontology: bool =
         skipped.add(str(GRAPH_ASSERTED))
     xsd_string = "http://www.w3.org/2001/XMLSchema#string"
 
+    made: dict[Any, Any] = {}  # predicates, classes and places recur: each converted once
+
     def term(t: Any) -> Any:
+        found = made.get(t)
+        if found is not None:
+            return found
         if isinstance(t, pyoxigraph.NamedNode):
-            return URIRef(t.value)
-        if isinstance(t, pyoxigraph.BlankNode):
-            return BNode(t.value)
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        dt = t.datatype.value
-        return Literal(t.value) if dt == xsd_string else Literal(t.value, datatype=URIRef(dt))
+            found = URIRef(t.value)
+        elif isinstance(t, pyoxigraph.BlankNode):
+            found = BNode(t.value)
+        elif t.language:
+            found = Literal(t.value, lang=t.language)
+        else:
+            dt = t.datatype.value
+            found = Literal(t.value) if dt == xsd_string else Literal(t.value, datatype=URIRef(dt))
+        made[t] = found
+        return found
 
     g = Graph()
     bind_prefixes(g)
