@@ -20,6 +20,8 @@ __all__ = [
     "InitiativeType",
     "Membership",
     "Observation",
+    "COMPOUND",
+    "OrgKey",
     "OrgMention",
     "PlaceRef",
     "ProjectFacts",
@@ -54,17 +56,70 @@ class PlaceRef:
 
 
 @dataclass(frozen=True)
-class OrgMention:
-    """An organisation, keyed so that different wordings of one body meet.
+class OrgKey:
+    """Who an organisation is, so that different wordings of one body meet.
 
-    ``scope`` says whose it is: ``compound`` (the project's own), ``place:<key>`` (a street
-    office of a named street), ``national``, or ``named`` (keyed by its name).
+    ``scope`` says whose it is — ``named`` (by its own name), ``compound`` (the project's own:
+    its party branch, its coordination bodies), ``community`` (its community's, before the
+    community is known by name), ``local`` (a local body known by its kind), ``place`` (a body
+    of a named place: that street's office), ``national`` — and ``parts`` tell it apart within
+    the scope.  :data:`COMPOUND` (no parts) stands for the compound itself.  Ordered as its
+    text, ``scope/part/…``.
     """
 
-    key: str
+    scope: str
+    parts: tuple[str, ...] = ()
+
+    @classmethod
+    def named(cls, name: str) -> OrgKey:
+        return cls("named", (name,))
+
+    @classmethod
+    def of_compound(cls, *parts: str) -> OrgKey:
+        return cls("compound", parts)
+
+    @classmethod
+    def local(cls, *parts: str) -> OrgKey:
+        return cls("local", parts)
+
+    @classmethod
+    def of_place(cls, place: str, kind: str) -> OrgKey:
+        return cls("place", (place, kind))
+
+    @classmethod
+    def national(cls, code: str) -> OrgKey:
+        return cls("national", (code,))
+
+    @classmethod
+    def parse(cls, text: str) -> OrgKey:
+        """``"community/residents-committee"`` → ``OrgKey("community", ("residents-committee",))``."""
+        scope, *parts = text.split("/")
+        return cls(scope, tuple(parts))
+
+    @property
+    def rest(self) -> str:
+        """The parts as one text (``volunteer-team/某某志愿服务队``)."""
+        return "/".join(self.parts)
+
+    def __str__(self) -> str:
+        return "/".join((self.scope, *self.parts))
+
+    def __lt__(self, other: OrgKey) -> bool:
+        return str(self) < str(other)
+
+
+#: the compound itself, as the subject or object of a relation, event or recognition
+COMPOUND = OrgKey("compound")
+
+
+@dataclass(frozen=True)
+class OrgMention:
+    """An organisation named for a compound, keyed (:class:`OrgKey`) so that different
+    wordings of one body meet."""
+
+    key: OrgKey
     type_code: str
     label: str
-    scope: str
     evidence: Evidence
     aliases: tuple[str, ...] = ()
     place: PlaceRef | None = None
@@ -72,16 +127,16 @@ class OrgMention:
 
 @dataclass(frozen=True)
 class Relation:
-    subject: str  # org key, or "compound"
+    subject: OrgKey  # an organisation, or COMPOUND
     predicate: str  # approvedBy | guidedBy | unitOf | collaboratesWith
-    object: str
+    object: OrgKey
     evidence: Evidence
 
 
 @dataclass(frozen=True)
 class Membership:
-    body: str  # org key of a coordination body
-    member: str  # org key
+    body: OrgKey  # a coordination body
+    member: OrgKey
     role: str | None  # "1", "4", "N" of a formula, or None
     evidence: Evidence
 
@@ -122,7 +177,7 @@ class Observation:
 class DatedEvent:
     event: str  # notation in mhc:event
     date: str  # ISO, to the precision given
-    subject: str  # "compound" or an org key
+    subject: OrgKey  # COMPOUND or an organisation
     evidence: Evidence
 
 
@@ -130,13 +185,13 @@ class DatedEvent:
 class Recognition:
     title: str
     level: str | None
-    recipient: str  # "compound" or org key
+    recipient: OrgKey  # COMPOUND or an organisation
     evidence: Evidence
 
 
 @dataclass(frozen=True)
 class MediaReport:
-    outlets: tuple[str, ...]  # org keys
+    outlets: tuple[OrgKey, ...]
     role: str | None  # the staff member's role, not the person
     evidence: Evidence
 

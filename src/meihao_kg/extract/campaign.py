@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from meihao_kg.extract.context import HAN, Ctx
-from meihao_kg.models import Evidence, OrgMention
+from meihao_kg.models import Evidence, OrgKey, OrgMention
 
 
 def campaign(ctx: Ctx, lo: int, hi: int) -> tuple[str | None, Evidence | None, list[OrgMention]]:
@@ -27,10 +27,10 @@ def campaign(ctx: Ctx, lo: int, hi: int) -> tuple[str | None, Evidence | None, l
             if type_code == "industry-association":
                 label = re.sub(r"^.*(?:和|与|及|、)", "", label)
             s = lo + om.end() - len(label)
-            key = "national/mohurd" if type_code == "government-agency" else f"named/{label}"
+            national = type_code == "government-agency"
+            key = OrgKey.national("mohurd") if national else OrgKey.named(label)
             if any(o.key == key for o in orgs):
                 continue
-            orgs.append(OrgMention(key, type_code, "住房和城乡建设部" if key == "national/mohurd" else label,
-                                   "national" if key == "national/mohurd" else "named",
+            orgs.append(OrgMention(key, type_code, "住房和城乡建设部" if national else label,
                                    ctx.evidence(s, lo + om.end())))
     return name, ev, orgs

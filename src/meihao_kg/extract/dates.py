@@ -6,7 +6,9 @@ import re
 
 from meihao_kg.extract.context import Ctx
 from meihao_kg.models import (
+    COMPOUND,
     DatedEvent,
+    OrgKey,
 )
 from meihao_kg.text.numbers import DATE_RE, parse_date
 
@@ -33,42 +35,42 @@ _EVENT_LATER = [
 ]
 
 
-_EVENT_SUBJECT = {"owners-committee-founded": "compound/owners-committee",
-                  "party-branch-founded": "compound/party-branch",
-                  "first-owners-assembly": "compound/owners-assembly"}
+_EVENT_SUBJECT = {"owners-committee-founded": OrgKey.of_compound("owners-committee"),
+                  "party-branch-founded": OrgKey.of_compound("party-branch"),
+                  "first-owners-assembly": OrgKey.of_compound("owners-assembly")}
 
 
 # events later in a date's scope (up to the next date or the sentence end): several may follow
 # one date — "2016年3月,召开首次业主大会,选举产生业主委员会"
 _NOT_FIRST = r"(?<!新一届)(?<!换届)(?<!新一任)"
-_SCOPE_EVENTS: list[tuple[str, re.Pattern[str], str]] = [
+_SCOPE_EVENTS: list[tuple[str, re.Pattern[str], OrgKey]] = [
     ("first-owners-assembly", re.compile(
         r"(?:召开|举行|成立)(?:了)?(?:小区)?(?:首次|第一次|首届|第一届)?业主大会(?:首次会议|第一次会议)?"
-        r"|(?:首次|第一次|首届)业主大会(?:召开|举行)"), "compound/owners-assembly"),
+        r"|(?:首次|第一次|首届)业主大会(?:召开|举行)"), OrgKey.of_compound("owners-assembly")),
     ("owners-committee-founded", re.compile(
         r"(?:成立|选举产生|选举成立|组建|选出|产生|选举)(?:了)?(?:首届|第一届)?(?:小区)?" + _NOT_FIRST
         + r"(?:业主委员会|业委会)(?!换届|改选)|(?<!新一届)(?:业主委员会|业委会)(?:正式|依法)?(?:成立|组建|选举产生)"),
-     "compound/owners-committee"),
+     OrgKey.of_compound("owners-committee")),
     ("party-branch-founded", re.compile(
         r"成立(?:了)?(?:小区)?(?:功能型|联合)?(?:党支部|党总支)|(?:小区)?(?:党支部|党总支)(?:正式)?(?:成立|组建)"),
-     "compound/party-branch"),
+     OrgKey.of_compound("party-branch")),
     ("organisation-founded", re.compile(
         r"(?:成立|组建|设立)(?:了)?(?:小区)?(?:物业管理委员会|物管会|业主自管会|自管会|[^,。;]{0,8}?志愿服务队"
-        r"|协商议事委员会|议事会)"), "compound"),
+        r"|协商议事委员会|议事会)"), COMPOUND),
     ("renovation-started", re.compile(
         r"(?:启动|开始|实施|开展|进行|开工)(?:了)?[^,。;]{0,10}?(?:改造|整治)"
-        r"|(?:改造|整治)(?:工程|项目)?(?:正式)?(?:启动|开工|开始)"), "compound"),
+        r"|(?:改造|整治)(?:工程|项目)?(?:正式)?(?:启动|开工|开始)"), COMPOUND),
     ("renovation-completed", re.compile(
         r"(?:改造|整治|改建|更新|加装)(?:工程|项目)?(?:全面|顺利|全部|已)?(?:完成|完工|竣工)"
-        r"|完成(?:了)?[^,。;]{0,10}?(?:改造|整治)"), "compound"),
+        r"|完成(?:了)?[^,。;]{0,10}?(?:改造|整治)"), COMPOUND),
     ("property-service-started", re.compile(
         r"(?:物业(?:公司|服务企业|企业)|公司)(?:正式)?(?:进驻|入驻|接管|承接)|(?:进驻|入驻|接管)(?:了)?(?:该|本)?小区"),
-     "compound"),
+     COMPOUND),
     ("recognition-received", re.compile(
-        r"(?:荣获|获评|被评为|评为|入选|获得[^,。;]{0,16}?(?:称号|荣誉|表彰|奖|示范|先进))"), "compound"),
+        r"(?:荣获|获评|被评为|评为|入选|获得[^,。;]{0,16}?(?:称号|荣誉|表彰|奖|示范|先进))"), COMPOUND),
     ("initiative-started", re.compile(
         r"(?:推行|推出|实行|建立|创建|创立|启动|引入|试行|探索|设立|打造|开设|推广)(?:了)?[^,。;]{0,16}?"
-        r"(?:机制|制度|模式|工作法|议事厅|积分制|积分超市|平台|服务站|服务队)"), "compound"),
+        r"(?:机制|制度|模式|工作法|议事厅|积分制|积分超市|平台|服务站|服务队)"), COMPOUND),
 ]
 _FOUNDED_AFTER = re.compile(r"(?:正式|依法)?(?:成立|组建|产生|建立)")
 _SUBJECT_BEFORE = re.compile(
@@ -78,9 +80,9 @@ _SUBJECT_EVENT = {"业主委员会": "owners-committee-founded", "业委会": "o
                   "业主大会": "first-owners-assembly"}
 _WORK_AFTER = re.compile(r"(?:底|初|中|份)?[^,。;]{0,3}?(?P<w>竣工|完工|开工|动工|启动|全部完成|完成)")
 _SCOPE_NEG = re.compile(r"(?:未|没有|尚未|并未|无)$")
-_ORG_FOUNDED = (("物业管理委员会", "compound/property-management-committee"),
-                ("物管会", "compound/property-management-committee"),
-                ("自管会", "compound/owners-self-management-committee"))
+_ORG_FOUNDED = (("物业管理委员会", OrgKey.of_compound("property-management-committee")),
+                ("物管会", OrgKey.of_compound("property-management-committee")),
+                ("自管会", OrgKey.of_compound("owners-self-management-committee")))
 # a relative year: "次年" is the year after the last date given
 _RELATIVE = re.compile(r"(?P<rel>次年|翌年|第二年|同年|当年)(?:(?P<m>\d{1,2})月)?")
 _RENOVATION = re.compile(r"改造|整治|改建|更新|加装|翻新|修缮")
@@ -132,7 +134,7 @@ def find_events(ctx: Ctx, lo: int, hi: int) -> list[DatedEvent]:
         kinds: set[str] = set()
         if kind is not None:
             kinds.add(kind)
-            out.append(DatedEvent(kind, iso, _EVENT_SUBJECT.get(kind, "compound"),
+            out.append(DatedEvent(kind, iso, _EVENT_SUBJECT.get(kind, COMPOUND),
                                   ctx.clause_evidence(ds, de, lo, hi)))
         # the date's scope: to the next date or the end of the sentence
         end = dates[k + 1][0] if k + 1 < len(dates) else hi
@@ -152,7 +154,7 @@ def find_events(ctx: Ctx, lo: int, hi: int) -> list[DatedEvent]:
                 if kd == "renovation-completed" and "renovation-started" in kinds:
                     continue  # "启动改造…完成管网更新": the works of the start, not their end
                 if kd == "organisation-founded":
-                    subject = next((key for word, key in _ORG_FOUNDED if word in hit.group(0)), "compound")
+                    subject = next((key for word, key in _ORG_FOUNDED if word in hit.group(0)), COMPOUND)
                 kinds.add(kd)
                 taken.append((hit.start(), hit.end()))
                 out.append(DatedEvent(kd, iso, subject, ctx.evidence(ds, hit.end())))

@@ -10,6 +10,7 @@ from meihao_kg.extract.lexicon import Lexicon
 from meihao_kg.models import (
     InitiativeFact,
     InitiativeType,
+    OrgKey,
 )
 from meihao_kg.text.numbers import DATE_RE, parse_date
 
@@ -72,11 +73,11 @@ def _discovered_type(formula: str, wording: str) -> InitiativeType:
                           broader=str(mint.concept("initiative", "co-governance")), notation=notation)
 
 
-def find_initiatives(ctx: Ctx, lo: int, hi: int, lex: Lexicon) -> tuple[list[InitiativeFact], dict[str, str]]:
+def find_initiatives(ctx: Ctx, lo: int, hi: int, lex: Lexicon) -> tuple[list[InitiativeFact], dict[OrgKey, str]]:
     """Initiatives the project carries out; also the formula mechanisms found (key → formula)."""
     text = ctx.norm.text
     seen: dict[str, InitiativeFact] = {}
-    formulas: dict[str, str] = {}
+    formulas: dict[OrgKey, str] = {}
 
     def start_date(pos: int) -> str | None:
         k = bisect.bisect_right(ctx.sent_starts, pos) - 1
@@ -116,7 +117,7 @@ def find_initiatives(ctx: Ctx, lo: int, hi: int, lex: Lexicon) -> tuple[list[Ini
         t = lex.by_form(formula) or lex.by_form(wording)
         if t is None:
             t = _discovered_type(formula, wording)
-        formulas[f"compound/formula-{t.slug}"] = formula if f else ""
+        formulas[OrgKey.of_compound(f"formula-{t.slug}")] = formula if f else ""
         if t.slug not in seen:
             seen[t.slug] = InitiativeFact(t, ctx.clause_evidence(m.start(), m.end(), lo, hi),
                                           start_date=start_date(m.start()))

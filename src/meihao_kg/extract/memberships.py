@@ -7,13 +7,11 @@ from collections.abc import Iterable
 
 from meihao_kg.extract.context import TOKEN_SPLIT, Ctx
 from meihao_kg.extract.orgkinds import actor_key
-from meihao_kg.models import (
-    Membership,
-)
+from meihao_kg.models import Membership, OrgKey
 
 # --------------------------------------------------------------------------- memberships
 
-def _actor_keys(items: Iterable[str]) -> list[str]:
+def _actor_keys(items: Iterable[str]) -> list[OrgKey]:
     keys = []
     for item in items:
         item = re.sub(r"^(?:以|是|发挥|由|与|和)", "", item.strip())
@@ -24,13 +22,13 @@ def _actor_keys(items: Iterable[str]) -> list[str]:
     return keys
 
 
-def find_memberships(ctx: Ctx, lo: int, hi: int, formula_bodies: dict[str, str]) -> list[Membership]:
+def find_memberships(ctx: Ctx, lo: int, hi: int, formula_bodies: dict[OrgKey, str]) -> list[Membership]:
     text = ctx.norm.text
     body = text[lo:hi]
     out: list[Membership] = []
     # 1+4+N style: “1”是…, “4”是以…为支撑 — each clause belongs to the nearest formula
     # mentioned before it that has that part
-    mentions: list[tuple[int, str, list[str]]] = []
+    mentions: list[tuple[int, OrgKey, list[str]]] = []
     for body_key, formula in formula_bodies.items():
         parts = re.split(r"\s*\+\s*", formula)
         for fm in re.finditer(r"\s*\+\s*".join(re.escape(p) for p in parts), body):
@@ -50,7 +48,7 @@ def find_memberships(ctx: Ctx, lo: int, hi: int, formula_bodies: dict[str, str])
         ev = ctx.clause_evidence(lo + m.start(), lo + m.end(), lo, hi)
         keys = _actor_keys(TOKEN_SPLIT.split(m.group("list")))
         if m.group("subj"):
-            keys.insert(0, "compound/property-service-unit")
+            keys.insert(0, OrgKey.of_compound("property-service-unit"))
         for key in keys:
-            out.append(Membership("compound/consultation-committee", key, None, ev))
+            out.append(Membership(OrgKey.of_compound("consultation-committee"), key, None, ev))
     return out

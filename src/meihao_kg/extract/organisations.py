@@ -8,6 +8,7 @@ from dataclasses import replace
 from meihao_kg.extract import gazetteer as gz
 from meihao_kg.extract.context import HAN, Ctx, contrasted
 from meihao_kg.models import (
+    OrgKey,
     OrgMention,
     PlaceRef,
     Relation,
@@ -53,22 +54,22 @@ _AGENCY_WORDS = ("环卫垃圾办", "垃圾分类办", "城管局", "城市管�
 _AGENCY_RE = re.compile(rf"([{HAN}]{{0,6}}?)({'|'.join(_AGENCY_WORDS)})")
 
 
-def org_mention(ctx: Ctx, key: str, type_code: str, label: str, scope: str, s: int, e: int,
+def org_mention(ctx: Ctx, key: OrgKey, type_code: str, label: str, s: int, e: int,
          lo: int, hi: int, place: PlaceRef | None = None) -> OrgMention:
     """An organisation mention; the wording in the text (业委会) is kept as an alias of the
     canonical label (业主委员会)."""
     surface = ctx.norm.text[s:e]
     aliases = (surface,) if surface and surface != label else ()
-    return OrgMention(key, type_code, label, scope, ctx.clause_evidence(s, e, lo, hi),
+    return OrgMention(key, type_code, label, ctx.clause_evidence(s, e, lo, hi),
                       aliases=aliases, place=place)
 
 
 _SIMPLE_KINDS = (
-    (re.compile(r"业主大会"), "compound/owners-assembly", "owners-assembly", "业主大会"),
-    (re.compile(r"物业管理委员会|物管会"), "compound/property-management-committee",
+    (re.compile(r"业主大会"), OrgKey.of_compound("owners-assembly"), "owners-assembly", "业主大会"),
+    (re.compile(r"物业管理委员会|物管会"), OrgKey.of_compound("property-management-committee"),
      "property-management-committee", "物业管理委员会"),
     (re.compile(r"业主自管会|业主自治管理委员会|业主自管委员会|自管委员会|自管会"),
-     "compound/owners-self-management-committee", "owners-self-management-committee", "业主自管会"),
+     OrgKey.of_compound("owners-self-management-committee"), "owners-self-management-committee", "业主自管会"),
 )
 # 物业 alone as an actor: "物业与业委会", "由物业牵头", "小区物业"
 _PARTNER_NAME = re.compile(
@@ -114,7 +115,7 @@ def negated(ctx: Ctx, pos: int, lo: int) -> bool:
 def find_organisations(ctx: Ctx, lo: int, hi: int, places: dict[str, PlaceRef]) -> list[OrgMention]:
     text = ctx.norm.text
     body = text[lo:hi]
-    found: dict[str, OrgMention] = {}
+    found: dict[OrgKey, OrgMention] = {}
 
     def add(o: OrgMention) -> None:
         if o.key not in found:
@@ -125,45 +126,43 @@ def find_organisations(ctx: Ctx, lo: int, hi: int, places: dict[str, PlaceRef]) 
         if extra:
             found[o.key] = replace(f, aliases=(*f.aliases, *extra))
 
-    def mention(key: str, type_code: str, label: str, scope: str, s: int, e: int, lo_: int, hi_: int,
+    def mention(key: OrgKey, type_code: str, label: str, s: int, e: int, lo_: int, hi_: int,
                 place: PlaceRef | None = None) -> None:
-        if not key.startswith("named/") and (negated(ctx, s, lo_) or contrasted(ctx, s, e, lo_, hi_)):
+        if key.scope != "named" and (negated(ctx, s, lo_) or contrasted(ctx, s, e, lo_, hi_)):
             return  # "至今未成立业委会", "没有物业", "与…的做法不同": the text says it does not exist
-        add(org_mention(ctx, key, type_code, label, scope, s, e, lo_, hi_, place=place))
+        add(org_mention(ctx, key, type_code, label, s, e, lo_, hi_, place=place))
 
     for m in _NAMED_FIRM.finditer(body) if "公司" in body or "集团" in body else ():
         name = _FIRM_CUT.sub("", m.group(0))
         if len(name) < 6 or name.startswith(("物业", "小区")):
             continue
-        mention(f"named/{name}", "property-service-enterprise", name, "named",
+        mention(OrgKey.named(name), "property-service-enterprise", name,
                  lo + m.end() - len(name), lo + m.end(), lo, hi)
     for m in _GENERIC_UNIT.finditer(body):
-        mention("compound/property-service-unit", "property-service-unit", "物业服务企业",
-                 "compound", lo + m.start(), lo + m.end(), lo, hi)
+        mention(OrgKey.of_compound("property-service-unit"), "property-service-unit", "物业服务企业", lo + m.start(), lo + m.end(), lo, hi)
     for m in re.finditer(r"(社区|小区)?(党总支|党支部)(委员会)?", body) if "党" in body else ():
         community = m.group(1) == "社区"
         kind = "general-party-branch" if m.group(2) == "党总支" else "party-branch"
         owner = "community" if community else "compound"
         label = ("社区" if community else "小区") + m.group(2)
-        mention(f"{owner}/{kind}", kind, label, owner, lo + m.start(), lo + m.end(), lo, hi)
+        mention(OrgKey(owner, (kind,)), kind, label, lo + m.start(), lo + m.end(), lo, hi)
     for m in re.finditer(r"业主委员会|业委会", body):
-        mention("compound/owners-committee", "owners-committee", "业主委员会", "compound",
+        mention(OrgKey.of_compound("owners-committee"), "owners-committee", "业主委员会",
                  lo + m.start(), lo + m.end(), lo, hi)
     for pat, key, type_code, label in _SIMPLE_KINDS:
         for m in pat.finditer(body):
-            mention(key, type_code, label, key.split("/", 1)[0], lo + m.start(), lo + m.end(), lo, hi)
+            mention(key, type_code, label, lo + m.start(), lo + m.end(), lo, hi)
     for m in re.finditer(r"共建单位", body):
         named = _PARTNER_NAME.match(body, m.end())
         if named:
             name = named.group(0)
-            mention(f"named/{name}", "partner-organisation", name, "named", lo + named.start(), lo + named.end(),
+            mention(OrgKey.named(name), "partner-organisation", name, lo + named.start(), lo + named.end(),
                     lo, hi)
         else:
-            mention("compound/partner-organisations", "partner-organisation", "共建单位", "compound",
+            mention(OrgKey.of_compound("partner-organisations"), "partner-organisation", "共建单位",
                     lo + m.start(), lo + m.end(), lo, hi)
     for m in _BARE_PROPERTY.finditer(body) if "物业" in body else ():
-        mention("compound/property-service-unit", "property-service-unit", "物业服务企业",
-                        "compound", lo + m.start(), lo + m.end(), lo, hi)
+        mention(OrgKey.of_compound("property-service-unit"), "property-service-unit", "物业服务企业", lo + m.start(), lo + m.end(), lo, hi)
     for m in _STREET_PWC.finditer(body) if ("党工委" in body or "工作委员会" in body) else ():
         street = m.group("street")
         if street:
@@ -172,48 +171,43 @@ def find_organisations(ctx: Ctx, lo: int, hi: int, places: dict[str, PlaceRef]) 
             if street and street not in places and len(street) < 4:
                 street = None
         label = (street or "街道") + "党工委"
-        key = f"named/{street}党工委" if street else "local/party-working-committee"
+        key = OrgKey.named(f"{street}党工委") if street else OrgKey.local("party-working-committee")
         s = lo + (m.end("street") - len(street) if street else m.start())
-        mention(key, "party-working-committee", label, "named" if street else "local",
+        mention(key, "party-working-committee", label,
                 s, lo + m.end(), lo, hi, place=places.get(street) if street else None)
     for m in _COMMUNITY_PC.finditer(body) if "党委" in body else ():
         community = _NAME_CUT.sub("", m.group("community") or "")
         if community and community != "社区" and len(community) >= 4:
-            mention(f"place/{community}/party-committee", "community-party-committee",
-                            community + "党委", f"place:{community}", lo + m.start(), lo + m.end(), lo, hi,
+            mention(OrgKey.of_place(community, "party-committee"), "community-party-committee", community + "党委", lo + m.start(), lo + m.end(), lo, hi,
                             place=places.get(community))
         else:
-            mention("community/party-committee", "community-party-committee", "社区党委",
-                            "community", lo + m.start(), lo + m.end(), lo, hi)
+            mention(OrgKey("community", ("party-committee",)), "community-party-committee", "社区党委", lo + m.start(), lo + m.end(), lo, hi)
     for m in _VOLUNTEER_TEAM.finditer(body) if "志愿" in body else ():
         name = _NAME_CUT.sub("", m.group(0))
-        mention(f"compound/volunteer-team/{name}", "volunteer-team", name, "compound",
+        mention(OrgKey.of_compound("volunteer-team", name), "volunteer-team", name,
                         lo + m.end() - len(name), lo + m.end(), lo, hi)
     for m in _NAMED_RC.finditer(body) if "社区" in body else ():
         community = _NAME_CUT.sub("", m.group("community"))
         if community in places or len(community) < 4:
             continue  # gazetteer communities are handled below
-        mention(f"place/{community}/residents-committee", "residents-committee",
-                community + "居民委员会", f"place:{community}", lo + m.end("community") - len(community),
+        mention(OrgKey.of_place(community, "residents-committee"), "residents-committee", community + "居民委员会", lo + m.end("community") - len(community),
                 lo + m.end(), lo, hi)
     for m in re.finditer(r"(?:社区)?(?:居民委员会|居委会)", body) if "居" in body else ():
-        mention("community/residents-committee", "residents-committee", "社区居民委员会",
-                 "community", lo + m.start(), lo + m.end(), lo, hi)
+        mention(OrgKey("community", ("residents-committee",)), "residents-committee", "社区居民委员会", lo + m.start(), lo + m.end(), lo, hi)
     for m in re.finditer(r"协商议事委员会|议事协商委员会|协商议事会", body) if "议事" in body else ():
-        mention("compound/consultation-committee", "coordination-body", m.group(0),
-                 "compound", lo + m.start(), lo + m.end(), lo, hi)
+        mention(OrgKey.of_compound("consultation-committee"), "coordination-body", m.group(0), lo + m.start(), lo + m.end(), lo, hi)
     for m in re.finditer(r"派出所", body) if "派出所" in body else ():
-        mention("local/police-station", "police-station", "派出所", "local",
+        mention(OrgKey.local("police-station"), "police-station", "派出所",
                  lo + m.start(), lo + m.end(), lo, hi)
     for m in re.finditer(r"(县|区|市)?消防(?:救援)?(大队|支队|中队|站)", body) if "消防" in body else ():
         label = m.group(0)
-        mention(f"local/fire-brigade/{label}", "fire-brigade", label, "local",
+        mention(OrgKey.local("fire-brigade", label), "fire-brigade", label,
                  lo + m.start(), lo + m.end(), lo, hi)
     for m in _AGENCY_RE.finditer(body) if any(w in body for w in _AGENCY_WORDS) else ():
         prefix = m.group(1)
         prefix = re.sub(r"^.*(?:邀请|会同|联合|与|和|由|请|同)", "", prefix)
         label = prefix + m.group(2)
-        mention(f"local/agency/{label}", "government-agency", label, "local",
+        mention(OrgKey.local("agency", label), "government-agency", label,
                  lo + m.end() - len(label), lo + m.end(), lo, hi)
     # 街道 / 社区 named through the gazetteer
     for name, pref in places.items():
@@ -231,23 +225,22 @@ def find_organisations(ctx: Ctx, lo: int, hi: int, places: dict[str, PlaceRef]) 
                 continue  # a place in an address (位于…区XX街道XX社区), not the office acting
             if level == "township" and name.endswith("街道"):
                 label = name + "办事处"
-                mention(f"place/{name}/subdistrict-office", "subdistrict-office", label,
-                         f"place:{name}", lo + m.start(), lo + m.end(), lo, hi, place=pref)
+                mention(OrgKey.of_place(name, "subdistrict-office"), "subdistrict-office", label,
+                        lo + m.start(), lo + m.end(), lo, hi, place=pref)
             elif level == "community" and not after.startswith(("党", "居")):
                 label = name + "居民委员会"
-                mention(f"place/{name}/residents-committee", "residents-committee", label,
-                         f"place:{name}", lo + m.start(), lo + m.end(), lo, hi, place=pref)
+                mention(OrgKey.of_place(name, "residents-committee"), "residents-committee", label,
+                        lo + m.start(), lo + m.end(), lo, hi, place=pref)
     # bare 街道 / 社区 in an enumeration of actors: "与街道、社区进行深度合作"
     for m in re.finditer(r"(?<![\u4e00-\u9fff])?(街道|社区)(?=[、和与及]|进行|联动|共同|三方|携手|组织)", body):
         prev = body[max(0, m.start() - 1): m.start()]
         if prev and re.match(rf"[{HAN}]", prev) and prev not in "与和及同、":
             continue
         if m.group(1) == "街道":
-            mention("local/subdistrict-office", "subdistrict-office", "街道办事处", "local",
+            mention(OrgKey.local("subdistrict-office"), "subdistrict-office", "街道办事处",
                      lo + m.start(), lo + m.end(), lo, hi)
         else:
-            mention("community/residents-committee", "residents-committee", "社区居民委员会",
-                     "community", lo + m.start(), lo + m.end(), lo, hi)
+            mention(OrgKey("community", ("residents-committee",)), "residents-committee", "社区居民委员会", lo + m.start(), lo + m.end(), lo, hi)
     return list(found.values())
 
 
@@ -263,10 +256,9 @@ def find_party_committees(ctx: Ctx, lo: int, hi: int) -> list[tuple[OrgMention, 
         name = m.group("org")
         s, e = lo + m.start("org"), lo + m.end("org")
         ev = ctx.clause_evidence(lo + m.start(), lo + m.end(), lo, hi)
-        org = OrgMention(f"named/{name}", "party-working-committee", name, "named",
-                         ctx.evidence(s, e))
+        org = OrgMention(OrgKey.named(name), "party-working-committee", name, ctx.evidence(s, e))
         what = m.group("what")
-        subj = "compound/owners-committee" if what == "业主委员会" else (
-            "compound/general-party-branch" if what == "党总支" else "compound/party-branch")
+        subj = OrgKey.of_compound("owners-committee" if what == "业主委员会" else (
+            "general-party-branch" if what == "党总支" else "party-branch"))
         out.append((org, Relation(subj, "approvedBy", org.key, ev)))
     return out

@@ -7,6 +7,8 @@ import re
 from meihao_kg.extract import gazetteer as gz
 from meihao_kg.extract.context import HAN, Ctx
 from meihao_kg.models import (
+    COMPOUND,
+    OrgKey,
     PlaceRef,
     Relation,
 )
@@ -194,7 +196,7 @@ def guided_by(ctx: Ctx, lo: int, hi: int, places: dict[str, PlaceRef]) -> list[R
             if p is None or p.division is None:
                 continue
             if p.division.level == "township":
-                out.append(Relation("compound", "guidedBy", f"place/{item}/subdistrict-office", ev))
+                out.append(Relation(COMPOUND, "guidedBy", OrgKey.of_place(item, "subdistrict-office"), ev))
             elif p.division.level == "community":
-                out.append(Relation("compound", "guidedBy", f"place/{item}/residents-committee", ev))
+                out.append(Relation(COMPOUND, "guidedBy", OrgKey.of_place(item, "residents-committee"), ev))
     return out

@@ -17,8 +17,10 @@ from meihao_kg.extract.orgkinds import kind
 from meihao_kg.extract.places import find_places, guided_by, named_subplaces
 from meihao_kg.extract.recognitions import find_recognitions
 from meihao_kg.models import (
+    COMPOUND,
     Evidence,
     Membership,
+    OrgKey,
     OrgMention,
     PlaceRef,
     ProjectFacts,
@@ -89,7 +91,7 @@ def project(ctx: Ctx, sec: ProjectSection, lex: Lexicon) -> ProjectFacts:
     relations = guided_by(ctx, lo, hi, sub)
     approvers = find_party_committees(ctx, lo, hi)
     # a street 党工委 already named in full as an approver (中共…街道工作委员会) is that body
-    orgs = [o for o in orgs if not (o.type_code == "party-working-committee" and o.key.startswith("named/") and any(
+    orgs = [o for o in orgs if not (o.type_code == "party-working-committee" and o.key.scope == "named" and any(
         o.label.removesuffix("党工委") in a.label for a, _ in approvers))]
     for org, rel in approvers:
         # link the committee to its township when the gazetteer knows it
@@ -103,7 +105,7 @@ def project(ctx: Ctx, sec: ProjectSection, lex: Lexicon) -> ProjectFacts:
     for o in orgs:
         if o.type_code in ("party-working-committee", "community-party-committee") and re.search(
                 r"指导|领导|引领|带领|统筹", o.evidence.normalized):
-            relations.append(Relation("compound", "guidedBy", o.key, o.evidence))
+            relations.append(Relation(COMPOUND, "guidedBy", o.key, o.evidence))
     media_orgs, media = find_media(ctx, lo, hi)
     orgs.extend(media_orgs)
     initiatives, formulas = find_initiatives(ctx, sec.start, hi, lex)
@@ -112,14 +114,14 @@ def project(ctx: Ctx, sec: ProjectSection, lex: Lexicon) -> ProjectFacts:
     # a formula mechanism is also a coordination body when the text says who its parts are
     with_members = {mb.body for mb in memberships}
     for fact in initiatives:
-        key = f"compound/formula-{fact.type.slug}"
+        key = OrgKey.of_compound(f"formula-{fact.type.slug}")
         if key in with_members:
-            orgs.append(OrgMention(key, "coordination-body", fact.type.label_zh, "compound", fact.evidence))
+            orgs.append(OrgMention(key, "coordination-body", fact.type.label_zh, fact.evidence))
     keys = {o.key for o in orgs}
     memberships = [mb for mb in memberships if mb.member in keys or _ensure(mb.member, orgs, mb.evidence)]
     events = find_events(ctx, lo, hi)
     for e in events:
-        if e.subject != "compound" and e.subject not in {o.key for o in orgs}:
+        if e.subject != COMPOUND and e.subject not in {o.key for o in orgs}:
             _ensure(e.subject, orgs, e.evidence)
     # "社区" of a compound whose section names exactly one community is that community:
     # 社区居委会 / 社区党支部 then resolve to 新园社区居民委员会 / 新园社区党支部
@@ -128,8 +130,9 @@ def project(ctx: Ctx, sec: ProjectSection, lex: Lexicon) -> ProjectFacts:
         cname, cref = communities[0]
         orgs, relations, memberships = _bind_community(cname, cref, orgs, relations, memberships)
     firm = next((o for o in orgs if o.type_code == "property-service-enterprise"), None)
-    if firm is not None and any(o.key == "compound/property-service-unit" for o in orgs):
-        relations.append(Relation("compound/property-service-unit", "unitOf", firm.key, firm.evidence))
+    unit = OrgKey.of_compound("property-service-unit")
+    if firm is not None and any(o.key == unit for o in orgs):
+        relations.append(Relation(unit, "unitOf", firm.key, firm.evidence))
     loc_ev = places[0].evidence if places else None
     return ProjectFacts(
         slug=slugify(name),
@@ -160,15 +163,15 @@ def _bind_community(
     name: str, place: PlaceRef, orgs: list[OrgMention], relations: list[Relation],
     memberships: list[Membership],
 ) -> tuple[list[OrgMention], list[Relation], list[Membership]]:
-    def rekey(key: str) -> str:
-        return f"place/{name}/{key.split('/', 1)[1]}" if key.startswith("community/") else key
+    def rekey(key: OrgKey) -> OrgKey:
+        return OrgKey.of_place(name, key.rest) if key.scope == "community" else key
 
-    merged: dict[str, OrgMention] = {}
+    merged: dict[OrgKey, OrgMention] = {}
     for o in orgs:
         k = rekey(o.key)
         if k != o.key:
             suffix = o.label.removeprefix("社区")
-            o = replace(o, key=k, label=name + suffix, scope=f"place:{name}", place=place,
+            o = replace(o, key=k, label=name + suffix, place=place,
                         aliases=(*o.aliases, o.label))
         if k in merged:
             first = merged[k]
@@ -181,10 +184,10 @@ def _bind_community(
     return list(merged.values()), rel, mem
 
 
-def _ensure(key: str, orgs: list[OrgMention], ev: Evidence) -> bool:
+def _ensure(key: OrgKey, orgs: list[OrgMention], ev: Evidence) -> bool:
     """Add an organisation named only as a coordination-body member (or event subject)."""
     k = kind(key)
     if k is None:
         return False
-    orgs.append(OrgMention(key, k.type_code, k.label, k.scope, ev))
+    orgs.append(OrgMention(key, k.type_code, k.label, ev))
     return True

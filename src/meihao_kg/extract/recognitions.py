@@ -6,6 +6,7 @@ import re
 
 from meihao_kg.extract.context import Ctx
 from meihao_kg.models import (
+    COMPOUND,
     Recognition,
 )
 
@@ -29,5 +30,5 @@ def find_recognitions(ctx: Ctx, lo: int, hi: int) -> list[Recognition]:
                 if item.startswith(prefix):
                     level = lv
                     break
-            out.append(Recognition(item, level, "compound", ctx.evidence(i, i + len(item))))
+            out.append(Recognition(item, level, COMPOUND, ctx.evidence(i, i + len(item))))
     return out

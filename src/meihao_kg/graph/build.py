@@ -27,7 +27,16 @@ from meihao_kg.graph import namespaces
 from meihao_kg.graph.iri import span_iri
 from meihao_kg.graph.namespaces import JIONLP_PAGE, MH, OA, ORG, QUDT, SCHEMA, UNIT, WD
 from meihao_kg.graph.triples import TripleSet
-from meihao_kg.models import Evidence, Extraction, InitiativeType, OrgMention, PlaceRef, ProjectFacts
+from meihao_kg.models import (
+    COMPOUND,
+    Evidence,
+    Extraction,
+    InitiativeType,
+    OrgKey,
+    OrgMention,
+    PlaceRef,
+    ProjectFacts,
+)
 from meihao_kg.text.normalise import display_path
 
 __all__ = ["build_graph", "build_triples", "source_graph_iri", "TYPE_CLASSES", "bind_prefixes"]
@@ -243,16 +252,13 @@ class _Builder:
         return iri
 
     # -- organisations --------------------------------------------------------------
-    def org_iri(self, key: str, scope: str, place: URIRef | None = None) -> URIRef:
-        return mint.org(key, scope, place)
-
     def org(self, o: OrgMention, scope: str, project_name: str | None) -> URIRef:
         g = self.g
         place_iri = self.place(o.place) if o.place is not None else None
-        iri = self.org_iri(o.key, scope, place_iri)
+        iri = mint.org(o.key, scope, place_iri)
         g.add((iri, RDF.type, TYPE_CLASSES.get(o.type_code, ORG.Organization)))
         label = o.label
-        kind = o.key.split("/", 1)[0]
+        kind = o.key.scope
         if project_name and kind == "compound":
             label = project_name + o.label.removeprefix("小区")
         elif project_name and kind == "community":
@@ -350,20 +356,20 @@ class _Builder:
                 g.add((addr, SCHEMA.addressLocality, _zh(p.places[0].name)))
             self.evidence(addr, p.address.evidence)
 
-    def organisations(self, p: ProjectFacts, scope: str, cslug: str, comp: URIRef) -> dict[str, URIRef]:
+    def organisations(self, p: ProjectFacts, scope: str, cslug: str, comp: URIRef) -> dict[OrgKey, URIRef]:
         """The organisations named for the compound, their relations and memberships; key → IRI."""
         g = self.g
         slug_scope = f"{scope}/{cslug}"
         orgs = {o.key: self.org(o, slug_scope, p.name) for o in p.orgs}
         types = {o.key: o.type_code for o in p.orgs}
         for key, iri in orgs.items():
-            kind = key.split("/", 1)[0]
+            kind = key.scope
             if kind in ("compound", "community", "local", "place") or kind == "named" and types[key] in (
                     "property-service-enterprise", "partner-organisation", "party-working-committee",
                     "volunteer-team"):
                 g.add((iri, MH.servesCompound, comp))
         for rel in p.relations:
-            s = comp if rel.subject == "compound" else orgs.get(rel.subject)
+            s = comp if rel.subject == COMPOUND else orgs.get(rel.subject)
             target = orgs.get(rel.object)
             if s is None or target is None:
                 continue
@@ -383,7 +389,7 @@ class _Builder:
                 self.evidence(ms, mb.evidence)
         return orgs
 
-    def initiatives(self, p: ProjectFacts, scope: str, cslug: str, comp: URIRef, orgs: dict[str, URIRef]) -> None:
+    def initiatives(self, p: ProjectFacts, scope: str, cslug: str, comp: URIRef, orgs: dict[OrgKey, URIRef]) -> None:
         """What the compound carries out: initiatives and governance mechanisms."""
         g = self.g
         for f in p.initiatives:
@@ -394,7 +400,7 @@ class _Builder:
             g.add((iri, MH.implementedAt, comp))
             if f.start_date:
                 g.add((iri, SCHEMA.startDate, _date(f.start_date)))
-            body = orgs.get(f"compound/formula-{f.type.slug}")
+            body = orgs.get(OrgKey.of_compound(f"formula-{f.type.slug}"))
             if body is not None:
                 g.add((iri, MH.implementedBy, body))
             self.evidence(iri, f.evidence)
@@ -426,11 +432,11 @@ class _Builder:
                 g.add((iri, SCHEMA.observationDate, _date(ob.date)))
             self.evidence(iri, ob.evidence)
 
-    def events(self, p: ProjectFacts, scope: str, cslug: str, comp: URIRef, orgs: dict[str, URIRef]) -> None:
+    def events(self, p: ProjectFacts, scope: str, cslug: str, comp: URIRef, orgs: dict[OrgKey, URIRef]) -> None:
         """Dated events of the compound or of one of its organisations."""
         g = self.g
         for evt in p.events:
-            subject = comp if evt.subject == "compound" else orgs.get(evt.subject, comp)
+            subject = comp if evt.subject == COMPOUND else orgs.get(evt.subject, comp)
             # keyed by what is stated: two articles dating one event differently give two
             # events ("who said what"); the same date from several sources is one event
             iri = mint.event(scope, cslug, evt.event, _fact_key(evt.subject, evt.date))
@@ -442,12 +448,12 @@ class _Builder:
                 g.add((subject, SCHEMA.foundingDate, _date(evt.date)))
             self.evidence(iri, evt.evidence)
 
-    def recognitions(self, p: ProjectFacts, scope: str, cslug: str, comp: URIRef, orgs: dict[str, URIRef]) -> None:
+    def recognitions(self, p: ProjectFacts, scope: str, cslug: str, comp: URIRef, orgs: dict[OrgKey, URIRef]) -> None:
         """Recognitions the compound or one of its organisations received."""
         g = self.g
         for rec in p.recognitions:
             iri = mint.recognition(scope, cslug, rec.title)
-            recipient = comp if rec.recipient == "compound" else orgs.get(rec.recipient, comp)
+            recipient = comp if rec.recipient == COMPOUND else orgs.get(rec.recipient, comp)
             g.add((iri, RDF.type, MH.Recognition))
             g.add((iri, RDFS.label, _zh(rec.title)))
             g.add((iri, MH.recipient, recipient))
@@ -457,7 +463,7 @@ class _Builder:
             g.add((recipient, SCHEMA.award, _zh(rec.title)))
             self.evidence(iri, rec.evidence)
 
-    def media(self, p: ProjectFacts, comp: URIRef, orgs: dict[str, URIRef]) -> None:
+    def media(self, p: ProjectFacts, comp: URIRef, orgs: dict[OrgKey, URIRef]) -> None:
         """Media coverage of the compound."""
         g = self.g
         for m in p.media:

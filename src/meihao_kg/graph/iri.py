@@ -17,6 +17,7 @@ from rdflib import URIRef
 
 from meihao_kg import resources
 from meihao_kg.graph.namespaces import CONCEPT, ID, SOURCE_GRAPH_PREFIX
+from meihao_kg.models import OrgKey
 
 __all__ = [
     "assertion", "campaign", "child", "compound", "concept", "coverage", "damaged_range", "division",
@@ -117,28 +118,29 @@ def postal_address(compound_iri: URIRef) -> URIRef:
     return URIRef(f"{compound_iri}/address")
 
 
-def org(key: str, scope: str, place: URIRef | None = None) -> URIRef:
-    """An organisation from its extraction key (``named/…``, ``compound/…``, ``community/…``,
-    ``local/…``, ``place/…``, ``national/…``), scoped by the county code of its compound or by
-    the IRI of its place, so that two 中心社区 in different counties stay apart."""
-    kind, _, rest = key.partition("/")
-    if kind == "compound":
+def org(key: OrgKey, scope: str, place: URIRef | None = None) -> URIRef:
+    """An organisation from its key: a compound's own under the compound
+    (``org/compound/{scope}/…``), a body of a place under that place's IRI, so that two
+    中心社区 in different counties stay apart (``org/place/…``), a national body under
+    ``org/cn``, any other by its name (``org/named/{slug}``)."""
+    rest = key.rest
+    if key.scope == "compound":
         return URIRef(f"{node('org', 'compound', scope)}/{rest}")
-    if kind == "community":
+    if key.scope == "community":
         return URIRef(f"{node('org', 'compound', scope)}/community/{rest}")
-    if kind == "local":
+    if key.scope == "local":
         return URIRef(f"{node('org', 'compound', scope)}/local/{slugify(rest)}")
-    if kind == "place" and place is not None:
+    if key.scope == "place" and place is not None:
         tail = str(place).removeprefix(str(node("place")) + "/")
-        return URIRef(f"{node('org', 'place', tail)}/{rest.partition('/')[2]}")
-    if kind == "national":
+        return URIRef(f"{node('org', 'place', tail)}/{'/'.join(key.parts[1:])}")
+    if key.scope == "national":
         return node("org", "cn", rest)
     return node("org", "named", slugify(rest))
 
 
-def membership(body: URIRef, member_key: str) -> URIRef:
+def membership(body: URIRef, member_key: OrgKey) -> URIRef:
     """The membership of one organisation in a coordination body: ``{body}/membership/{key}``."""
-    return URIRef(f"{body}/membership/{member_key.replace('/', '-')}")
+    return URIRef(f"{body}/membership/{str(member_key).replace('/', '-')}")
 
 
 def initiative(scope: str, compound_slug: str, type_slug: str) -> URIRef:
