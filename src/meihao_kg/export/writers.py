@@ -87,7 +87,9 @@ def view_graph(store: OxigraphStore, *, inferred: bool = False, ontology: bool =
         names = [g for g in names if not g.value.startswith(SOURCE_GRAPH_PREFIX)]
     else:
         skipped.add(str(GRAPH_ASSERTED))
-    xsd_string = "http://www.w3.org/2001/XMLSchema#string"
+    from rdflib.namespace import XSD
+
+    xsd_string = str(XSD.string)
 
     made: dict[Any, Any] = {}  # predicates, classes and places recur: each converted once
 
