@@ -67,14 +67,27 @@ def store_dataset(store: OxigraphStore, *, inferred: bool = True, ontology: bool
     return ds
 
 
+def _oxigraph_of(store: Any) -> Any:
+    """The pyoxigraph store behind ``store``; for a SPARQL endpoint, its quads loaded into an
+    in-memory Oxigraph store (so that an endpoint's export is byte-identical to the local one)."""
+    raw = getattr(store, "raw", None)
+    if raw is not None:
+        return raw
+    import pyoxigraph
+
+    mem = pyoxigraph.Store()
+    data = store.dump_nquads()
+    if data:
+        mem.bulk_load(data, format=pyoxigraph.RdfFormat.N_QUADS)
+    return mem
+
+
 def view_graph(store: OxigraphStore, *, inferred: bool = False, ontology: bool = True) -> Graph:
     """One rdflib Graph of what views read (they read the union of the graphs): from an
     Oxigraph store the asserted graph — each fact and each piece of evidence once, however
     many sources repeat it — and the ontology (and the inferences), taken from Oxigraph's
     own iteration without a text round trip and without a Dataset to merge afterwards."""
-    raw = getattr(store, "raw", None)
-    if raw is None:
-        return union_graph(store_dataset(store, inferred=inferred, ontology=ontology, merged=True))
+    raw = _oxigraph_of(store)
     import pyoxigraph
     from rdflib import BNode, Literal
 
@@ -133,9 +146,8 @@ def export_rdf(store: OxigraphStore, fmt: str = "turtle", *, inferred: bool = Tr
     ``trig`` and ``nquads`` keep them."""
     if fmt not in EXPORT_FORMATS:
         raise MeihaoError(f"unknown RDF export format {fmt!r}", hint=", ".join(EXPORT_FORMATS))
-    raw = getattr(store, "raw", None)
-    if raw is not None and fmt in ("nt", "turtle", "nquads"):
-        return _streamed(raw, fmt, inferred=inferred, ontology=ontology)
+    if fmt in ("nt", "turtle", "nquads"):
+        return _streamed(_oxigraph_of(store), fmt, inferred=inferred, ontology=ontology)
     ds = store_dataset(store, inferred=inferred, ontology=ontology)
     if fmt in ("trig", "nquads"):
         if fmt == "nquads":
