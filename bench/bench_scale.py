@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "raw" / "000_c1cc9ca213bfcef2.txt"
@@ -46,12 +47,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_queries import compare_overlap, print_table, query_times, rdflib_times, turtle_of_store  # noqa: E402
 from synth import write_corpus  # noqa: E402
 
+MEMORY_CAP = 8 * 2**30  # address space of a budgeted child (export, viz)
 
-def run_process(args: list[str], budget: float | None = None) -> dict[str, float]:
+
+def run_process(args: list[str], budget: float | None = None) -> dict[str, Any]:
     """Run a command; wall seconds, CPU seconds and peak RSS (MiB) of the child.  A child still
     running after ``budget`` seconds is killed: ``{"over": budget, "peak_mib": ...}``."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    def cap() -> None:  # a shared machine: a view of a huge store fails instead of swapping
+        if budget is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=cap)
     timer = None
     if budget is not None:
         import threading
@@ -65,12 +72,21 @@ def run_process(args: list[str], budget: float | None = None) -> dict[str, float
     err = proc.stderr.read().decode() if proc.stderr else ""
     if budget is not None and wall >= budget:
         return {"over": budget, "peak_mib": usage.ru_maxrss / 1024}
+    if budget is not None and os.waitstatus_to_exitcode(status) != 0:
+        if "MemoryError" in err or "memory" in err.lower():
+            return {"out_of_memory": MEMORY_CAP / 2**30, "seconds": wall, "peak_mib": usage.ru_maxrss / 1024}
+        return {"failed": (err.strip().splitlines() or ["?"])[-1][:200], "seconds": wall,
+                "peak_mib": usage.ru_maxrss / 1024}
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{err}")
     return {"seconds": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}
 
 
-def process_text(r: dict[str, float]) -> str:
+def process_text(r: dict[str, Any]) -> str:
+    if "failed" in r:
+        return f"failed after {r['seconds']:.0f} s: {r['failed']}"
+    if "out_of_memory" in r:
+        return f"out of memory (cap {r['out_of_memory']:.0f} GiB) after {r['seconds']:.0f} s"
     if "over" in r:
         return f"> {r['over']:.0f} s (killed), peak {r['peak_mib']:.0f} MiB"
     return f"{r['seconds']:.1f} s, peak {r['peak_mib']:.0f} MiB"

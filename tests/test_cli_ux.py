@@ -306,3 +306,21 @@ def test_build_at_a_terminal_shows_progress(seed_path: Path, tmp_path: Path) -> 
     assert "reading" in out and "━" in out  # the progress bar (erased when done)
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out)
     assert "warning: damaged text ×5" in plain and "5 projects," in plain
+
+
+def test_a_build_of_many_sources_sums_them_up_in_one_line(tmp_path: Path) -> None:
+    """Thousands of per-source lines say nothing: above 20 sources one line, -v lists each."""
+    from meihao_kg.cli import LIST_SOURCES
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    seed = (REPO / "data" / "raw" / "000_c1cc9ca213bfcef2.txt").read_bytes()
+    for i in range(LIST_SOURCES + 1):
+        (raw / f"copy-{i:02d}.txt").write_bytes(seed)
+    done = proc("build", str(raw), store=tmp_path / "kg")
+    assert done.returncode == 0, done.stderr
+    assert f"{LIST_SOURCES + 1} sources built: {5 * (LIST_SOURCES + 1)} projects" in done.stdout
+    assert "copy-00.txt: 5 projects" not in done.stdout
+    again = proc("build", str(raw), "--force", "-v", store=tmp_path / "kg")
+    assert again.returncode == 0, again.stderr
+    assert sum(1 for line in again.stdout.splitlines() if ": 5 projects, " in line) == LIST_SOURCES + 1

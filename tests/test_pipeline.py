@@ -261,6 +261,25 @@ def test_export_formats_deterministic(seed_store) -> None:
     assert len(g) == graph_size(seed_store, SEED_GRAPH)
 
 
+def test_streamed_exports_hold_the_store_graphs(seed_store) -> None:
+    """N-Triples, N-Quads and Turtle are written from Oxigraph's dumps, without an rdflib copy
+    of the store: the same triples (and quads) as the store's graphs read through rdflib."""
+    from rdflib import Dataset
+
+    from meihao_kg.export.writers import store_dataset, union_graph, view_graph
+
+    reference = store_dataset(seed_store)
+    expected = set(union_graph(reference))
+    for fmt, rdf_format in (("nt", "nt"), ("turtle", "turtle")):
+        got = Graph().parse(data=export_rdf(seed_store, fmt).decode("utf-8"), format=rdf_format)
+        assert set(got) == expected, fmt
+    quads = Dataset().parse(data=export_rdf(seed_store, "nquads").decode("utf-8"), format="nquads")
+    assert set(quads.quads()) == set(reference.quads())
+    # the view reads the asserted graph instead of the source graphs: the same union
+    no_inferred = set(union_graph(store_dataset(seed_store, inferred=False)))
+    assert set(view_graph(seed_store)) == no_inferred
+
+
 def test_export_to_file(run_cli, seed_store_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "kg.ttl"
     r = run_cli("export", "--format", "turtle", "--out", str(out), store=seed_store_path)

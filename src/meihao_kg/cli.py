@@ -156,7 +156,8 @@ def cli() -> None:
                    "news report, list, not about compounds).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True,
-              help="Print every warning (by default folded by kind) and the peak memory of the build.")
+              help="Print every warning (by default folded by kind), every source (by default one line"
+                   " above 20 sources) and the peak memory of the build.")
 @_errors
 def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_invalid: bool,
           curation: str | None, no_wait: bool, max_source_size: float | None, force: bool,
@@ -227,12 +228,16 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
     for e in report.errors:
         click.echo(f"error: {e}", err=True)
     if not quiet:
-        for s in report.sources:
-            if s.kind == "instalment":
-                click.echo(f"{s.path}: {s.projects} projects, {s.triples} triples")
-            else:
-                click.echo(f"{s.path}: {_KIND_LABELS.get(s.kind, s.kind)}, {s.projects} compounds, "
-                           f"{s.triples} triples")
+        if verbose or len(report.sources) <= LIST_SOURCES:
+            for s in report.sources:
+                if s.kind == "instalment":
+                    click.echo(f"{s.path}: {s.projects} projects, {s.triples} triples")
+                else:
+                    click.echo(f"{s.path}: {_KIND_LABELS.get(s.kind, s.kind)}, {s.projects} compounds, "
+                               f"{s.triples} triples")
+        else:  # thousands of sources: one line (-v lists each)
+            click.echo(f"{len(report.sources)} sources built: {sum(s.projects for s in report.sources)} "
+                       f"projects, {sum(s.triples for s in report.sources)} triples (-v lists each)")
         if report.unchanged:
             click.echo(f"{len(report.unchanged)} source(s) unchanged since they were built, skipped"
                        " (--force rebuilds them)")
@@ -250,6 +255,7 @@ def build(paths: tuple[Path, ...], store: str | None, no_validate: bool, keep_in
 
 _KIND_LABELS = {"instalment": "series instalment", "report": "news report", "list": "list",
                 "other": "not about compounds"}
+LIST_SOURCES = 20  # a build of more sources sums them up in one line unless -v
 
 
 class _Progress:
@@ -556,11 +562,11 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
       meihao-kg viz --similarity --out similar.html
       meihao-kg viz --query projects-by-initiative -p initiative=垃圾分类 --out ws.html
     """
-    from meihao_kg.export.writers import store_dataset
+    from meihao_kg.export.writers import view_graph
     from meihao_kg.view.render import render_html, write_html
 
     st = _open(store, endpoint)
-    ds = store_dataset(st, inferred=False)
+    ds = view_graph(st)  # a view reads the union: each fact once
     from meihao_kg.view import projection
     from meihao_kg.view.lookup import neighbourhood
 

@@ -177,8 +177,13 @@ def build_kg(
                            triples=_count(root), seconds=time.perf_counter() - t0,
                            unchanged=tuple(unchanged), peak_memory_mib=_peak_memory_mib())
     with build_lock(root, wait=wait, on_wait=on_wait):
-        return _store_stage(root, extracted, curation, fingerprint, errors, warnings, validate,
-                            keep_invalid, t0, workers, tuple(unchanged), progress)
+        try:
+            return _store_stage(root, extracted, curation, fingerprint, errors, warnings, validate,
+                                keep_invalid, t0, workers, tuple(unchanged), progress)
+        finally:
+            from meihao_kg.graph import slug_cache
+
+            slug_cache.save()  # slugs computed here, for the next build (an optimisation only)
 
 
 def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | Path | None,

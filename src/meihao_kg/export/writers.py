@@ -19,18 +19,21 @@ from meihao_kg.graph.build import bind_prefixes
 from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, sparql
 from meihao_kg.store.local import OxigraphStore
 
-__all__ = ["EXPORT_FORMATS", "StoreInfo", "export_rdf", "store_dataset", "store_info"]
+__all__ = ["EXPORT_FORMATS", "StoreInfo", "export_rdf", "store_dataset", "store_info", "view_graph"]
 
 
 EXPORT_FORMATS = ("turtle", "nt", "jsonld", "trig", "nquads")
 INFERRED = URIRef(str(GRAPH_INFERRED))
 
 
-def store_dataset(store: OxigraphStore, *, inferred: bool = True, ontology: bool = True) -> Dataset:
+def store_dataset(store: OxigraphStore, *, inferred: bool = True, ontology: bool = True,
+                  merged: bool = False) -> Dataset:
     """The store's named graphs as an rdflib Dataset (optionally without inferred/ontology).
 
     The asserted graph is left out: it is the union of the source graphs, kept for queries
-    (and, from an Oxigraph store, never read).
+    (and, from an Oxigraph store, never read).  With ``merged`` (for views, which read the
+    union of the graphs) it is read *instead of* the source graphs: each fact and each piece
+    of evidence once, however many sources repeat it.
     """
     skipped = {str(iri) for skip, iri in ((True, GRAPH_ASSERTED), (not inferred, INFERRED),
                                           (not ontology, GRAPH_ONTOLOGY)) if skip}
@@ -41,8 +44,14 @@ def store_dataset(store: OxigraphStore, *, inferred: bool = True, ontology: bool
         # graphs left out (the asserted union repeats every source graph) are never read
         import pyoxigraph
 
+        from meihao_kg.graph.namespaces import SOURCE_GRAPH_PREFIX
+
         nt = pyoxigraph.RdfFormat.N_TRIPLES
-        for name in [pyoxigraph.DefaultGraph(), *raw.named_graphs()]:
+        names = list(raw.named_graphs())
+        if merged and pyoxigraph.NamedNode(str(GRAPH_ASSERTED)) in names:
+            skipped.discard(str(GRAPH_ASSERTED))
+            names = [g for g in names if not g.value.startswith(SOURCE_GRAPH_PREFIX)]
+        for name in [pyoxigraph.DefaultGraph(), *names]:
             if isinstance(name, pyoxigraph.NamedNode) and name.value in skipped:
                 continue
             data = raw.dump(format=nt, from_graph=name)
@@ -56,6 +65,71 @@ def store_dataset(store: OxigraphStore, *, inferred: bool = True, ontology: bool
             ds.remove_graph(ds.graph(URIRef(iri)))
     bind_prefixes(ds)
     return ds
+
+
+def _oxigraph_of(store: Any) -> Any:
+    """The pyoxigraph store behind ``store``; for a SPARQL endpoint, its quads loaded into an
+    in-memory Oxigraph store (so that an endpoint's export is byte-identical to the local one)."""
+    raw = getattr(store, "raw", None)
+    if raw is not None:
+        return raw
+    import pyoxigraph
+
+    mem = pyoxigraph.Store()
+    data = store.dump_nquads()
+    if data:
+        mem.bulk_load(data, format=pyoxigraph.RdfFormat.N_QUADS)
+    return mem
+
+
+def view_graph(store: OxigraphStore, *, inferred: bool = False, ontology: bool = True) -> Graph:
+    """One rdflib Graph of what views read (they read the union of the graphs): from an
+    Oxigraph store the asserted graph — each fact and each piece of evidence once, however
+    many sources repeat it — and the ontology (and the inferences), taken from Oxigraph's
+    own iteration without a text round trip and without a Dataset to merge afterwards."""
+    raw = _oxigraph_of(store)
+    import pyoxigraph
+    from rdflib import BNode, Literal
+
+    from meihao_kg.graph.namespaces import SOURCE_GRAPH_PREFIX
+
+    names = list(raw.named_graphs())
+    asserted = pyoxigraph.NamedNode(str(GRAPH_ASSERTED))
+    skipped = {str(iri) for skip, iri in ((not inferred, INFERRED), (not ontology, GRAPH_ONTOLOGY)) if skip}
+    if asserted in names:
+        names = [g for g in names if not g.value.startswith(SOURCE_GRAPH_PREFIX)]
+    else:
+        skipped.add(str(GRAPH_ASSERTED))
+    from rdflib.namespace import XSD
+
+    xsd_string = str(XSD.string)
+
+    made: dict[Any, Any] = {}  # predicates, classes and places recur: each converted once
+
+    def term(t: Any) -> Any:
+        found = made.get(t)
+        if found is not None:
+            return found
+        if isinstance(t, pyoxigraph.NamedNode):
+            found = URIRef(t.value)
+        elif isinstance(t, pyoxigraph.BlankNode):
+            found = BNode(t.value)
+        elif t.language:
+            found = Literal(t.value, lang=t.language)
+        else:
+            dt = t.datatype.value
+            found = Literal(t.value) if dt == xsd_string else Literal(t.value, datatype=URIRef(dt))
+        made[t] = found
+        return found
+
+    g = Graph()
+    bind_prefixes(g)
+    for name in [pyoxigraph.DefaultGraph(), *names]:
+        if isinstance(name, pyoxigraph.NamedNode) and name.value in skipped:
+            continue
+        g.addN((term(q.subject), term(q.predicate), term(q.object), g)
+               for q in raw.quads_for_pattern(None, None, None, name))
+    return g
 
 
 def union_graph(ds: Dataset) -> Graph:
@@ -72,6 +146,8 @@ def export_rdf(store: OxigraphStore, fmt: str = "turtle", *, inferred: bool = Tr
     ``trig`` and ``nquads`` keep them."""
     if fmt not in EXPORT_FORMATS:
         raise MeihaoError(f"unknown RDF export format {fmt!r}", hint=", ".join(EXPORT_FORMATS))
+    if fmt in ("nt", "turtle", "nquads"):
+        return _streamed(_oxigraph_of(store), fmt, inferred=inferred, ontology=ontology)
     ds = store_dataset(store, inferred=inferred, ontology=ontology)
     if fmt in ("trig", "nquads"):
         if fmt == "nquads":
@@ -85,6 +161,38 @@ def export_rdf(store: OxigraphStore, fmt: str = "turtle", *, inferred: bool = Tr
     if fmt == "jsonld":
         return _canonical_jsonld(g.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1))
     return g.serialize(format="turtle", encoding="utf-8")
+
+
+def _streamed(raw: Any, fmt: str, *, inferred: bool, ontology: bool) -> bytes:
+    """N-Triples, N-Quads or Turtle of an Oxigraph store without an rdflib copy of it: each
+    wanted graph is dumped by Oxigraph, the lines made unique and sorted (so the bytes are
+    deterministic), and for Turtle the sorted triples are written by Oxigraph's Turtle
+    writer (a subject's triples are consecutive, so they are grouped under it)."""
+    import pyoxigraph
+
+    from meihao_kg.graph.namespaces import PREFIXES
+
+    skipped = {str(iri) for skip, iri in ((True, GRAPH_ASSERTED), (not inferred, INFERRED),
+                                          (not ontology, GRAPH_ONTOLOGY)) if skip}
+    quads = fmt == "nquads"
+    line_format = pyoxigraph.RdfFormat.N_QUADS if quads else pyoxigraph.RdfFormat.N_TRIPLES
+    lines: set[bytes] = set()
+    for name in [pyoxigraph.DefaultGraph(), *raw.named_graphs()]:
+        if isinstance(name, pyoxigraph.NamedNode) and name.value in skipped:
+            continue
+        if quads:
+            data = pyoxigraph.serialize(raw.quads_for_pattern(None, None, None, name), format=line_format)
+        else:
+            data = raw.dump(format=line_format, from_graph=name)
+        lines.update(line for line in (data or b"").splitlines() if line.strip())
+    ordered = sorted(lines)
+    del lines
+    body = b"\n".join(ordered) + b"\n" if ordered else b""
+    if fmt != "turtle":
+        return body
+    triples = pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return bytes(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE,
+                                      prefixes=dict(sorted(PREFIXES.items()))) or b"")
 
 
 def _trig(ds: Dataset) -> bytes:

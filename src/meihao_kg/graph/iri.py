@@ -41,6 +41,17 @@ def slugify(name: str) -> str:
     frozen = _frozen().get(name)
     if frozen:
         return frozen
+    from meihao_kg.graph import slug_cache
+
+    cached = slug_cache.known_slugs().get(name)
+    if cached:
+        return cached
+    slug = _pinyin_slug(name)
+    slug_cache.remember(name, slug)
+    return slug
+
+
+def _pinyin_slug(name: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
     parts = lazy_pinyin(name, style=Style.NORMAL, errors="default")
