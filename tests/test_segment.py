@@ -156,6 +156,8 @@ def test_province_heading_variants() -> None:
 
 def test_not_an_instalment_is_refused() -> None:
     from meihao_kg.extract import extract_source
+    from meihao_kg.extract.source import REFUSAL_CODES
 
     ex = extract_source(SourceText("n", "住建部发布通知，要求各地加强物业管理。\n各地要提高服务质量。\n"))
-    assert not ex.projects and any(w.code == "no-projects" for w in ex.warnings)
+    assert not ex.projects and any(w.code in REFUSAL_CODES for w in ex.warnings)
+    assert ex.kind == "other"

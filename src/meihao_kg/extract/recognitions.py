@@ -50,7 +50,7 @@ _LEVEL_WORD = re.compile(r"(?P<w>国家级|全国|省级|自治区级|市级|区
 _LEVELS = {"国家级": "national", "全国": "national", "省级": "provincial", "自治区级": "provincial",
            "市级": "city", "区级": "district", "县级": "county", "街道级": "street", "全省": "provincial",
            "全市": "city", "全县": "county"}
-_BODY = re.compile(
+BODY_NAME = re.compile(
     rf"(?P<body>[{_HAN}]{{0,14}}?(?:住房和城乡建设(?:部办公厅|部|厅|局)|住房城乡建设(?:部办公厅|部|厅|局)|"
     rf"住建(?:部办公厅|部|厅|局|委)|中央文明办(?:秘书局)?|文明办|精神文明建设指导委员会|组织部|民政(?:部|厅|局)|"
     rf"住房保障和房产管理局|房产管理局|房地产管理局|房管局|住房和城乡建设委员会|城乡建设委员会|建委))")
@@ -80,7 +80,7 @@ def _year_in(text: str, dateline: int | None) -> int | None:
 
 def _bodies(text: str) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
-    for m in _BODY.finditer(text):
+    for m in BODY_NAME.finditer(text):
         body = m.group("body")
         start = m.start("body")
         t = _BODY_TRIM.match(body)

@@ -147,7 +147,7 @@ def _text_district(text: str, city: gz.Division | None) -> gz.Division | None:
     if city is None or city.level != "prefecture":
         return None
     counts: dict[str, int] = {}
-    kids = {d.name: d for d in gz._index().values() if d.level == "county" and d.parent == city}
+    kids = {d.name: d for d in gz.divisions("county") if d.parent == city}
     for name, d in kids.items():
         n = text.count(name) + (text.count(d.alias) if d.alias and len(d.alias) >= 2 else 0)
         if n:

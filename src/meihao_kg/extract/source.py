@@ -137,10 +137,10 @@ def extract_report(src: SourceText, norm: NormalisedText, report, lex: Lexicon, 
     doc_m = DOCUMENT_NUMBER.search(head)
     title_document = doc_m.group(0) if doc_m else None
     # the issuing body signing a list at its end (济南市住房和城乡建设局 / 2024年12月18日)
-    from meihao_kg.extract.recognitions import _BODY
+    from meihao_kg.extract.recognitions import BODY_NAME
 
     signature = next((ln.strip() for ln in reversed(text.split("\n")[-6:])
-                      if ln.strip() and _BODY.fullmatch(ln.strip())), None)
+                      if ln.strip() and BODY_NAME.fullmatch(ln.strip())), None)
     if kind in ("report", "list"):
         for c in report.compounds:
             projects.append(report_compound(ctx, c, lex, kind=kind, dateline=dateline, city=city,
@@ -152,10 +152,10 @@ def extract_report(src: SourceText, norm: NormalisedText, report, lex: Lexicon, 
     sents = [(s.start, s.end) for s in report.sentences if not s.chrome]
     province = next((d for d in (city.chain() if city else ()) if d.level == "province"), None)
     if province is None:
-        from meihao_kg.extract.tallies import _place
+        from meihao_kg.extract.tallies import place_in_text
 
         for m in re.finditer(r"[\u4e00-\u9fff]{2,3}(?:省|自治区)|全省", text[:400]):
-            d, _k = _place(m.group(0))
+            d, _k = place_in_text(m.group(0))
             if d is not None and d.level == "province":
                 province = d
                 break

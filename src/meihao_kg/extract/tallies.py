@@ -24,7 +24,7 @@ _CANDIDATES = re.compile(rf"(?:从|在)?(?P<n>{_NUM})个(?:候选|参评|申报|
 _ENUM_BEFORE = re.compile(r"(?:小区|花园|家园|苑|府|庭|邸|湾)等$")
 
 
-def _place(word: str) -> tuple[gz.Division | None, int]:
+def place_in_text(word: str) -> tuple[gz.Division | None, int]:
     """The division named at the end of ``word`` (广西, 四川省, 成都市) and where it starts."""
     for k in range(max(0, len(word) - 9), len(word) - 1):
         tail = word[k:]
@@ -65,7 +65,7 @@ def _clause_place(text: str, lo: int, pos: int, province: gz.Division | None,
         elif word in ("全市", "全县"):
             d = city
         else:
-            d, _k = _place(word)
+            d, _k = place_in_text(word)
         if d is not None:
             best = (d, cs + m.start())
     return best
@@ -102,7 +102,7 @@ def find_counts(ctx: Ctx, sentences: list[tuple[int, int]], named: set[int], dat
         if resp:
             names = [w for w in re.split(r"、|和", resp.group("places")) if w]
             nums = re.findall(r"\d+", resp.group("nums"))
-            divs = [_place(re.sub(r"(?:获评|入选).*$", "", w))[0] for w in names]
+            divs = [place_in_text(re.sub(r"(?:获评|入选).*$", "", w))[0] for w in names]
             if len(divs) == len(nums) and all(divs):
                 for d, n in zip(divs, nums, strict=False):
                     assert d is not None
@@ -184,7 +184,7 @@ def find_tallies(ctx: Ctx, sentences: list[tuple[int, int]], named: set[int],
             if n < 1:
                 continue
             word = m.group("place")
-            place, k = _place(word)
+            place, k = place_in_text(word)
             p_ev = None
             if place is not None:
                 a = m.start("place") + k
@@ -195,7 +195,7 @@ def find_tallies(ctx: Ctx, sentences: list[tuple[int, int]], named: set[int],
                 place = COUNTRY
             if place is None and not word:
                 # 近日，广西…公布了…结果，87个小区获得…: the one province the sentence names
-                provs = {d.name for d in (_place(text[i:j])[0] for i in range(lo, hi) for j in (i + 2, i + 3, i + 4, i + 5, i + 8)
+                provs = {d.name for d in (place_in_text(text[i:j])[0] for i in range(lo, hi) for j in (i + 2, i + 3, i + 4, i + 5, i + 8)
                                            if j <= hi) if d is not None and d.level == "province"}
                 if len(provs) == 1:
                     place = next(d for d in map(gz.province_named, sorted(provs)) if d is not None)
