@@ -210,6 +210,24 @@ def test_a_seed_compound_in_a_report_is_one_node(tmp_path: Path) -> None:
         assert len(compounds) == 1  # the instalment's and the report's project share the compound
 
 
+def test_a_report_built_later_meets_the_seed_compound_placed_by_its_city(tmp_path: Path) -> None:
+    """The report comes in a second build: the store's known projects are looked up by the
+    places that may hold the report's compound (its city holds the seed's district)."""
+    from meihao_kg.pipeline import build_kg
+    from meihao_kg.store.local import open_store
+
+    report = tmp_path / "benxi.txt"
+    report.write_text("本溪市公布2023年度市级“美好家园”小区名单\n"
+                      "近日，本溪市住房和城乡建设局公布了2023年度本溪市“美好家园”小区名单，金盛佳园首府小区榜上有名。\n",
+                      encoding="utf-8")
+    build_kg([SEED], store=tmp_path / "kg")
+    build_kg([report], store=tmp_path / "kg")
+    with open_store(tmp_path / "kg") as st:
+        compounds = {r["c"].value for r in st.query("""PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
+            SELECT ?c WHERE { ?p mh:compound ?c ; <https://schema.org/name> ?n . FILTER(CONTAINS(STR(?n), "金盛佳园")) }""")}
+        assert len(compounds) == 1, compounds
+
+
 # --------------------------------------------------------------------------- texts written here
 
 

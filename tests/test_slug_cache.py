@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 # meihao_kg.extract first: importing graph.iri alone runs into the models ↔ extract import cycle
-CODE = ("import sys; import meihao_kg.extract; from meihao_kg.graph import iri, slug_cache;"
+CODE = ("import sys; from meihao_kg.graph import iri, slug_cache;"
         "print(iri.slugify('锦华御苑'), iri.slugify('沿海鉴筑'), 'pypinyin' in sys.modules); slug_cache.save()")
 
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from meihao_kg.diagnostics import Diagnostic
-from meihao_kg.extract.gazetteer import Division
+
+if TYPE_CHECKING:  # only for annotations: models must import without the extract package
+    from meihao_kg.extract.gazetteer import Division
 
 __all__ = [
     "DatedEvent",

@@ -93,9 +93,15 @@ def known_projects(store: Any, skip_docs: Iterable[str],
     dozen projects, not 10,000 (13 s → well under a second)."""
     values = ""
     if scopes is not None:
-        prefixes = tuple(str(mint.project(scope, "")) for scope in set(scopes))
-        picked = [r["p"].value for r in store.query(sparql("SELECT ?p WHERE { ?p a mh:ShowcaseProject }"))
-                  if r["p"].value.startswith(prefixes)]
+        wanted = set(scopes)
+        projects = str(mint.project("", "")).rstrip("/")  # …/project
+        picked = []
+        for r in store.query(sparql("SELECT ?p WHERE { ?p a mh:ShowcaseProject }")):
+            iri = r["p"].value
+            scope = iri[len(projects):].strip("/").split("/", 1)[0] if iri.startswith(projects) else ""
+            # the same county, or a city and one of its districts (see _scopes_meet)
+            if scope in wanted or any(_scopes_meet(scope, w) for w in wanted):
+                picked.append(iri)
         if not picked:
             return []
         values = "VALUES ?p { " + " ".join(f"<{iri}>" for iri in picked) + " }\n"
