@@ -96,11 +96,13 @@ def known_projects(store: Any, skip_docs: Iterable[str],
         wanted = set(scopes)
         projects = str(mint.project("", "")).rstrip("/")  # …/project
         picked = []
+        meets: dict[str, bool] = {}  # a project's scope → whether it may hold an incoming compound
         for r in store.query(sparql("SELECT ?p WHERE { ?p a mh:ShowcaseProject }")):
             iri = r["p"].value
             scope = iri[len(projects):].strip("/").split("/", 1)[0] if iri.startswith(projects) else ""
-            # the same county, or a city and one of its districts (see _scopes_meet)
-            if scope in wanted or any(_scopes_meet(scope, w) for w in wanted):
+            if scope not in meets:  # the same county, or a city and one of its districts
+                meets[scope] = scope in wanted or any(_scopes_meet(scope, w) for w in wanted)
+            if meets[scope]:
                 picked.append(iri)
         if not picked:
             return []
