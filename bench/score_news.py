@@ -496,23 +496,12 @@ def render(report: dict[str, Any], verbose: bool) -> str:
             lines.append(f"  SKIP {v}")
         for m in ev["mismatches"]:
             lines.append(f"  EVID {m}")
-        for k in KINDS:
-            fps, fns = report["false_positives"][k], report["false_negatives"][k]
-            if fps or fns:
-                lines.append("")
-                lines.append(f"== {k}: {len(fps)} false positives, {len(fns)} false negatives")
-                lines += [f"  FP {x}" for x in fps]
-                lines += [f"  FN {x}" for x in fns]
+        lines += se.error_lines(report, KINDS)
     return "\n".join(lines)
 
 
 def markdown_table(report: dict[str, Any]) -> str:
-    lines = ["| kind | P | R | F1 | TP | FP | FN |", "|---|---|---|---|---|---|---|"]
-    for k in (*KINDS, "overall"):
-        s = report["overall"] if k == "overall" else report["kinds"][k]
-        name = f"**{k}**" if k == "overall" else k
-        lines.append(f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['tp']} | {s['fp']} | {s['fn']} |")
-    return "\n".join(lines)
+    return se.markdown_table(report, KINDS)
 
 
 def main(argv: list[str] | None = None) -> int:
