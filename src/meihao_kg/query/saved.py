@@ -31,7 +31,8 @@ from typing import Any
 from meihao_kg import resources
 from meihao_kg.errors import QueryError
 from meihao_kg.graph.namespaces import sparql
-from meihao_kg.store.local import KGStore, bare_query
+from meihao_kg.query.order import sort_solutions, split_order_by
+from meihao_kg.store.local import KGStore, OxigraphStore, bare_query
 from meihao_kg.text.normalise import name_key
 
 __all__ = [
@@ -355,8 +356,11 @@ def run_query(store: KGStore, query: SavedQuery, values: dict[str, str] | None =
     """
     check_query_text(query.text, name=str(query.path), allow_service=allow_service)
     bindings = bind(store, query, values or {})
+    # the local store sorts slowly (it reads each compared string back from the database):
+    # its rows are sorted here by the query's own ORDER BY keys (see query.order)
+    order = split_order_by(query.text) if isinstance(store, OxigraphStore) else None
     try:
-        result = store.query(query.text, bindings)
+        result = store.query(order.text if order else query.text, bindings)
     except QueryError as exc:
         if "syntax error" not in exc.message.lower():
             raise
@@ -370,7 +374,8 @@ def run_query(store: KGStore, query: SavedQuery, values: dict[str, str] | None =
         raise QueryError(f"query {query.name!r} is not a SELECT or ASK query",
                          hint="use SELECT or ASK; `meihao-kg export` writes the graph")
     cols = query.columns or tuple(v.value for v in variables)
-    rows = tuple(tuple(_plain(sol[c]) for c in cols) for sol in result)
+    solutions = sort_solutions(result, order.keys) if order else result
+    rows = tuple(tuple(_plain(sol[c]) for c in cols) for sol in solutions)
     return QueryResult(cols, rows)
 
 
