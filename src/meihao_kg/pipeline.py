@@ -238,13 +238,24 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
         GraphData(str(GRAPH_INFERRED), tuple(inferred), replace=False),
     ]
 
-    def prepare(new_store: Any, outgoing: list[str]) -> None:
-        from meihao_kg.graph.derived import retract_sources
+    touched: set[Any] = set()  # compounds of the outgoing sources, whose index is redone
 
+    def prepare(new_store: Any, outgoing: list[str]) -> None:
+        from meihao_kg.graph.derived import mentioned_compounds, retract_sources
+
+        touched.update(mentioned_compounds(new_store, outgoing))
         retract_sources(new_store, outgoing)
 
+    def finish(new_store: Any, outgoing: list[str]) -> None:
+        from meihao_kg.graph.derived import index_compounds, mentioned_compounds, needs_full_index
+
+        if fresh or needs_full_index(new_store):
+            index_compounds(new_store)
+        else:
+            index_compounds(new_store, touched | mentioned_compounds(new_store, [g.iri for g in graphs]))
+
     written = write_store(root, _ontology_graphs() + graphs + derived, drop=drop, prepare=prepare,
-                          fresh=fresh)
+                          fresh=fresh, finish=finish)
     return BuildReport(
         store=str(root), sources=tuple(summaries), diagnostics=(*errors, *warnings),
         triples=written.quads, seconds=time.perf_counter() - t0, validation=report,
@@ -493,10 +504,16 @@ def _replaces_everything(root: Path, replaced: set[str]) -> bool:
     import pyoxigraph
 
     from meihao_kg.errors import StoreError
-    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, SOURCE_GRAPH_PREFIX
+    from meihao_kg.graph.namespaces import (
+        GRAPH_ASSERTED,
+        GRAPH_INDEX,
+        GRAPH_INFERRED,
+        GRAPH_ONTOLOGY,
+        SOURCE_GRAPH_PREFIX,
+    )
     from meihao_kg.store.local import open_store
 
-    rebuilt = {str(GRAPH_ASSERTED), str(GRAPH_INFERRED), str(GRAPH_ONTOLOGY)}
+    rebuilt = {str(GRAPH_ASSERTED), str(GRAPH_INFERRED), str(GRAPH_ONTOLOGY), str(GRAPH_INDEX)}
     try:
         with open_store(root) as st:
             present = [g.value for g in st.raw.named_graphs()]

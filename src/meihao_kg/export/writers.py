@@ -16,7 +16,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from meihao_kg.errors import MeihaoError
 from meihao_kg.graph.build import bind_prefixes
-from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, sparql
+from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INDEX, GRAPH_INFERRED, GRAPH_ONTOLOGY, sparql
 from meihao_kg.store.local import OxigraphStore
 
 __all__ = ["EXPORT_FORMATS", "StoreInfo", "export_rdf", "store_dataset", "store_info", "view_graph"]
@@ -35,7 +35,7 @@ def store_dataset(store: OxigraphStore, *, inferred: bool = True, ontology: bool
     union of the graphs) it is read *instead of* the source graphs: each fact and each piece
     of evidence once, however many sources repeat it.
     """
-    skipped = {str(iri) for skip, iri in ((True, GRAPH_ASSERTED), (not inferred, INFERRED),
+    skipped = {str(iri) for skip, iri in ((True, GRAPH_ASSERTED), (True, GRAPH_INDEX), (not inferred, INFERRED),
                                           (not ontology, GRAPH_ONTOLOGY)) if skip}
     ds = Dataset()
     raw = getattr(store, "raw", None)
@@ -95,7 +95,8 @@ def view_graph(store: OxigraphStore, *, inferred: bool = False, ontology: bool =
 
     names = list(raw.named_graphs())
     asserted = pyoxigraph.NamedNode(str(GRAPH_ASSERTED))
-    skipped = {str(iri) for skip, iri in ((not inferred, INFERRED), (not ontology, GRAPH_ONTOLOGY)) if skip}
+    skipped = {str(iri) for skip, iri in ((True, GRAPH_INDEX), (not inferred, INFERRED), (not ontology, GRAPH_ONTOLOGY))
+               if skip}
     if asserted in names:
         names = [g for g in names if not g.value.startswith(SOURCE_GRAPH_PREFIX)]
     else:
@@ -172,7 +173,7 @@ def _streamed(raw: Any, fmt: str, *, inferred: bool, ontology: bool) -> bytes:
 
     from meihao_kg.graph.namespaces import PREFIXES
 
-    skipped = {str(iri) for skip, iri in ((True, GRAPH_ASSERTED), (not inferred, INFERRED),
+    skipped = {str(iri) for skip, iri in ((True, GRAPH_ASSERTED), (True, GRAPH_INDEX), (not inferred, INFERRED),
                                           (not ontology, GRAPH_ONTOLOGY)) if skip}
     quads = fmt == "nquads"
     line_format = pyoxigraph.RdfFormat.N_QUADS if quads else pyoxigraph.RdfFormat.N_TRIPLES

@@ -16,7 +16,9 @@ __all__ = [
     "DCAT",
     "DCTERMS",
     "GRAPH_ASSERTED",
+    "GRAPH_INDEX",
     "GRAPH_INFERRED",
+    "IDX",
     "GRAPH_ONTOLOGY",
     "QUERY_GRAPHS",
     "SOURCE_GRAPH_PREFIX",
@@ -157,6 +159,8 @@ WD = Namespace("http://www.wikidata.org/entity/")
 ID = Namespace(BASE + "id/")
 CONCEPT = Namespace(BASE + "concept/")
 MHS = Namespace(BASE + "shapes#")
+IDX = Namespace(BASE + "index#")
+"""Shortcut properties of the query index graph (:data:`GRAPH_INDEX`): not part of the ontology."""
 
 GRAPH_ONTOLOGY = URIRef(BASE + "id/graph/ontology")
 """Named graph holding the ontology, the concept schemes and the place reference data."""
@@ -164,6 +168,11 @@ GRAPH_ASSERTED = URIRef(BASE + "id/graph/asserted")
 """Every source's facts once: the de-duplicated union of the source graphs, kept at build time."""
 GRAPH_INFERRED = URIRef(BASE + "id/graph/inferred")
 """Materialised subclass / subproperty / broader closure of the asserted facts."""
+GRAPH_INDEX = URIRef(BASE + "id/graph/index")
+"""Shortcuts for the saved queries, derived at build time from the asserted, inferred and
+ontology graphs (``graph.derived.index_compounds``): for each compound, every initiative type
+carried out there and every place it lies in.  Not facts (no evidence, not validated, not
+exported): an index the queries join instead of walking paths."""
 SOURCE_GRAPH_PREFIX = BASE + "id/graph/source/"
 """Each source's own named graph is ``SOURCE_GRAPH_PREFIX + doc id``."""
 QUERY_GRAPHS: tuple[URIRef, ...] = (GRAPH_ASSERTED, GRAPH_ONTOLOGY, GRAPH_INFERRED)
@@ -193,7 +202,7 @@ PREFIXES: dict[str, str] = {
 
 
 #: prefixes for the library's own SPARQL: every prefix above, plus ``graph:`` for its named graphs
-SPARQL_PREFIXES: dict[str, str] = {**PREFIXES, "graph": BASE + "id/graph/"}
+SPARQL_PREFIXES: dict[str, str] = {**PREFIXES, "graph": BASE + "id/graph/", "idx": str(IDX)}
 
 _SPARQL_HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in SPARQL_PREFIXES.items())
 

@@ -21,16 +21,17 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from meihao_kg.graph.namespaces import RDF, XSD
 from meihao_kg.store.local import bare_query
 
 __all__ = ["OrderKey", "SplitOrder", "sort_solutions", "split_order_by", "term_key"]
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD = str(XSD)
 _NUMERIC = {_XSD + t for t in (
     "integer", "decimal", "float", "double", "int", "long", "short", "byte", "nonNegativeInteger",
     "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
     "unsignedShort", "unsignedByte")}
-_STRING = {_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+_STRING = {_XSD + "string", str(RDF.langString)}
 
 _ORDER_RE = re.compile(r"(?<![?$:\w])ORDER\s+BY(?![:\w])", re.IGNORECASE)
 _COND_RE = re.compile(
@@ -62,11 +63,10 @@ def split_order_by(text: str) -> SplitOrder | None:
     end = bare.rfind("}")
     if end < 0:
         return None
-    m = None
-    for m in _ORDER_RE.finditer(bare, end):
-        pass
-    if m is None:
+    found = list(_ORDER_RE.finditer(bare, end))
+    if not found:
         return None
+    m = found[-1]
     tail = bare[m.end():]
     keys: list[OrderKey] = []
     pos = 0
@@ -124,5 +124,12 @@ def sort_solutions(solutions: Iterable[Any], keys: Sequence[OrderKey]) -> list[A
     last key first."""
     rows = list(solutions)
     for k in reversed(keys):
-        rows.sort(key=lambda s, k=k: term_key(s[k.var], as_string=k.as_string), reverse=k.descending)
+        rows.sort(key=_key_of(k), reverse=k.descending)
     return rows
+
+
+def _key_of(k: OrderKey) -> Any:
+    def key(solution: Any) -> tuple[Any, ...]:
+        return term_key(solution[k.var], as_string=k.as_string)
+
+    return key

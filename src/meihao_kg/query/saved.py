@@ -341,6 +341,22 @@ def bind(store: KGStore, query: SavedQuery, values: dict[str, str]) -> dict[str,
     return out
 
 
+def _check_index(store: OxigraphStore, query: SavedQuery) -> None:
+    """A query that reads the index graph, on a store built before the index existed, would
+    find nothing: say so instead of returning no rows."""
+    import pyoxigraph
+
+    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INDEX
+
+    if str(GRAPH_INDEX) not in query.text:
+        return
+    raw = store.raw
+    if (raw.contains_named_graph(pyoxigraph.NamedNode(str(GRAPH_ASSERTED)))
+            and not raw.contains_named_graph(pyoxigraph.NamedNode(str(GRAPH_INDEX)))):
+        raise QueryError(f"query {query.name!r} needs the store's query index, which this store "
+                         "was built without", hint="rebuild it: meihao-kg build --force")
+
+
 def _plain(term: Any) -> str:
     if term is None:
         return ""
@@ -359,6 +375,8 @@ def run_query(store: KGStore, query: SavedQuery, values: dict[str, str] | None =
     # the local store sorts slowly (it reads each compared string back from the database):
     # its rows are sorted here by the query's own ORDER BY keys (see query.order)
     order = split_order_by(query.text) if isinstance(store, OxigraphStore) else None
+    if isinstance(store, OxigraphStore):
+        _check_index(store, query)
     try:
         result = store.query(order.text if order else query.text, bindings)
     except QueryError as exc:

@@ -346,6 +346,7 @@ def write_store(
     prepare: Callable[[Any, list[str]], None] | None = None,
     check: Callable[[Any], None] | None = None,
     fresh: bool = False,
+    finish: Callable[[Any, list[str]], None] | None = None,
 ) -> WrittenStore:
     """Write a new database: the current one minus ``drop`` and the replaced graphs, plus
     ``new_graphs``; then swap it in atomically.
@@ -353,7 +354,8 @@ def write_store(
     The caller must hold :func:`build_lock`.  The current database is copied by a RocksDB
     checkpoint (hard links, not a copy through Python).  ``prepare(store, outgoing)`` runs
     on the copy while the outgoing graphs are still in it; they are then dropped and the new
-    graphs loaded; ``check(store)`` runs last.  Either raises to abort: the new database is
+    graphs loaded; ``finish(store, outgoing)`` then runs on the loaded store (derived
+    indexes), and ``check(store)`` last.  Either raises to abort: the new database is
     deleted and the current one stays.  Returns the new database folder and its size.
 
     With ``fresh`` the new database starts empty instead of as a copy (the caller replaces
@@ -389,6 +391,8 @@ def write_store(
                 store.remove_graph(node)
         for batch in _nquads_batches(new_graphs):  # few bulk loads: each costs ~0.1 s of set-up
             store.bulk_load(batch, format=pyoxigraph.RdfFormat.N_QUADS)
+        if finish is not None:
+            finish(store, outgoing)
         store.flush()
         if check is not None:
             check(store)
