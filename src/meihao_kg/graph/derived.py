@@ -122,8 +122,11 @@ _INITIATIVES = """SELECT DISTINCT ?c ?k ?stated WHERE {
   UNION { GRAPH graph:inferred { ?act mh:initiativeType ?k } }
 }"""
 
-# every place each compound lies in: the places that directly hold a compound are few, so the
-# path up from each is walked once (sub-SELECTs joined by hash)
+# every place a few compounds lie in (each compound bound by VALUES)
+_PLACES_OF = """SELECT DISTINCT ?c ?x WHERE { ?c schema:containedInPlace+ ?x }"""
+
+# every place every compound lies in: the places that directly hold a compound are few, so
+# the path up from each is walked once (sub-SELECTs joined by hash)
 _PLACES = """SELECT DISTINCT ?c ?x WHERE {
   { SELECT DISTINCT ?c ?in WHERE { ?c a mh:ResidentialCompound ; schema:containedInPlace ?in } }
   { SELECT DISTINCT ?in ?x WHERE {
@@ -199,7 +202,7 @@ def index_compounds(store: Any, compounds: Iterable[Any] | None = None) -> int:
         if r["stated"] is not None:
             quads.add(pyoxigraph.Quad(r["c"], stated, r["k"], index))
     places: dict[Any, set[Any]] = {}
-    for r in rows(_PLACES):
+    for r in rows(_PLACES if wanted is None else _PLACES_OF):
         if not isinstance(r["x"], pyoxigraph.Literal):
             quads.add(pyoxigraph.Quad(r["c"], within, r["x"], index))
             places.setdefault(r["x"], set()).add(r["c"])
@@ -215,5 +218,8 @@ def index_compounds(store: Any, compounds: Iterable[Any] | None = None) -> int:
     # the graph exists even without a compound: a store that has it is indexed
     quads.add(pyoxigraph.Quad(index, pyoxigraph.NamedNode(str(IDX.indexes)),
                               pyoxigraph.NamedNode(str(GRAPH_ASSERTED)), index))
-    store.bulk_extend(sorted(quads, key=str))
+    if len(quads) > 2_000:
+        store.bulk_extend(sorted(quads, key=str))  # a bulk load costs ~0.3 s to set up
+    else:
+        store.extend(sorted(quads, key=str))
     return len(quads)
