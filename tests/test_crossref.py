@@ -88,7 +88,6 @@ def test_identity_is_name_and_place_and_conflicts_block_merges(tmp_path: Path, r
 def _plain_scan(extractions: list, known: list) -> list:
     """The resolution as first written: every project compared with every known one.
     The oracle for the indexed look-up (which must pick the same match)."""
-    from dataclasses import replace
 
     from meihao_kg.graph import crossref
 

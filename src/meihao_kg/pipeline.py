@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -196,21 +196,35 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
 
     graphs: list[GraphData] = []
     inferred: list[bytes] = []
-    subjects: set[str] = set()
     summaries: list[SourceSummary] = []
     drop, identity_warnings = _check_identities(root, extracted)
     warnings.extend(identity_warnings)
     resolved = _resolve_across_sources(root, extracted)
     extracted.clear()  # the caller's list: the extractions are not needed past the graphs
     jobs = [(f, ex, str(curation) if curation else None, fingerprint) for f, ex in resolved]
-    for i, ((f, ex), (nt, inf, subj, n)) in enumerate(
-            zip(resolved, _map(_graph_job, jobs, workers), strict=False)):
-        if progress is not None:
-            progress("building graphs", i + 1, len(jobs), str(f))
-        graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), nt))
-        inferred.append(inf)
-        subjects |= subj
-        summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), n, ex.encoding, ex.kind))
+    # Each batch of sources is built and checked against the shapes in a worker process;
+    # the nodes a batch finds fault with, and those several sources describe, are checked
+    # again below in the union of everything (the store after this build).
+    describers: dict[str, int] = {}  # subject → how many incoming sources describe it
+    own: dict[str, str] = {}  # subject → the one incoming source describing it
+    suspect: set[str] = set()
+    shacl_seconds = 0.0
+    done = 0
+    for batch, (built, found, secs) in zip(
+            _batches(jobs, workers), _map(_graph_batch_job, [(b, validate) for b in _batches(jobs, workers)], workers),
+            strict=False):
+        suspect |= found
+        shacl_seconds += secs
+        for (f, ex, _, _), (nt, inf, subj, n) in zip(batch, built, strict=False):
+            done += 1
+            if progress is not None:
+                progress("building and checking graphs" if validate else "building graphs", done, len(jobs), str(f))
+            graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), nt))
+            inferred.append(inf)
+            for s in subj:
+                describers[s] = describers.get(s, 0) + 1
+                own.setdefault(s, ex.doc_id)
+            summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), n, ex.encoding, ex.kind))
     del jobs, resolved  # nor the extracted texts and facts
     if progress is not None:
         progress("storing and validating" if validate else "storing", 0, 1, str(root))
@@ -221,30 +235,43 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
                          or "nothing to build")
 
     fresh = _replaces_everything(root, {g.iri for g in graphs} | set(drop))
-    report = None
-    if validate:  # the new data (with the ontology), in memory, before the store is touched
-        from meihao_kg.graph.validate import validate_ntriples
+    shared = {s for s, n in describers.items() if n > 1}
+    # subjects the store may already describe (from other sources): not those minted for
+    # one source (its document, evidence spans, selectors)
+    from meihao_kg.graph.iri import owned_by_source
 
-        outgoing = {g.iri for g in graphs} | set(drop)
-        context = b"" if fresh else _store_context(root, subjects, outgoing)
-        report = validate_ntriples([nt for g in graphs for nt in _chunks(g.ntriples)] + [context])
+    maybe_known = [] if fresh else [s for s, d in own.items()
+                                     if describers[s] == 1 and not owned_by_source(s, d)]
+    del describers, own
+    derived = [
+        GraphData(str(GRAPH_ASSERTED), tuple(nt for g in graphs for nt in _chunks(g.ntriples)), replace=False),
+        GraphData(str(GRAPH_INFERRED), tuple(inferred), replace=False),
+    ]
+    reports: list[ValidationReport] = []
+
+    def prepare(new_store: Any, outgoing: list[str]) -> None:
+        from meihao_kg.graph.derived import retract_sources
+
+        if validate and maybe_known:  # before the outgoing sources are retracted: what was there
+            shared.update(_described_in(new_store, maybe_known))
+        retract_sources(new_store, outgoing)
+
+    def check(new_store: Any) -> None:
+        if not validate:
+            return
+        from meihao_kg.graph.validate import validate_focus
+
+        report = validate_focus(new_store, shared | suspect, str(GRAPH_ASSERTED))
+        reports.append(replace(report, seconds=report.seconds + shacl_seconds))
         if not report.conforms and not keep_invalid:
             raise ValidationError(
                 f"the new build does not conform to the shapes ({len(report.violations)} "
                 "violations); the previous store is unchanged", hint="see the report", report=report,
             )
-    derived = [
-        GraphData(str(GRAPH_ASSERTED), tuple(nt for g in graphs for nt in _chunks(g.ntriples)), replace=False),
-        GraphData(str(GRAPH_INFERRED), tuple(inferred), replace=False),
-    ]
-
-    def prepare(new_store: Any, outgoing: list[str]) -> None:
-        from meihao_kg.graph.derived import retract_sources
-
-        retract_sources(new_store, outgoing)
 
     written = write_store(root, _ontology_graphs() + graphs + derived, drop=drop, prepare=prepare,
-                          fresh=fresh)
+                          check=check, fresh=fresh)
+    report = reports[0] if reports else None
     return BuildReport(
         store=str(root), sources=tuple(summaries), diagnostics=(*errors, *warnings),
         triples=written.quads, seconds=time.perf_counter() - t0, validation=report,
@@ -346,11 +373,11 @@ def _warm() -> None:
     forked, so that they inherit it instead of each loading it again."""
     from meihao_kg.extract.gazetteer import provinces
     from meihao_kg.extract.lexicon import load_lexicon
-    from meihao_kg.graph.ontology import shared_ontology
+    from meihao_kg.graph.validate import ontology_ntriples
 
     load_lexicon()
     provinces()
-    shared_ontology()
+    ontology_ntriples()  # the ontology parsed, and serialised for the shapes checks
 
 
 def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> Iterator[Any]:
@@ -414,6 +441,28 @@ def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, s
     return g.ntriples(), ntriples(inferred_triples(g)), subjects, len(g)
 
 
+def _batches(jobs: list[Any], workers: int) -> list[list[Any]]:
+    """Jobs in batches: each batch's sources are checked against the shapes together (one
+    engine run per batch, not per source), a few batches per worker."""
+    per_worker = len(jobs) if workers <= 1 else -(-len(jobs) // (workers * 4))
+    size = max(1, min(50, per_worker))
+    return [jobs[i:i + size] for i in range(0, len(jobs), size)]
+
+
+def _graph_batch_job(args: tuple[list[Any], bool]) -> tuple[list[tuple[bytes, bytes, set[str], int]],
+                                                           frozenset[str], float]:
+    """A batch of sources' graphs (see :func:`_graph_job`), the nodes the shapes find fault
+    with in them (when ``validate``), and the seconds the check took."""
+    batch, validate = args
+    built = [_graph_job(job) for job in batch]
+    if not validate:
+        return built, frozenset(), 0.0
+    from meihao_kg.graph.validate import suspects
+
+    found, seconds = suspects([nt for nt, _, _, _ in built])
+    return built, found, seconds
+
+
 def _peak_memory_mib() -> float:
     import resource
 
@@ -432,54 +481,15 @@ def _repeated_numbers(f: Path, ex: Any) -> list[Diagnostic]:
             for n, k in sorted(seen.items()) if k > 1]
 
 
-def _store_context(root: Path, subjects: set[str], outgoing: set[str]) -> bytes:
-    """What the store already says about the subjects of the incoming facts (a compound
-    shared with an earlier source, say), leaving out what only outgoing sources say: the
-    context the new facts are validated in."""
+def _described_in(store: Any, subjects: list[str]) -> set[str]:
+    """Those of ``subjects`` (IRIs) that the asserted graph of ``store`` describes."""
     import pyoxigraph
 
-    from meihao_kg.errors import StoreError
-    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, ID
-    from meihao_kg.store.local import open_store
+    from meihao_kg.graph.namespaces import GRAPH_ASSERTED
 
-    try:
-        st = open_store(root)
-    except StoreError:
-        return b""
-    with st:
-        db = st.raw
-        asserted = pyoxigraph.NamedNode(str(GRAPH_ASSERTED))
-        if not db.contains_named_graph(asserted):
-            return b""
-        base = str(ID[""])
-        found = []
-        seen: set[str] = set()
-        frontier = set(subjects)
-        leaving = [g for g in map(pyoxigraph.NamedNode, outgoing) if db.contains_named_graph(g)]
-
-        def stated_elsewhere(q: Any) -> bool:
-            """Whether a graph other than the asserted one and the outgoing ones states it.
-            The asserted graph is the union of the source graphs: a triple in none of the
-            outgoing graphs is stated by another source (a few point look-ups, instead of
-            scanning every graph that states a fact shared by hundreds of sources)."""
-            if not any(pyoxigraph.Quad(q.subject, q.predicate, q.object, g) in db for g in leaving):
-                return True
-            return any(o.graph_name.value not in outgoing and o.graph_name != asserted
-                       for o in db.quads_for_pattern(q.subject, q.predicate, q.object, None))
-
-        for _hop in range(6):  # a compound, its evidence spans, their selectors and source…
-            nxt: set[str] = set()
-            for iri in frontier - seen:
-                seen.add(iri)
-                for q in db.quads_for_pattern(pyoxigraph.NamedNode(iri), None, None, asserted):
-                    if stated_elsewhere(q):
-                        found.append(q.triple)
-                        if isinstance(q.object, pyoxigraph.NamedNode) and q.object.value.startswith(base):
-                            nxt.add(q.object.value)
-            frontier = nxt
-    if not found:
-        return b""
-    return bytes(pyoxigraph.serialize(found, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"")
+    asserted = pyoxigraph.NamedNode(str(GRAPH_ASSERTED))
+    return {s for s in subjects
+            if next(iter(store.quads_for_pattern(pyoxigraph.NamedNode(s), None, None, asserted)), None)}
 
 
 def _chunks(ntriples: bytes | tuple[bytes, ...]) -> tuple[bytes, ...]:
