@@ -123,7 +123,8 @@ def build_kg(
             ``keep_invalid`` is false; the previous store is untouched.
 
     ``progress(step, done, total, item, projects=None)`` is called as sources are read (with
-    the number of projects found so far) and once before the store is written and validated.
+    the number of projects found so far), as graphs are built, and once before the new
+    store is checked and swapped in.
 
     Each source is classified (series instalment, news report, list, or not about
     compounds; the kind and the reason are recorded on its source node); ``kind`` gives the
@@ -194,74 +195,73 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
     from meihao_kg.graph.build import source_graph_iri
     from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED
 
-    graphs: list[GraphData] = []
-    inferred: list[bytes] = []
     summaries: list[SourceSummary] = []
     drop, identity_warnings = _check_identities(root, extracted)
     warnings.extend(identity_warnings)
     resolved = _resolve_across_sources(root, extracted)
     extracted.clear()  # the caller's list: the extractions are not needed past the graphs
-    jobs = [(f, ex, str(curation) if curation else None, fingerprint) for f, ex in resolved]
-    # Each batch of sources is built and checked against the shapes in a worker process;
-    # the nodes a batch finds fault with, and those several sources describe, are checked
-    # again below in the union of everything (the store after this build).
-    describers: dict[str, int] = {}  # subject → how many incoming sources describe it
-    own: dict[str, str] = {}  # subject → the one incoming source describing it
-    suspect: set[str] = set()
-    shacl_seconds = 0.0
-    done = 0
-    for batch, (built, found, secs) in zip(
-            _batches(jobs, workers), _map(_graph_batch_job, [(b, validate) for b in _batches(jobs, workers)], workers),
-            strict=False):
-        suspect |= found
-        shacl_seconds += secs
-        for (f, ex, _, _), (nt, inf, subj, n) in zip(batch, built, strict=False):
-            done += 1
-            if progress is not None:
-                progress("building and checking graphs" if validate else "building graphs", done, len(jobs), str(f))
-            graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), nt))
-            inferred.append(inf)
-            for s in subj:
-                describers[s] = describers.get(s, 0) + 1
-                own.setdefault(s, ex.doc_id)
-            summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), n, ex.encoding, ex.kind))
-    del jobs, resolved  # nor the extracted texts and facts
-    if progress is not None:
-        progress("storing and validating" if validate else "storing", 0, 1, str(root))
-    if not graphs:
+    if not resolved:
         from meihao_kg.extract.source import REFUSAL_CODES
 
         raise InputError("; ".join(str(d) for d in errors + [w for w in warnings if w.code in REFUSAL_CODES])
                          or "nothing to build")
+    jobs = [(f, ex, str(curation) if curation else None, fingerprint) for f, ex in resolved]
+    incoming = [str(source_graph_iri(ex.doc_id)) for _, ex in resolved]
+    del resolved  # the jobs hold the extractions now
+    fresh = _replaces_everything(root, set(incoming) | set(drop))
+    # Each batch of sources is built and checked against the shapes in a worker process,
+    # and written to the new database as it arrives (the store is never held whole here);
+    # the nodes a batch finds fault with, and those several sources describe, are checked
+    # again in the union of everything before the new database replaces the current one.
+    describers: dict[str, int] = {}  # subject → how many incoming sources describe it
+    own: dict[str, str] = {}  # subject → the one incoming source describing it
+    suspect: set[str] = set()
+    shacl_seconds = 0.0
+    asserted, inferred = str(GRAPH_ASSERTED), str(GRAPH_INFERRED)
 
-    fresh = _replaces_everything(root, {g.iri for g in graphs} | set(drop))
-    shared = {s for s, n in describers.items() if n > 1}
-    # subjects the store may already describe (from other sources): not those minted for
-    # one source (its document, evidence spans, selectors)
-    from meihao_kg.graph.iri import owned_by_source
+    def graphs() -> Iterator[GraphData]:
+        nonlocal shacl_seconds
+        yield from _ontology_graphs()
+        batches = _batches(jobs, workers)
+        done = 0
+        for batch, (built, found, secs) in zip(
+                batches, _map(_graph_batch_job, [(b, validate) for b in batches], workers), strict=False):
+            suspect.update(found)
+            shacl_seconds += secs
+            for (f, ex, _, _), (nt, inf, subj, n) in zip(batch, built, strict=False):
+                done += 1
+                if progress is not None:
+                    progress("building graphs", done, len(jobs), str(f))
+                for s in subj:
+                    describers[s] = describers.get(s, 0) + 1
+                    own.setdefault(s, ex.doc_id)
+                summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), n, ex.encoding, ex.kind))
+                yield GraphData(str(source_graph_iri(ex.doc_id)), nt)
+                yield GraphData(asserted, nt, replace=False)  # the union: a set of quads
+                yield GraphData(inferred, inf, replace=False)
+            batch.clear()  # the extractions of this batch are done with
+        jobs.clear()
 
-    maybe_known = [] if fresh else [s for s, d in own.items()
-                                     if describers[s] == 1 and not owned_by_source(s, d)]
-    del describers, own
-    derived = [
-        GraphData(str(GRAPH_ASSERTED), tuple(nt for g in graphs for nt in _chunks(g.ntriples)), replace=False),
-        GraphData(str(GRAPH_INFERRED), tuple(inferred), replace=False),
-    ]
     reports: list[ValidationReport] = []
 
     def prepare(new_store: Any, outgoing: list[str]) -> None:
         from meihao_kg.graph.derived import retract_sources
 
-        if validate and maybe_known:  # before the outgoing sources are retracted: what was there
-            shared.update(_described_in(new_store, maybe_known))
         retract_sources(new_store, outgoing)
 
     def check(new_store: Any) -> None:
+        if progress is not None:
+            progress("storing and validating" if validate else "storing", 0, 1, str(root))
         if not validate:
             return
+        from meihao_kg.graph.iri import owned_by_source
         from meihao_kg.graph.validate import validate_focus
 
-        report = validate_focus(new_store, shared | suspect, str(GRAPH_ASSERTED))
+        focus = {s for s, n in describers.items() if n > 1} | suspect
+        if not fresh:  # nodes the store described before this build (other sources may)
+            focus |= _described_before(root, [s for s, d in own.items()
+                                              if describers[s] == 1 and not owned_by_source(s, d)])
+        report = validate_focus(new_store, focus, asserted)
         reports.append(replace(report, seconds=report.seconds + shacl_seconds))
         if not report.conforms and not keep_invalid:
             raise ValidationError(
@@ -269,7 +269,7 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
                 "violations); the previous store is unchanged", hint="see the report", report=report,
             )
 
-    written = write_store(root, _ontology_graphs() + graphs + derived, drop=drop, prepare=prepare,
+    written = write_store(root, graphs(), replacing=incoming, drop=drop, prepare=prepare,
                           check=check, fresh=fresh)
     report = reports[0] if reports else None
     return BuildReport(
@@ -481,19 +481,25 @@ def _repeated_numbers(f: Path, ex: Any) -> list[Diagnostic]:
             for n, k in sorted(seen.items()) if k > 1]
 
 
-def _described_in(store: Any, subjects: list[str]) -> set[str]:
-    """Those of ``subjects`` (IRIs) that the asserted graph of ``store`` describes."""
+def _described_before(root: Path, subjects: list[str]) -> set[str]:
+    """Those of ``subjects`` (IRIs) that the current store's asserted graph describes."""
     import pyoxigraph
 
+    from meihao_kg.errors import StoreError
     from meihao_kg.graph.namespaces import GRAPH_ASSERTED
+    from meihao_kg.store.local import open_store
 
-    asserted = pyoxigraph.NamedNode(str(GRAPH_ASSERTED))
-    return {s for s in subjects
-            if next(iter(store.quads_for_pattern(pyoxigraph.NamedNode(s), None, None, asserted)), None)}
-
-
-def _chunks(ntriples: bytes | tuple[bytes, ...]) -> tuple[bytes, ...]:
-    return ntriples if isinstance(ntriples, tuple) else (ntriples,)
+    if not subjects:
+        return set()
+    try:
+        st = open_store(root)
+    except StoreError:
+        return set()
+    with st:
+        db = st.raw
+        asserted = pyoxigraph.NamedNode(str(GRAPH_ASSERTED))
+        return {s for s in subjects
+                if next(iter(db.quads_for_pattern(pyoxigraph.NamedNode(s), None, None, asserted)), None)}
 
 
 def _replaces_everything(root: Path, replaced: set[str]) -> bool:
