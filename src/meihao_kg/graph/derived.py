@@ -74,42 +74,46 @@ def retract_sources(store: Any, outgoing: Iterable[str]) -> int:
 
 
 def _reinfer(store: Any, subjects: set[Any], asserted: Any, inferred: Any) -> None:
-    """Recompute the inferences about ``subjects`` from the asserted facts that remain."""
-    import pyoxigraph
-    from rdflib import Graph
+    """Recompute the inferences about ``subjects`` from the asserted facts that remain.
 
-    from meihao_kg.graph.infer import inferred_graph
+    The asserted triples are turned into rdflib terms directly (no N-Triples round trip, no
+    rdflib ``Graph``), and the inference runs on the plain set (:func:`inferred_triples`)."""
+    import pyoxigraph
+
+    from meihao_kg.graph.infer import inferred_triples
+    from meihao_kg.graph.triples import TripleSet, ntriples
 
     if not subjects:
         return
-    remaining: list[Any] = []
+    remaining = TripleSet()
     for s in subjects:
         for q in list(store.quads_for_pattern(s, None, None, inferred)):
             store.remove(q)
-        remaining.extend(q.triple for q in store.quads_for_pattern(s, None, None, asserted))
-    if not remaining:
+        for q in store.quads_for_pattern(s, None, None, asserted):
+            remaining.add((_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)))
+    if not len(remaining):
         return
-    data = Graph()
-    data.parse(data=pyoxigraph.serialize(remaining, format=pyoxigraph.RdfFormat.N_TRIPLES),
-               format="nt")
-    new = inferred_graph(data)
     wanted = {_rdflib(s) for s in subjects}
-    keep = [t for t in new if t[0] in wanted]
+    keep = [t for t in inferred_triples(remaining) if t[0] in wanted]
     if keep:
-        out = Graph()
-        for t in keep:
-            out.add(t)
-        store.bulk_load(out.serialize(format="nt", encoding="utf-8"),
-                        format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=inferred)
+        store.bulk_load(ntriples(keep), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=inferred)
 
 
 def _rdflib(term: Any) -> Any:
+    """A pyoxigraph term as the rdflib term the builder makes."""
     import pyoxigraph
-    from rdflib import BNode, URIRef
+    from rdflib import XSD, BNode, Literal, URIRef
 
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
     if isinstance(term, pyoxigraph.BlankNode):
         return BNode(term.value)
-    return URIRef(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == str(XSD.string):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype))
 
 
 # --------------------------------------------------------------------------- query index

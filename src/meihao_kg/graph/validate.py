@@ -19,16 +19,17 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from meihao_kg.errors import ShapeLoadError
+from meihao_kg.graph import iri as mint
 from meihao_kg.graph.infer import union_triples
-from meihao_kg.graph.namespaces import MH, OA, bind_prefixes
+from meihao_kg.graph.namespaces import MH, OA, SCHEMA, bind_prefixes
 from meihao_kg.graph.ontology import shapes_graph, shared_ontology
 from meihao_kg.graph.violations import ValidationReport, ViolationResult, violation_results
 
@@ -140,8 +141,11 @@ def validate_ntriples(data: bytes | list[bytes], *, shapes: Graph | str | Path |
     return _validate_store(store, shapes, focus)
 
 
-def _validate_store(store: Any, shapes: Graph | str | Path | None,
-                    focus: Iterable[str] | None) -> ValidationReport:
+def _validate_store(store: Any, shapes: Graph | str | Path | None, focus: Iterable[str] | None,
+                    explain: Callable[[set[str]], list[Any]] | None = None) -> ValidationReport:
+    """Run the engine on a pyoxigraph ``store``; ``explain(focus nodes with results)`` gives
+    the triples a report needs to name them and quote their evidence, when the store lacks
+    them."""
     import pyoxigraph
     from pyshacl_turbo.errors import ReportableRuntimeError
 
@@ -166,6 +170,10 @@ def _validate_store(store: Any, shapes: Graph | str | Path | None,
     bind_prefixes(report_graph)
     results: tuple[ViolationResult, ...] = ()
     if any(True for _ in report_graph.objects(None, SH.result)):
+        if explain is not None:
+            noted = {str(n) for n in report_graph.objects(None, SH.focusNode)}
+            store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, pyoxigraph.DefaultGraph())
+                         for t in explain(noted))
         merged = bind_prefixes(Graph())
         dumped = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
         merged.parse(data=bytes(dumped or b""), format="nt")
@@ -216,33 +224,95 @@ def validate_focus(store: Any, focus: Iterable[str], graph: str) -> ValidationRe
     wanted = sorted(set(focus))
     if not wanted:
         return ValidationReport(conforms=True, results=(), report_graph=bind_prefixes(Graph()))
-    seen: set[Any] = set()
-    triples: list[Any] = []
-    nodes = [pyoxigraph.NamedNode(f) for f in wanted]
-    # hop 0: the focus nodes; 1: every node they point to; 2: the spans and selectors of
-    # those (the evidence quote a report shows)
+    brief = [pyoxigraph.NamedNode(str(p)) for p in _looked_past()]
     selects = pyoxigraph.NamedNode(str(OA.hasSelector))
-    towards_quote = {pyoxigraph.NamedNode(str(MH.evidence)), selects}
-    for hop in range(3):
-        nxt: list[Any] = []
-        for n in nodes:
-            if n in seen:
+    owned = str(mint.source(""))
+    triples: list[Any] = []
+    read: set[Any] = set()
+
+    def whole(n: Any) -> list[Any]:
+        """All statements about ``n`` (once)."""
+        if n in read:
+            return []
+        read.add(n)
+        found = [q.triple for q in store.quads_for_pattern(n, None, None, g)]
+        triples.extend(found)
+        return found
+
+    # A focus node is read whole, and what it points to by type and the few statements the
+    # shapes read on a value (_looked_past) — or whole when the focus is a source's own node
+    # (an evidence span: its selectors and its document's text).  A place, a firm or the
+    # campaign is pointed to by thousands of nodes and is never read past that.
+    values: list[Any] = []
+    for f in wanted:
+        n = pyoxigraph.NamedNode(f)
+        is_owned = f.startswith(owned)
+        for t in whole(n):
+            if not isinstance(t.object, (pyoxigraph.NamedNode, pyoxigraph.BlankNode)):
                 continue
-            seen.add(n)
-            for q in store.quads_for_pattern(n, None, None, g):
-                triples.append(q.triple)
-                if isinstance(q.object, (pyoxigraph.NamedNode, pyoxigraph.BlankNode)) and (
-                        hop == 0 or (hop == 1 and q.predicate in towards_quote)):
-                    nxt.append(q.object)
-            if hop == 0:  # a selector: the span it belongs to (its quote)
-                for q in store.quads_for_pattern(None, selects, n, g):
-                    triples.append(q.triple)
-                    nxt.append(q.subject)
-        nodes = nxt
+            if is_owned:
+                whole(t.object)
+            else:
+                values.append(t.object)
+        if is_owned:  # a selector: the span it belongs to, and that span's selectors
+            for q in store.quads_for_pattern(None, selects, n, g):
+                for t in whole(q.subject):
+                    if t.predicate == selects:
+                        whole(t.object)
+    wanted_predicates = set(brief)
+    for v in values:
+        if v in read:
+            continue
+        if isinstance(v, pyoxigraph.NamedNode) and v.value.startswith(owned):
+            # a source's own node (an evidence span) has a few statements: one look-up
+            read.add(v)
+            triples.extend(q.triple for q in store.quads_for_pattern(v, None, None, g)
+                           if q.predicate in wanted_predicates)
+            continue
+        read.add(v)
+        for p in brief:
+            triples.extend(q.triple for q in store.quads_for_pattern(v, p, None, g))
+
+    def explain(noted: set[str]) -> list[Any]:
+        """The evidence spans (and their selectors) of the nodes with results: the quotes."""
+        before = len(triples)
+        evidence = pyoxigraph.NamedNode(str(MH.evidence))
+        for f in noted:
+            for q in store.quads_for_pattern(pyoxigraph.NamedNode(f), evidence, None, g):
+                read.discard(q.object)
+                for t in whole(q.object):
+                    if t.predicate == selects:
+                        read.discard(t.object)
+                        whole(t.object)
+        return triples[before:]
+
     mem = pyoxigraph.Store()
     mem.bulk_load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
     mem.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, pyoxigraph.DefaultGraph()) for t in triples)
-    return _validate_store(mem, None, wanted)
+    return _validate_store(mem, None, wanted, explain)
+
+
+_LOOKED_PAST: list[tuple[URIRef, ...]] = []
+
+
+def _looked_past() -> tuple[URIRef, ...]:
+    """The predicates the shapes read on a value (not on the focus node itself): the later
+    steps of sequence paths (a project's ``mh:compound / mh:locatedIn``), the paths of the
+    shapes a value must match (``sh:node``), the type ``sh:class`` checks; and the labels a
+    report names nodes by."""
+    if not _LOOKED_PAST:
+        from rdflib.collection import Collection
+
+        shapes = shapes_graph()
+        found: set[URIRef] = {RDF.type, RDFS.label, SCHEMA.name, SKOS.prefLabel}
+        for path in shapes.objects(None, SH.path):
+            if (path, RDF.first, None) in shapes:
+                found.update(p for p in list(Collection(shapes, path))[1:] if isinstance(p, URIRef))
+        for node_shape in shapes.objects(None, SH.node):
+            for prop in shapes.objects(node_shape, SH.property):
+                found.update(p for p in shapes.objects(prop, SH.path) if isinstance(p, URIRef))
+        _LOOKED_PAST.append(tuple(sorted(found)))
+    return _LOOKED_PAST[0]
 
 
 _ONTOLOGY_NT: list[bytes] = []
