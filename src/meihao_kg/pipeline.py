@@ -244,10 +244,10 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
 
     reports: list[ValidationReport] = []
 
-    def prepare(new_store: Any, outgoing: list[str]) -> None:
+    def prepare(new_store: Any, outgoing: list[str]) -> int:
         from meihao_kg.graph.derived import retract_sources
 
-        retract_sources(new_store, outgoing)
+        return retract_sources(new_store, outgoing)
 
     def check(new_store: Any) -> None:
         if progress is not None:
