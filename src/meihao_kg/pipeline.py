@@ -324,10 +324,9 @@ def _built_sources(root: Path) -> dict[str, tuple[str, str, str]]:
 
 
 def _count(root: Path) -> int:
-    from meihao_kg.store.local import open_store
+    from meihao_kg.store.local import quad_count
 
-    with open_store(root) as st:
-        return len(st)
+    return quad_count(root)
 
 
 def _doc_id(f: Path) -> str:

@@ -41,6 +41,7 @@ __all__ = [
     "build_lock",
     "collect_orphans",
     "open_store",
+    "quad_count",
     "store_path",
     "write_store",
 ]
@@ -445,6 +446,17 @@ def write_store(
 
 
 COUNT_FILE = "quads.count"  # the number of quads of a database folder, written with it
+
+
+def quad_count(root: Path) -> int:
+    """The number of quads of the store at ``root``: as recorded by the build that wrote it,
+    else counted."""
+    current = root / "current"
+    recorded = _recorded_count(current.resolve()) if current.exists() else None
+    if recorded is not None:
+        return recorded
+    with open_store(root) as st:
+        return len(st)
 
 
 def _recorded_count(db: Path) -> int | None:
