@@ -165,6 +165,7 @@ def test_rebuild_replaces_one_source(two_sources, tmp_path: Path) -> None:
     report = build_kg([edited], store=root)
     assert report.errors == ()
     st = open_store(root)
+    assert report.triples == len(st.raw)  # kept up to date through the retraction
     assert graph_size(st, SEED_GRAPH) == seed_before
     assert graph_size(st, JILIN_GRAPH) == pytest.approx(jilin_before, abs=4)
     assert graph_size(st, JILIN_GRAPH) < 1.5 * jilin_before
@@ -400,6 +401,7 @@ def test_incremental_rebuild_gives_the_store_a_fresh_build_gives(tmp_path: Path)
     mirror.write_text(edited, encoding="utf-8")
     report = build_kg([src], store=inc)
     assert [s.doc_id for s in report.sources] == ["zz-mirror"] and len(report.unchanged) == 2
+    assert report.triples == len(open_store(inc).raw)  # the count kept up to date, not recounted
     fresh = tmp_path / "fresh"
     build_kg([src], store=fresh)
     a, b = _graphs(inc), _graphs(fresh)

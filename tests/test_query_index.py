@@ -62,6 +62,18 @@ def index_from_scratch(root: Path, tmp: Path) -> set[str]:
     return found
 
 
+def assert_count_recorded(root: Path) -> None:
+    """The quad count recorded with the database (kept up to date by incremental builds,
+    index included) is the number of quads in it."""
+    import pyoxigraph
+
+    from meihao_kg.store.local import COUNT_FILE
+
+    db = (root / "current").resolve()
+    if (db / COUNT_FILE).exists():
+        assert int((db / COUNT_FILE).read_text()) == len(pyoxigraph.Store.read_only(str(db)))
+
+
 def names(root: Path, query: str, **params: str) -> set[str]:
     with open_store(root) as st:
         res = run_query(st, find_query(query), params)
@@ -95,6 +107,7 @@ def test_a_changed_source_replaces_its_shortcuts(built: tuple[Path, Path], tmp_p
     (src / "b.txt").write_text(B_EDITED, encoding="utf-8")
     build_kg([src / "b.txt"], store=root)
     assert index_quads(root) == index_from_scratch(root, tmp_path)
+    assert_count_recorded(root)
     # the shortcuts of the old text are gone, the new ones are there
     assert names(root, "projects-by-initiative", initiative="垃圾分类") == {"海景梅园雅居"}
     assert names(root, "projects-by-initiative", initiative="1+1+1") == {"海景梅园雅居", "松秋金湾", "嘉宁秋湾家园"}
@@ -109,6 +122,7 @@ def test_a_renamed_source_keeps_the_index_equal_to_a_fresh_one(built: tuple[Path
     (src / "b.txt").rename(src / "c.txt")  # the old source is dropped, the new one built
     build_kg([src / "c.txt"], store=root)
     assert index_quads(root) == index_from_scratch(root, tmp_path)
+    assert_count_recorded(root)
     assert names(root, "projects-in-place", place="沈阳") == {"松秋金湾", "嘉宁秋湾家园"}
 
 

@@ -136,3 +136,27 @@ def test_party_building_facet_finds_narrower_types(seed_store_path: Path) -> Non
     facet = names("PB")
     assert red <= facet
     assert names("party-building leadership") == facet
+
+
+def test_store_checked_graph_by_graph_reports_what_a_whole_check_reports(store_copy: Path, seed_raw: str) -> None:
+    """``validate`` reads a local store graph by graph (it may hold thousands): the faults
+    of a tampered graph, and a conflict only the union has (a second showcase number for a
+    seed project, stated by another graph), come out as validating the whole store does."""
+    import pyoxigraph
+
+    from meihao_kg.export.writers import store_dataset
+    from meihao_kg.graph.validate import validate_graph, validate_store
+
+    g = _tampered_graph(seed_raw)
+    project = str(ID["project/210211/yan-hai-jian-zhu"])
+    extra = f'<{project}> <{MH.showcaseNumber}> "99"^^<{XSD.integer}> .\n'.encode()
+    write_store(store_copy, [GraphData(str(ID["graph/source/tampered"]), g.serialize(format="nt", encoding="utf-8")),
+                             GraphData(str(ID["graph/source/other-number"]), extra)])
+    st = open_store(store_copy)
+    whole = validate_graph(store_dataset(st, inferred=False))
+    staged = validate_store(st.raw, batch=1)
+    key = lambda r: (r.focus, r.shape, r.message_en, r.value, r.quote)  # noqa: E731
+    assert sorted(map(key, staged.results)) == sorted(map(key, whole.results))
+    assert (project, "mhs:ShowcaseProjectShape-number") in {(r.focus, r.shape) for r in staged.violations}
+    assert len(staged.violations) >= 5
+    assert isinstance(st.raw, pyoxigraph.Store)

@@ -473,10 +473,13 @@ def validate(fmt: str, store: str | None, endpoint: str | None = None) -> None:
     """
     try:
         from meihao_kg.export.writers import store_dataset
-        from meihao_kg.graph.validate import validate_graph
+        from meihao_kg.graph.validate import validate_graph, validate_store
         from meihao_kg.graph.violations import report_json, report_text, report_turtle
 
-        report = validate_graph(store_dataset(_open(store, endpoint), inferred=False))
+        opened = _open(store, endpoint)
+        raw = getattr(opened, "raw", None)  # a local store: checked graph by graph
+        report = (validate_store(raw) if raw is not None
+                  else validate_graph(store_dataset(opened, inferred=False)))
     except MeihaoError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)

@@ -246,11 +246,11 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
 
     touched: set[Any] = set()  # compounds of the outgoing sources, whose index is redone
 
-    def prepare(new_store: Any, outgoing: list[str]) -> None:
+    def prepare(new_store: Any, outgoing: list[str]) -> int:
         from meihao_kg.graph.derived import mentioned_compounds, retract_sources
 
         touched.update(mentioned_compounds(new_store, outgoing))
-        retract_sources(new_store, outgoing)
+        return retract_sources(new_store, outgoing)
 
     def check(new_store: Any) -> None:
         if progress is not None:
@@ -272,13 +272,12 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
                 "violations); the previous store is unchanged", hint="see the report", report=report,
             )
 
-    def finish(new_store: Any, outgoing: list[str]) -> None:
+    def finish(new_store: Any, outgoing: list[str]) -> int:
         from meihao_kg.graph.derived import index_compounds, mentioned_compounds, needs_full_index
 
         if fresh or needs_full_index(new_store):
-            index_compounds(new_store)
-        else:
-            index_compounds(new_store, touched | mentioned_compounds(new_store, incoming))
+            return index_compounds(new_store)
+        return index_compounds(new_store, touched | mentioned_compounds(new_store, incoming))
 
     written = write_store(root, graphs(), replacing=incoming, drop=drop, prepare=prepare,
                           check=check, fresh=fresh, finish=finish)
@@ -335,10 +334,9 @@ def _built_sources(root: Path) -> dict[str, tuple[str, str, str]]:
 
 
 def _count(root: Path) -> int:
-    from meihao_kg.store.local import open_store
+    from meihao_kg.store.local import quad_count
 
-    with open_store(root) as st:
-        return len(st)
+    return quad_count(root)
 
 
 def _doc_id(f: Path) -> str:

@@ -46,8 +46,9 @@ __all__ = ["index_compounds", "mentioned_compounds", "needs_full_index", "retrac
 
 def retract_sources(store: Any, outgoing: Iterable[str]) -> int:
     """Take the source graphs ``outgoing`` (IRIs) out of the derived graphs of ``store`` (a
-    writable pyoxigraph store that still holds them).  Returns the number of asserted
-    triples removed.  The source graphs themselves are left for the caller to drop."""
+    writable pyoxigraph store that still holds them).  Returns the change in the number of
+    quads of the store (asserted triples removed, inferences removed and re-derived).  The
+    source graphs themselves are left for the caller to drop."""
     import pyoxigraph
 
     asserted = pyoxigraph.NamedNode(str(GRAPH_ASSERTED))
@@ -66,15 +67,16 @@ def retract_sources(store: Any, outgoing: Iterable[str]) -> int:
                 o.graph_name not in gone and o.graph_name.value.startswith(SOURCE_GRAPH_PREFIX)
                 for o in store.quads_for_pattern(q.subject, q.predicate, q.object, None)
             )
-            if not still_stated:
-                store.remove(pyoxigraph.Quad(q.subject, q.predicate, q.object, asserted))
+            fact = pyoxigraph.Quad(q.subject, q.predicate, q.object, asserted)
+            if not still_stated and fact in store:
+                store.remove(fact)
                 removed += 1
-    _reinfer(store, touched, asserted, inferred)
-    return removed
+    return _reinfer(store, touched, asserted, inferred) - removed
 
 
-def _reinfer(store: Any, subjects: set[Any], asserted: Any, inferred: Any) -> None:
-    """Recompute the inferences about ``subjects`` from the asserted facts that remain.
+def _reinfer(store: Any, subjects: set[Any], asserted: Any, inferred: Any) -> int:
+    """Recompute the inferences about ``subjects`` from the asserted facts that remain;
+    returns the change in the number of quads.
 
     The asserted triples are turned into rdflib terms directly (no N-Triples round trip, no
     rdflib ``Graph``), and the inference runs on the plain set (:func:`inferred_triples`)."""
@@ -84,19 +86,22 @@ def _reinfer(store: Any, subjects: set[Any], asserted: Any, inferred: Any) -> No
     from meihao_kg.graph.triples import TripleSet, ntriples
 
     if not subjects:
-        return
+        return 0
+    change = 0
     remaining = TripleSet()
     for s in subjects:
         for q in list(store.quads_for_pattern(s, None, None, inferred)):
             store.remove(q)
+            change -= 1
         for q in store.quads_for_pattern(s, None, None, asserted):
             remaining.add((_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)))
     if not len(remaining):
-        return
+        return change
     wanted = {_rdflib(s) for s in subjects}
-    keep = [t for t in inferred_triples(remaining) if t[0] in wanted]
-    if keep:
+    keep = [t for t in inferred_triples(remaining) if t[0] in wanted]  # a set: distinct, and
+    if keep:  # none is in the inferred graph any more (every one about these subjects went)
         store.bulk_load(ntriples(keep), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=inferred)
+    return change + len(keep)
 
 
 def _rdflib(term: Any) -> Any:
@@ -172,7 +177,8 @@ def needs_full_index(store: Any) -> bool:
 def index_compounds(store: Any, compounds: Iterable[Any] | None = None) -> int:
     """(Re)write the query index (``id:graph/index``) of ``compounds`` (pyoxigraph IRIs; every
     compound of the store when ``None``) from the asserted, inferred and ontology graphs of
-    ``store`` (a writable pyoxigraph store).  Returns the number of index triples written."""
+    ``store`` (a writable pyoxigraph store).  Returns the change in the store's number of
+    quads (written minus removed)."""
     import pyoxigraph
 
     from meihao_kg.store.remote import inject_values
@@ -180,8 +186,10 @@ def index_compounds(store: Any, compounds: Iterable[Any] | None = None) -> int:
     index = pyoxigraph.NamedNode(str(GRAPH_INDEX))
     union = [pyoxigraph.NamedNode(str(g)) for g in (GRAPH_ASSERTED, GRAPH_ONTOLOGY, GRAPH_INFERRED)]
     wanted: list[Any] | None = None
+    removed = 0
     if compounds is None:
         if index in set(store.named_graphs()):
+            removed = sum(1 for _ in store.quads_for_pattern(None, None, None, index))
             store.remove_graph(index)
     else:
         wanted = sorted({c for c in compounds if isinstance(c, pyoxigraph.NamedNode)}, key=str)
@@ -190,6 +198,7 @@ def index_compounds(store: Any, compounds: Iterable[Any] | None = None) -> int:
         for c in wanted:
             for q in list(store.quads_for_pattern(c, None, None, index)):
                 store.remove(q)
+                removed += 1
 
     def rows(body: str) -> Any:
         text = sparql(body)
@@ -220,10 +229,13 @@ def index_compounds(store: Any, compounds: Iterable[Any] | None = None) -> int:
             prop = pyoxigraph.NamedNode(str(by_level[r["level"]]))
             quads.update(pyoxigraph.Quad(c, prop, r["x"], index) for c in places[r["x"]])
     # the graph exists even without a compound: a store that has it is indexed
-    quads.add(pyoxigraph.Quad(index, pyoxigraph.NamedNode(str(IDX.indexes)),
-                              pyoxigraph.NamedNode(str(GRAPH_ASSERTED)), index))
+    marker = pyoxigraph.Quad(index, pyoxigraph.NamedNode(str(IDX.indexes)),
+                             pyoxigraph.NamedNode(str(GRAPH_ASSERTED)), index)
+    if marker in store:
+        removed += 1  # kept, and written again below: not a new quad
+    quads.add(marker)
     if len(quads) > 2_000:
         store.bulk_extend(quads)  # a bulk load costs ~0.3 s to set up
     else:
         store.extend(quads)
-    return len(quads)
+    return len(quads) - removed
