@@ -562,11 +562,11 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
       meihao-kg viz --similarity --out similar.html
       meihao-kg viz --query projects-by-initiative -p initiative=垃圾分类 --out ws.html
     """
-    from meihao_kg.export.writers import view_graph
     from meihao_kg.view.render import render_html, write_html
+    from meihao_kg.view.source import read_view_source
 
     st = _open(store, endpoint)
-    ds = view_graph(st)  # a view reads the union: each fact once
+    ds = read_view_source(st)  # what a view reads of the union: each fact once
     from meihao_kg.view import projection
     from meihao_kg.view.lookup import neighbourhood
 

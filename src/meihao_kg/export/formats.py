@@ -30,10 +30,11 @@ class ExportFormat:
 def _network(fmt: str) -> Callable[[OxigraphStore, bool, bool], bytes]:
     def write(store: OxigraphStore, inferred: bool, ontology: bool) -> bytes:
         from meihao_kg.export.network import gexf_bytes, graphml_bytes
-        from meihao_kg.export.writers import store_dataset
         from meihao_kg.view.projection import project_graph
+        from meihao_kg.view.source import read_view_source
 
-        graph = project_graph(store_dataset(store))
+        # the union of every graph, inferences and ontology included, as the view reads it
+        graph = project_graph(read_view_source(store, inferred=True))
         return graphml_bytes(graph) if fmt == "graphml" else gexf_bytes(graph)
 
     return write
