@@ -8,9 +8,10 @@ predicates).
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from rdflib import Dataset, Graph, URIRef
 
@@ -19,7 +20,7 @@ from meihao_kg.graph.build import bind_prefixes
 from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, sparql
 from meihao_kg.store.local import OxigraphStore
 
-__all__ = ["EXPORT_FORMATS", "StoreInfo", "export_rdf", "store_dataset", "store_info", "view_graph"]
+__all__ = ["EXPORT_FORMATS", "StoreInfo", "export_rdf", "store_dataset", "store_info", "view_graph", "write_rdf"]
 
 
 EXPORT_FORMATS = ("turtle", "nt", "jsonld", "trig", "nquads")
@@ -143,24 +144,138 @@ def union_graph(ds: Dataset) -> Graph:
 def export_rdf(store: OxigraphStore, fmt: str = "turtle", *, inferred: bool = True,
                ontology: bool = True) -> bytes:
     """Serialise the store.  ``turtle``, ``nt`` and ``jsonld`` merge the named graphs;
-    ``trig`` and ``nquads`` keep them."""
+    ``trig`` and ``nquads`` keep them.  (:func:`write_rdf` writes to a file instead.)"""
+    buf = io.BytesIO()
+    write_rdf(store, fmt, buf, inferred=inferred, ontology=ontology)
+    return buf.getvalue()
+
+
+def write_rdf(store: OxigraphStore, fmt: str, out: BinaryIO, *, inferred: bool = True,
+              ontology: bool = True) -> None:
+    """Write the store to ``out`` as :func:`export_rdf` serialises it.  TriG and JSON-LD are
+    written a graph, or a group of subjects, at a time: the store is never copied whole into
+    rdflib."""
     if fmt not in EXPORT_FORMATS:
         raise MeihaoError(f"unknown RDF export format {fmt!r}", hint=", ".join(EXPORT_FORMATS))
+    raw = _oxigraph_of(store)
     if fmt in ("nt", "turtle", "nquads"):
-        return _streamed(_oxigraph_of(store), fmt, inferred=inferred, ontology=ontology)
-    ds = store_dataset(store, inferred=inferred, ontology=ontology)
-    if fmt in ("trig", "nquads"):
-        if fmt == "nquads":
-            lines = sorted(set(ds.serialize(format="nquads", encoding="utf-8").decode("utf-8").splitlines()))
-            return ("\n".join(line for line in lines if line.strip()) + "\n").encode("utf-8")
-        return _trig(ds)
-    g = union_graph(ds)
-    if fmt == "nt":
-        lines = sorted(set(g.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()))
-        return ("\n".join(line for line in lines if line.strip()) + "\n").encode("utf-8")
-    if fmt == "jsonld":
-        return _canonical_jsonld(g.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1))
-    return g.serialize(format="turtle", encoding="utf-8")
+        out.write(_streamed(raw, fmt, inferred=inferred, ontology=ontology))
+    elif fmt == "trig":
+        _write_trig(raw, out, inferred=inferred, ontology=ontology)
+    else:
+        _write_jsonld(raw, out, inferred=inferred, ontology=ontology)
+
+
+def _wanted_graphs(raw: Any, *, inferred: bool, ontology: bool) -> list[Any]:
+    """The graphs an RDF export holds: the default graph and every named graph but the asserted
+    union (which repeats the source graphs) and, as asked, the inferred and ontology graphs."""
+    import pyoxigraph
+
+    skipped = {str(iri) for skip, iri in ((True, GRAPH_ASSERTED), (not inferred, INFERRED),
+                                          (not ontology, GRAPH_ONTOLOGY)) if skip}
+    return [g for g in [pyoxigraph.DefaultGraph(), *raw.named_graphs()]
+            if not (isinstance(g, pyoxigraph.NamedNode) and g.value in skipped)]
+
+
+#: a graph with more triples than this is written as several TriG blocks of the same graph
+#: (whole subjects each), so that rdflib's Turtle writer never holds more than about this many
+TRIG_BLOCK_TRIPLES = 200_000
+
+
+def _write_trig(raw: Any, out: BinaryIO, *, inferred: bool, ontology: bool) -> None:
+    """TriG with the named graphs in IRI order, each written by the (sorted) Turtle writer,
+    so that the bytes do not depend on the order the store holds the graphs in.  One graph is
+    in rdflib at a time; a graph larger than :data:`TRIG_BLOCK_TRIPLES` is cut, between
+    subjects, into blocks that name the same graph.  The blocks go to a temporary file first:
+    the prefixes they use head the document."""
+    import shutil
+    import tempfile
+
+    import pyoxigraph
+
+    nt = pyoxigraph.RdfFormat.N_TRIPLES
+    names = sorted(g.value for g in _wanted_graphs(raw, inferred=inferred, ontology=ontology)
+                   if isinstance(g, pyoxigraph.NamedNode))
+    prefixes: set[str] = set()
+    with tempfile.TemporaryFile() as body:
+        first = True
+        for name in names:
+            data = raw.dump(format=nt, from_graph=pyoxigraph.NamedNode(name))
+            for chunk in _subject_chunks(data or b"", TRIG_BLOCK_TRIPLES):
+                g = Graph()
+                bind_prefixes(g)
+                g.parse(data=chunk, format="nt")
+                if not len(g):
+                    continue
+                lines = []
+                for line in g.serialize(format="turtle").splitlines():
+                    if line.startswith("@prefix"):
+                        prefixes.add(line)
+                    elif line.strip():
+                        lines.append("    " + line)
+                    else:
+                        lines.append("")
+                block = f"<{name}> {{\n" + "\n".join(lines).rstrip() + "\n}\n"
+                body.write((block if first else "\n" + block).encode("utf-8"))
+                first = False
+        out.write(("\n".join(sorted(prefixes)) + "\n\n").encode("utf-8"))
+        body.seek(0)
+        shutil.copyfileobj(body, out)
+
+
+def _subject_chunks(ntriples: bytes, limit: int) -> list[bytes]:
+    """N-Triples cut into pieces of at most about ``limit`` lines, never within a subject's
+    lines; a document within the limit is returned whole (as it is)."""
+    if ntriples.count(b"\n") <= limit:
+        return [ntriples]
+    lines = sorted(line for line in ntriples.splitlines() if line.strip())
+    chunks: list[bytes] = []
+    start = 0
+    while start < len(lines):
+        end = min(start + limit, len(lines))
+        subject = lines[end - 1].split(b" ", 1)[0]
+        while end < len(lines) and lines[end].split(b" ", 1)[0] == subject:
+            end += 1
+        chunks.append(b"\n".join(lines[start:end]) + b"\n")
+        start = end
+    return chunks
+
+
+#: subjects per rdflib graph when writing JSON-LD
+JSONLD_SUBJECTS = 5_000
+
+
+def _write_jsonld(raw: Any, out: BinaryIO, *, inferred: bool, ontology: bool) -> None:
+    """JSON-LD of the merged graphs (rdflib's expanded node objects), with nodes sorted by
+    ``@id`` and every array of values sorted, so that the bytes do not depend on the order
+    the triples were held in.  Subjects are read from the store in groups of
+    :data:`JSONLD_SUBJECTS` (each with its triples in every exported graph), turned into node
+    objects by rdflib's own converter, and written in the document's order as they come."""
+    import json
+
+    import pyoxigraph
+    from rdflib.plugins.serializers.jsonld import from_rdf
+
+    wanted = _wanted_graphs(raw, inferred=inferred, ontology=ontology)
+    subjects: Any = raw.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", default_graph=wanted)
+    # a node's place in the document is its @id as JSON writes it: the key it starts with
+    ordered = sorted((json.dumps(row[0].value if isinstance(row[0], pyoxigraph.NamedNode)
+                                 else str(row[0]), ensure_ascii=False), row[0]) for row in subjects)
+    keep = set(wanted)
+    nt = pyoxigraph.RdfFormat.N_TRIPLES
+    written = 0
+    for start in range(0, len(ordered), JSONLD_SUBJECTS):
+        triples = [q.triple for _, s in ordered[start:start + JSONLD_SUBJECTS]
+                   for q in raw.quads_for_pattern(s, None, None, None) if q.graph_name in keep]
+        g = Graph()
+        g.parse(data=pyoxigraph.serialize(triples, format=nt) or b"", format="nt")
+        # native types, as rdflib's serialiser passes them (booleans and numbers as JSON values)
+        nodes = [_canonical(node) for node in from_rdf(g, use_native_types=True)]  # type: ignore[no-untyped-call]
+        for text in sorted(json.dumps(node, sort_keys=True, ensure_ascii=False, indent=1) for node in nodes):
+            item = " " + text.replace("\n", "\n ")
+            out.write(("[\n" if not written else ",\n").encode("utf-8") + item.encode("utf-8"))
+            written += 1
+    out.write(b"\n]\n" if written else b"[]\n")
 
 
 def _streamed(raw: Any, fmt: str, *, inferred: bool, ontology: bool) -> bytes:
@@ -195,48 +310,16 @@ def _streamed(raw: Any, fmt: str, *, inferred: bool, ontology: bool) -> bytes:
                                       prefixes=dict(sorted(PREFIXES.items()))) or b"")
 
 
-def _trig(ds: Dataset) -> bytes:
-    """TriG with the named graphs in IRI order, each written by the (sorted) Turtle writer,
-    so that the bytes do not depend on the order rdflib holds the graphs in."""
-    prefixes: dict[str, str] = {}
-    blocks: list[str] = []
-    for graph in sorted(ds.graphs(), key=lambda g: str(g.identifier)):
-        if not len(graph) or str(graph.identifier) == "urn:x-rdflib:default":
-            continue
-        g = Graph()
-        bind_prefixes(g)
-        for triple in graph:
-            g.add(triple)
-        body = []
-        for line in g.serialize(format="turtle").splitlines():
-            if line.startswith("@prefix"):
-                prefixes[line] = line
-            elif line.strip():
-                body.append("    " + line)
-            else:
-                body.append("")
-        blocks.append(f"<{graph.identifier}> {{\n" + "\n".join(body).rstrip() + "\n}\n")
-    return ("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
-
-
-def _canonical_jsonld(data: bytes) -> bytes:
-    """JSON-LD with nodes sorted by ``@id`` and every array of values sorted, so that the
-    bytes do not depend on the order rdflib happened to hold the triples in."""
+def _canonical(v: Any, ordered: bool = False) -> Any:
+    """A JSON-LD value with every array sorted (by its JSON text) but an ``@list``'s."""
     import json
 
-    def key(v: Any) -> str:
-        return json.dumps(v, sort_keys=True, ensure_ascii=False)
-
-    def walk(v: Any, ordered: bool = False) -> Any:
-        if isinstance(v, dict):
-            return {k: walk(x, k == "@list") for k, x in v.items()}
-        if isinstance(v, list):  # an @list is an RDF collection: its order is meaning
-            items = [walk(x) for x in v]
-            return items if ordered else sorted(items, key=key)
-        return v
-
-    doc = walk(json.loads(data))
-    return (json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    if isinstance(v, dict):
+        return {k: _canonical(x, k == "@list") for k, x in v.items()}
+    if isinstance(v, list):  # an @list is an RDF collection: its order is meaning
+        items = [_canonical(x) for x in v]
+        return items if ordered else sorted(items, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
+    return v
 
 
 @dataclass(frozen=True)
