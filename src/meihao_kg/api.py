@@ -457,6 +457,8 @@ class KG:
         positions = None
         if projection == "entities":
             enrich(source, g)
+        del source  # the page is made from the projection alone
+        if projection == "entities":
             positions = anchor_layout(g) if g.number_of_nodes() <= 2000 else None
         else:
             attach_similar(g, g)

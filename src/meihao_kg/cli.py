@@ -599,6 +599,7 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
             G = neighbourhood(G, focus, depth)
             title = f"{focus} (depth {depth})"
         enrich(ds, G)
+    del ds  # what was read of the store: the page is made from the projection alone
     positions = None
     if not query_name and not similarity:
         from meihao_kg.view.viewdata import anchor_layout

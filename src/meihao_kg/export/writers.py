@@ -208,13 +208,18 @@ def _write_trig(raw: Any, out: BinaryIO, *, inferred: bool, ontology: bool) -> N
                 if not len(g):
                     continue
                 lines = []
+                inside = False  # within a long ("""…""") literal: its lines are its text
                 for line in g.serialize(format="turtle").splitlines():
-                    if line.startswith("@prefix"):
+                    if inside:
+                        lines.append(line)
+                    elif line.startswith("@prefix"):
                         prefixes.add(line)
                     elif line.strip():
                         lines.append("    " + line)
                     else:
                         lines.append("")
+                    if line.count('"""') % 2:
+                        inside = not inside
                 block = f"<{name}> {{\n" + "\n".join(lines).rstrip() + "\n}\n"
                 body.write((block if first else "\n" + block).encode("utf-8"))
                 first = False

@@ -58,11 +58,12 @@ class ViewSource:
     """The triples a view reads, held as subject → predicate → objects (no rdflib store).
 
     Read-only for its users; filled by :func:`read_view_source` (or :meth:`add`).  Objects of
-    one subject and predicate keep the order they were added in, without repeats.
+    one subject and predicate keep the order they were added in, without repeats.  A single
+    object is held as it is, more in a list (most subjects have one object per predicate).
     """
 
     def __init__(self) -> None:
-        self._out: dict[Node, dict[Node, list[Node]]] = {}
+        self._out: dict[Node, dict[Node, Node | list[Node]]] = {}
         self._in: dict[Node, dict[Node, list[Node]]] = {p: {} for p in _REVERSED}
         self._sets: dict[tuple[Node, Node], set[Node]] = {}
         self._len = 0
@@ -74,7 +75,11 @@ class ViewSource:
             by_pred = self._out[s] = {}
         objs = by_pred.get(p)
         if objs is None:
-            by_pred[p] = [o]
+            by_pred[p] = o
+        elif not isinstance(objs, list):
+            if objs == o:
+                return False
+            by_pred[p] = [objs, o]
         else:
             if len(objs) < _SET_FROM:
                 if o in objs:
@@ -97,18 +102,22 @@ class ViewSource:
         self._len += 1
         return True
 
+    def done(self) -> None:
+        """Drop the sets kept to find repeats among many objects (no more :meth:`add`)."""
+        self._sets.clear()
+
     def __len__(self) -> int:
         return self._len
 
     def __iter__(self) -> Iterator[tuple[Node, Node, Node]]:
         for s, by_pred in self._out.items():
             for p, objs in by_pred.items():
-                for o in objs:
+                for o in _many(objs):
                     yield s, p, o
 
     def __contains__(self, triple: tuple[Node, Node, Node]) -> bool:
         s, p, o = triple
-        return o in self._out.get(s, {}).get(p, ())
+        return o in _many(self._out.get(s, {}).get(p))
 
     def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
         """Objects of ``subject`` and ``predicate`` (either may be ``None``: any)."""
@@ -117,10 +126,10 @@ class ViewSource:
             if not by_pred:
                 return
             if predicate is not None:
-                yield from by_pred.get(predicate, ())
+                yield from _many(by_pred.get(predicate))
             else:
                 for objs in by_pred.values():
-                    yield from objs
+                    yield from _many(objs)
             return
         rev = self._in.get(predicate) if predicate is not None else None
         if rev is not None:
@@ -142,29 +151,27 @@ class ViewSource:
                 for subs in rev.values():
                     yield from subs
             return
-        for s, by_pred in self._out.items():
-            if predicate is not None:
-                objs = by_pred.get(predicate, ())
-                if obj is None:
-                    for _ in objs:
-                        yield s
-                elif obj in objs:
-                    yield s
-            else:
-                for objs in by_pred.values():
-                    for o in objs:
-                        if obj is None or o == obj:
-                            yield s
+        for s, p, o in self:
+            if (predicate is None or p == predicate) and (obj is None or o == obj):
+                yield s
 
     def predicate_objects(self, subject: Node) -> Iterator[tuple[Node, Node]]:
         for p, objs in self._out.get(subject, {}).items():
-            for o in objs:
+            for o in _many(objs):
                 yield p, o
 
     def value(self, subject: Node, predicate: Node) -> Node | None:
         """The first object of ``subject`` and ``predicate``, or ``None``."""
         objs = self._out.get(subject, {}).get(predicate)
-        return objs[0] if objs else None
+        if isinstance(objs, list):
+            return objs[0]
+        return objs
+
+
+def _many(objs: Node | list[Node] | None) -> list[Node] | tuple[Node, ...]:
+    if objs is None:
+        return ()
+    return objs if isinstance(objs, list) else (objs,)
 
 
 def read_view_source(store: Any, *, inferred: bool = False, ontology: bool = True) -> ViewSource:
@@ -191,15 +198,14 @@ def read_view_source(store: Any, *, inferred: bool = False, ontology: bool = Tru
               if not (isinstance(g, pyoxigraph.NamedNode) and g.value in skipped)]
 
     xsd_string = str(XSD.string)
-    made: dict[Any, Node] = {}  # IRIs and typed values recur: each converted once
+    # one object per IRI (the index holds each node many times) and per typed value
+    iris: dict[str, URIRef] = {}
+    typed: dict[Any, Literal] = {}
 
     def term(t: Any) -> Node:
-        found = made.get(t)
-        if found is not None:
-            return found
         if isinstance(t, pyoxigraph.NamedNode):
-            found = made[t] = URIRef(t.value)
-            return found
+            iri = URIRef(t.value)
+            return iris.setdefault(iri, iri)
         if isinstance(t, pyoxigraph.BlankNode):
             return BNode(t.value)
         if t.language:
@@ -207,13 +213,24 @@ def read_view_source(store: Any, *, inferred: bool = False, ontology: bool = Tru
         dt = t.datatype.value
         if dt == xsd_string:
             return Literal(t.value)
-        found = made[t] = Literal(t.value, datatype=URIRef(dt))
+        found = typed.get(t)
+        if found is None:
+            found = typed[t] = Literal(t.value, datatype=URIRef(dt))
         return found
 
     out = ViewSource()
     add = out.add
+    preds: dict[Any, Node] = {}  # a few dozen predicates
     for name in wanted:
         rows: Any = raw.query(_TRIPLES, default_graph=name)
-        for row in rows:
-            add(term(row[0]), term(row[1]), term(row[2]))
+        last: Any = None
+        subject: Node = URIRef("")
+        for s, p, o in rows:
+            if s != last:  # a subject's triples come together
+                last, subject = s, term(s)
+            pred = preds.get(p)
+            if pred is None:
+                pred = preds[p] = term(p)
+            add(subject, pred, term(o))
+    out.done()
     return out

@@ -83,11 +83,13 @@ def _fact(kind: str, text: str, ev: dict[str, Any] | None) -> dict[str, Any]:
     return base
 
 
-def _add(facts: list[dict[str, Any]], kind: str, text: str, evs: list[dict[str, Any]]) -> None:
+_Facts = dict[tuple[tuple[str, Any], ...], dict[str, Any]]  # a node's facts without repeats, in order
+
+
+def _add(facts: _Facts, kind: str, text: str, evs: list[dict[str, Any]]) -> None:
     for ev in evs or [None]:  # type: ignore[list-item]
         f = _fact(kind, text, ev)
-        if f not in facts:
-            facts.append(f)
+        facts.setdefault(tuple(sorted(f.items())), f)
 
 
 def _facet(g: GraphLike, concept: Node) -> Node:
@@ -105,7 +107,7 @@ def enrich(g: GraphLike, graph: nx.Graph, *, similar: bool = True) -> nx.Graph:
     """Add ``facts``, ``facet`` and ``similar`` to the nodes of ``graph`` (see the module doc)."""
     g = union_graph(g)
     labels = Labels(g)
-    facts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    facts: dict[str, _Facts] = defaultdict(dict)
     for node in graph.nodes:
         iri = URIRef(str(node))
         _add(facts[node], "mention", graph.nodes[node].get("label_zh", str(node)), evidence(g, iri))
@@ -164,12 +166,11 @@ def enrich(g: GraphLike, graph: nx.Graph, *, similar: bool = True) -> nx.Graph:
         if data.get("cls") != "project":
             continue
         for comp in g.objects(URIRef(str(node)), MH.compound):
-            for f in facts.get(str(comp), []):
-                if f not in facts[node]:
-                    facts[node].append(f)
+            for key, f in facts.get(str(comp), {}).items():
+                facts[node].setdefault(key, f)
     order = {k[0]: i for i, k in enumerate(_KINDS.values())}
     for node in graph.nodes:
-        items = sorted(facts.get(node, []), key=lambda f: (order.get(f["kind"], 9), f["start"] or 0))
+        items = sorted(facts.get(node, {}).values(), key=lambda f: (order.get(f["kind"], 9), f["start"] or 0))
         # the mention of the node's own name is only worth showing when nothing else is
         if len(items) > 1:
             items = [f for f in items if f["kind"] != _KINDS["mention"][0]] or items
