@@ -13,7 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
 
 from meihao_kg.errors import MeihaoError
 from meihao_kg.graph.build import bind_prefixes
@@ -246,41 +247,71 @@ def _subject_chunks(ntriples: bytes, limit: int) -> list[bytes]:
     return chunks
 
 
-#: subjects per rdflib graph when writing JSON-LD
-JSONLD_SUBJECTS = 5_000
-
-
 def _write_jsonld(raw: Any, out: BinaryIO, *, inferred: bool, ontology: bool) -> None:
-    """JSON-LD of the merged graphs (rdflib's expanded node objects), with nodes sorted by
-    ``@id`` and every array of values sorted, so that the bytes do not depend on the order
-    the triples were held in.  Subjects are read from the store in groups of
-    :data:`JSONLD_SUBJECTS` (each with its triples in every exported graph), turned into node
-    objects by rdflib's own converter, and written in the document's order as they come."""
+    """JSON-LD of the merged graphs, with nodes sorted by ``@id`` and every array of values
+    sorted, so that the bytes do not depend on the order the triples were held in.
+
+    The node objects are the ones rdflib's serialiser makes (expanded, no context: ``@type``
+    for classes, ``{"@id"}`` for IRIs, ``{"@value", "@type" | "@language"}`` for literals,
+    booleans and numbers as JSON values), built here from the store's own terms a subject at
+    a time: the subjects are listed in the document's order and each is written as soon as its
+    triples in the exported graphs are read, so nothing but one node is held."""
     import json
 
     import pyoxigraph
-    from rdflib.plugins.serializers.jsonld import from_rdf
 
     wanted = _wanted_graphs(raw, inferred=inferred, ontology=ontology)
     subjects: Any = raw.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", default_graph=wanted)
     # a node's place in the document is its @id as JSON writes it: the key it starts with
-    ordered = sorted((json.dumps(row[0].value if isinstance(row[0], pyoxigraph.NamedNode)
-                                 else str(row[0]), ensure_ascii=False), row[0]) for row in subjects)
+    ordered = sorted((json.dumps(_jsonld_id(row[0]), ensure_ascii=False), row[0]) for row in subjects)
     keep = set(wanted)
-    nt = pyoxigraph.RdfFormat.N_TRIPLES
-    written = 0
-    for start in range(0, len(ordered), JSONLD_SUBJECTS):
-        triples = [q.triple for _, s in ordered[start:start + JSONLD_SUBJECTS]
-                   for q in raw.quads_for_pattern(s, None, None, None) if q.graph_name in keep]
-        g = Graph()
-        g.parse(data=pyoxigraph.serialize(triples, format=nt) or b"", format="nt")
-        # native types, as rdflib's serialiser passes them (booleans and numbers as JSON values)
-        nodes = [_canonical(node) for node in from_rdf(g, use_native_types=True)]  # type: ignore[no-untyped-call]
-        for text in sorted(json.dumps(node, sort_keys=True, ensure_ascii=False, indent=1) for node in nodes):
-            item = " " + text.replace("\n", "\n ")
-            out.write(("[\n" if not written else ",\n").encode("utf-8") + item.encode("utf-8"))
-            written += 1
-    out.write(b"\n]\n" if written else b"[]\n")
+    rdf_type = str(RDF.type)
+    first = True
+    for _, subject in ordered:
+        node: dict[str, Any] = {"@id": _jsonld_id(subject)}
+        seen: set[tuple[Any, Any]] = set()
+        for q in raw.quads_for_pattern(subject, None, None, None):
+            if q.graph_name not in keep or (q.predicate, q.object) in seen:
+                continue
+            seen.add((q.predicate, q.object))
+            p, o = q.predicate.value, q.object
+            if p == rdf_type and isinstance(o, pyoxigraph.NamedNode):
+                node.setdefault("@type", []).append(o.value)
+            else:
+                node.setdefault(p, []).append(_jsonld_value(o))
+        text = json.dumps(_canonical(node), sort_keys=True, ensure_ascii=False, indent=1)
+        out.write(("[\n " if first else ",\n ").encode("utf-8") + text.replace("\n", "\n ").encode("utf-8"))
+        first = False
+    out.write(b"[]\n" if first else b"\n]\n")
+
+
+def _jsonld_id(term: Any) -> str:
+    import pyoxigraph
+
+    return str(term.value) if isinstance(term, pyoxigraph.NamedNode) else f"_:{term.value}"
+
+
+_NATIVE = frozenset(str(dt) for dt in (XSD.boolean, XSD.integer, XSD.double))
+
+
+def _jsonld_value(term: Any) -> Any:
+    """A term as rdflib's JSON-LD serialiser writes a value (native booleans and numbers, as
+    its serialiser asks for them)."""
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.NamedNode | pyoxigraph.BlankNode):
+        return {"@id": _jsonld_id(term)}
+    if term.language:
+        return {"@language": term.language, "@value": term.value}
+    dt = term.datatype.value
+    if dt == str(XSD.string):
+        return {"@value": term.value}
+    value: Any = term.value
+    if dt in _NATIVE:
+        value = Literal(term.value, datatype=URIRef(dt)).toPython()
+        if isinstance(value, Literal):  # not a valid value of its type: its text
+            value = str(value)
+    return {"@type": dt, "@value": value}
 
 
 def _streamed(raw: Any, fmt: str, *, inferred: bool, ontology: bool) -> bytes:
