@@ -178,73 +178,32 @@ def _wanted_graphs(raw: Any, *, inferred: bool, ontology: bool) -> list[Any]:
             if not (isinstance(g, pyoxigraph.NamedNode) and g.value in skipped)]
 
 
-#: a graph with more triples than this is written as several TriG blocks of the same graph
-#: (whole subjects each), so that rdflib's Turtle writer never holds more than about this many
-TRIG_BLOCK_TRIPLES = 200_000
-
-
 def _write_trig(raw: Any, out: BinaryIO, *, inferred: bool, ontology: bool) -> None:
-    """TriG with the named graphs in IRI order, each written by the (sorted) Turtle writer,
-    so that the bytes do not depend on the order the store holds the graphs in.  One graph is
-    in rdflib at a time; a graph larger than :data:`TRIG_BLOCK_TRIPLES` is cut, between
-    subjects, into blocks that name the same graph.  The blocks go to a temporary file first:
-    the prefixes they use head the document."""
-    import shutil
-    import tempfile
-
+    """TriG with the named graphs in IRI order, each graph's triples sorted and written by
+    Oxigraph's Turtle writer (a subject's triples together), so that the bytes do not depend
+    on the order the store holds them in.  One graph is read at a time and nothing goes through
+    rdflib; the prefixes of :data:`~meihao_kg.graph.namespaces.PREFIXES` head the document."""
     import pyoxigraph
+
+    from meihao_kg.graph.namespaces import PREFIXES
 
     nt = pyoxigraph.RdfFormat.N_TRIPLES
     names = sorted(g.value for g in _wanted_graphs(raw, inferred=inferred, ontology=ontology)
                    if isinstance(g, pyoxigraph.NamedNode))
-    prefixes: set[str] = set()
-    with tempfile.TemporaryFile() as body:
-        first = True
-        for name in names:
-            data = raw.dump(format=nt, from_graph=pyoxigraph.NamedNode(name))
-            for chunk in _subject_chunks(data or b"", TRIG_BLOCK_TRIPLES):
-                g = Graph()
-                bind_prefixes(g)
-                g.parse(data=chunk, format="nt")
-                if not len(g):
-                    continue
-                lines = []
-                inside = False  # within a long ("""…""") literal: its lines are its text
-                for line in g.serialize(format="turtle").splitlines():
-                    if inside:
-                        lines.append(line)
-                    elif line.startswith("@prefix"):
-                        prefixes.add(line)
-                    elif line.strip():
-                        lines.append("    " + line)
-                    else:
-                        lines.append("")
-                    if line.count('"""') % 2:
-                        inside = not inside
-                block = f"<{name}> {{\n" + "\n".join(lines).rstrip() + "\n}\n"
-                body.write((block if first else "\n" + block).encode("utf-8"))
-                first = False
-        out.write(("\n".join(sorted(prefixes)) + "\n\n").encode("utf-8"))
-        body.seek(0)
-        shutil.copyfileobj(body, out)
-
-
-def _subject_chunks(ntriples: bytes, limit: int) -> list[bytes]:
-    """N-Triples cut into pieces of at most about ``limit`` lines, never within a subject's
-    lines; a document within the limit is returned whole (as it is)."""
-    if ntriples.count(b"\n") <= limit:
-        return [ntriples]
-    lines = sorted(line for line in ntriples.splitlines() if line.strip())
-    chunks: list[bytes] = []
-    start = 0
-    while start < len(lines):
-        end = min(start + limit, len(lines))
-        subject = lines[end - 1].split(b" ", 1)[0]
-        while end < len(lines) and lines[end].split(b" ", 1)[0] == subject:
-            end += 1
-        chunks.append(b"\n".join(lines[start:end]) + b"\n")
-        start = end
-    return chunks
+    prefixes = dict(sorted(PREFIXES.items()))
+    out.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()).encode("utf-8") + b"\n")
+    first = True
+    for name in names:
+        data = raw.dump(format=nt, from_graph=pyoxigraph.NamedNode(name)) or b""
+        lines = sorted({line for line in data.splitlines() if line.strip()})
+        del data
+        if not lines:
+            continue
+        triples = pyoxigraph.parse(b"\n".join(lines) + b"\n", format=nt)
+        text = bytes(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes) or b"")
+        body = [b"    " + line for line in text.splitlines() if line.strip() and not line.startswith(b"@prefix")]
+        out.write((b"" if first else b"\n") + f"<{name}> {{\n".encode() + b"\n".join(body) + b"\n}\n")
+        first = False
 
 
 def _write_jsonld(raw: Any, out: BinaryIO, *, inferred: bool, ontology: bool) -> None:
