@@ -83,3 +83,76 @@ def test_identity_is_name_and_place_and_conflicts_block_merges(tmp_path: Path, r
     # the households of one compound never mix with the other's
     hh = sorted(r[3] for r in _rows(store, "indicators", indicator="households"))
     assert hh == ["1200", "1200", "1210", "800"]
+
+
+def _plain_scan(extractions: list, known: list) -> list:
+    """The resolution as first written: every project compared with every known one.
+    The oracle for the indexed look-up (which must pick the same match)."""
+
+    from meihao_kg.graph import crossref
+
+    known = list(known)
+    out = []
+    for ex in extractions:
+        picked = []
+        for p in ex.projects:
+            scope = crossref.project_scope(p)
+            names = (p.name, *p.aliases)
+            ident = crossref.identity_facts(p)
+            match = None
+            for k in known:
+                if scope == "cn" or k.doc_id == ex.doc_id or not crossref._scopes_meet(k.scope, scope):
+                    continue
+                if not crossref._overlap(names, (k.name, *k.aliases)):
+                    continue
+                if crossref.identity_conflicts(ident, k.identity):
+                    continue
+                match = k
+                break
+            picked.append(None if match is None else (match.doc_id, match.slug))
+            known.append(crossref.KnownProject(scope, p.slug, p.name, p.aliases, ex.doc_id, p.number, ident))
+        out.append(picked)
+    return out
+
+
+def test_indexed_resolution_picks_what_a_plain_scan_picks(tmp_path: Path) -> None:
+    """Names contained in others both ways, cities against their districts, the same name
+    in other places: the indexed look-up matches exactly the projects a full scan matches."""
+    import importlib.util
+    import re
+
+    from meihao_kg.extract.lexicon import load_lexicon
+    from meihao_kg.extract.source import extract_any
+    from meihao_kg.graph.crossref import resolve_projects
+    from meihao_kg.text.normalise import normalise, read_source
+    from meihao_kg.text.segment import segment
+
+    spec = importlib.util.spec_from_file_location("synth", Path(__file__).parents[1] / "bench" / "synth.py")
+    assert spec is not None and spec.loader is not None
+    synth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synth)
+    files = synth.write_corpus(tmp_path / "c", 24, projects=4, seed=7)
+    variants = []
+    for i, f in enumerate(files[:12]):
+        text = f.read_text(encoding="utf-8")
+        if i % 3 == 0:  # the city before each heading: a longer name holding the known one
+            text = re.sub(r"^(\D\S*?)：", r"新城\1：", text, flags=re.M)
+        elif i % 3 == 1:  # only the city, not the district: a city meets its districts
+            text = re.sub(r"位于(\S+?市)\S+?区", r"位于\1", text)
+        else:  # the first character dropped: a shorter name inside the known one
+            text = re.sub(r"^\D(\S*?)：", r"\1：", text, flags=re.M)
+        v = tmp_path / "c" / f"variant-{i:02d}.txt"
+        v.write_text(text, encoding="utf-8")
+        variants.append(v)
+    lexicon = load_lexicon()
+    extractions = []
+    for f in [*files, *variants]:
+        src = read_source(f)
+        norm = normalise(src)
+        extractions.append(extract_any(src, norm, segment(norm), lexicon, None))
+    expected = _plain_scan(extractions, [])
+    resolved = resolve_projects(extractions, [])
+    merged = [[(m.group(1) if (m := re.search(r"\[([^\]]+)\]", p.merge_reason or "")) else None)
+               for p in ex.projects] for ex in resolved]
+    assert [[m[0] if m else None for m in row] for row in expected] == merged
+    assert sum(m is not None for row in expected for m in row) >= 12  # the variants merge

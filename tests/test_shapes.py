@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from meihao_kg.errors import ShapeLoadError
@@ -470,3 +470,64 @@ def test_project_and_compound_are_distinct(base: Graph) -> None:
     inferred = inferred_graph(base)
     assert (COMPOUND, RDF.type, URIRef("https://schema.org/Project")) not in inferred
     assert (PROJECT, RDF.type, URIRef("https://schema.org/Project")) in inferred
+
+
+# --------------------------------------------------------------------------- checks in two stages
+
+
+def _asserted_store(*graphs: Graph):  # type: ignore[no-untyped-def]
+    """A pyoxigraph store whose asserted graph is the union of ``graphs`` (as a build makes it)."""
+    import pyoxigraph
+
+    from meihao_kg.graph.namespaces import GRAPH_ASSERTED
+
+    store = pyoxigraph.Store()
+    for g in graphs:
+        store.bulk_load(g.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES,
+                        to_graph=pyoxigraph.NamedNode(str(GRAPH_ASSERTED)))
+    return store
+
+
+def _in_two_stages(*sources: Graph) -> ValidationReport:
+    """What a build does: each source checked alone, then its suspects and the nodes several
+    sources describe checked in the union."""
+    from meihao_kg.graph.namespaces import GRAPH_ASSERTED
+    from meihao_kg.graph.validate import suspects, validate_focus
+
+    found: set[str] = set()
+    described: dict[str, int] = {}
+    for g in sources:
+        found |= suspects([g.serialize(format="nt", encoding="utf-8")])[0]
+        for s in {str(s) for s in g.subjects() if isinstance(s, URIRef)}:
+            described[s] = described.get(s, 0) + 1
+    shared = {s for s, n in described.items() if n > 1}
+    return validate_focus(_asserted_store(*sources), found | shared, str(GRAPH_ASSERTED))
+
+
+@pytest.mark.parametrize(("update", "shape", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_two_stage_check_reports_what_a_whole_check_reports(base: Graph, update: str, shape: str, words: str) -> None:
+    """Each fault of the table: the focused check of the union gives the same results (focus
+    node, shape, message, quote) as validating everything at once."""
+    broken = _mutated(base, update)
+    whole = validate_graph(broken)
+    staged = _in_two_stages(broken)
+    key = lambda r: (r.focus, r.shape, r.path, r.message_en, r.value, r.quote)  # noqa: E731
+    assert sorted(map(key, staged.results)) == sorted(map(key, whole.results))
+    assert not staged.conforms
+
+
+def test_a_fault_only_the_union_has_is_found(base: Graph) -> None:
+    """Two sources, each conforming alone, that give one project two showcase numbers:
+    only the union breaks the shapes, on a node both describe."""
+    other = Graph()
+    for s, p, o in base:
+        if p == MH.showcaseNumber:
+            o = Literal(int(o) + 1)
+        other.add((s, p, o))
+    assert validate_graph(base).conforms and validate_graph(other).conforms
+    whole = validate_graph(base + other)
+    staged = _in_two_stages(base, other)
+    assert not whole.conforms and not staged.conforms
+    key = lambda r: (r.focus, r.shape, r.message_en, r.quote)  # noqa: E731
+    assert sorted(map(key, staged.results)) == sorted(map(key, whole.results))
+    assert (str(PROJECT), "mhs:ShowcaseProjectShape-number") in {(r.focus, r.shape) for r in staged.violations}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -123,7 +123,8 @@ def build_kg(
             ``keep_invalid`` is false; the previous store is untouched.
 
     ``progress(step, done, total, item, projects=None)`` is called as sources are read (with
-    the number of projects found so far) and once before the store is written and validated.
+    the number of projects found so far), as graphs are built, and once before the new
+    store is checked and swapped in.
 
     Each source is classified (series instalment, news report, list, or not about
     compounds; the kind and the reason are recorded on its source node); ``kind`` gives the
@@ -194,57 +195,83 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
     from meihao_kg.graph.build import source_graph_iri
     from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED
 
-    graphs: list[GraphData] = []
-    inferred: list[bytes] = []
-    subjects: set[str] = set()
     summaries: list[SourceSummary] = []
     drop, identity_warnings = _check_identities(root, extracted)
     warnings.extend(identity_warnings)
     resolved = _resolve_across_sources(root, extracted)
     extracted.clear()  # the caller's list: the extractions are not needed past the graphs
-    jobs = [(f, ex, str(curation) if curation else None, fingerprint) for f, ex in resolved]
-    for i, ((f, ex), (nt, inf, subj, n)) in enumerate(
-            zip(resolved, _map(_graph_job, jobs, workers), strict=False)):
-        if progress is not None:
-            progress("building graphs", i + 1, len(jobs), str(f))
-        graphs.append(GraphData(str(source_graph_iri(ex.doc_id)), nt))
-        inferred.append(inf)
-        subjects |= subj
-        summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), n, ex.encoding, ex.kind))
-    del jobs, resolved  # nor the extracted texts and facts
-    if progress is not None:
-        progress("storing and validating" if validate else "storing", 0, 1, str(root))
-    if not graphs:
+    if not resolved:
         from meihao_kg.extract.source import REFUSAL_CODES
 
         raise InputError("; ".join(str(d) for d in errors + [w for w in warnings if w.code in REFUSAL_CODES])
                          or "nothing to build")
+    jobs = [(f, ex, str(curation) if curation else None, fingerprint) for f, ex in resolved]
+    incoming = [str(source_graph_iri(ex.doc_id)) for _, ex in resolved]
+    del resolved  # the jobs hold the extractions now
+    fresh = _replaces_everything(root, set(incoming) | set(drop))
+    # Each batch of sources is built and checked against the shapes in a worker process,
+    # and written to the new database as it arrives (the store is never held whole here);
+    # the nodes a batch finds fault with, and those several sources describe, are checked
+    # again in the union of everything before the new database replaces the current one.
+    describers: dict[str, int] = {}  # subject → how many incoming sources describe it
+    own: dict[str, str] = {}  # subject → the one incoming source describing it
+    suspect: set[str] = set()
+    shacl_seconds = 0.0
+    asserted, inferred = str(GRAPH_ASSERTED), str(GRAPH_INFERRED)
 
-    fresh = _replaces_everything(root, {g.iri for g in graphs} | set(drop))
-    report = None
-    if validate:  # the new data (with the ontology), in memory, before the store is touched
-        from meihao_kg.graph.validate import validate_ntriples
+    def graphs() -> Iterator[GraphData]:
+        nonlocal shacl_seconds
+        yield from _ontology_graphs()
+        batches = _batches(jobs, workers)
+        done = 0
+        for batch, (built, found, secs) in zip(
+                batches, _map(_graph_batch_job, [(b, validate) for b in batches], workers), strict=False):
+            suspect.update(found)
+            shacl_seconds += secs
+            for (f, ex, _, _), (nt, inf, subj, n) in zip(batch, built, strict=False):
+                done += 1
+                if progress is not None:
+                    progress("building graphs", done, len(jobs), str(f))
+                for s in subj:
+                    describers[s] = describers.get(s, 0) + 1
+                    own.setdefault(s, ex.doc_id)
+                summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), n, ex.encoding, ex.kind))
+                yield GraphData(str(source_graph_iri(ex.doc_id)), nt)
+                yield GraphData(asserted, nt, replace=False)  # the union: a set of quads
+                yield GraphData(inferred, inf, replace=False)
+            batch.clear()  # the extractions of this batch are done with
+        jobs.clear()
 
-        outgoing = {g.iri for g in graphs} | set(drop)
-        context = b"" if fresh else _store_context(root, subjects, outgoing)
-        report = validate_ntriples([nt for g in graphs for nt in _chunks(g.ntriples)] + [context])
-        if not report.conforms and not keep_invalid:
-            raise ValidationError(
-                f"the new build does not conform to the shapes ({len(report.violations)} "
-                "violations); the previous store is unchanged", hint="see the report", report=report,
-            )
-    derived = [
-        GraphData(str(GRAPH_ASSERTED), tuple(nt for g in graphs for nt in _chunks(g.ntriples)), replace=False),
-        GraphData(str(GRAPH_INFERRED), tuple(inferred), replace=False),
-    ]
+    reports: list[ValidationReport] = []
 
     def prepare(new_store: Any, outgoing: list[str]) -> None:
         from meihao_kg.graph.derived import retract_sources
 
         retract_sources(new_store, outgoing)
 
-    written = write_store(root, _ontology_graphs() + graphs + derived, drop=drop, prepare=prepare,
-                          fresh=fresh)
+    def check(new_store: Any) -> None:
+        if progress is not None:
+            progress("storing and validating" if validate else "storing", 0, 1, str(root))
+        if not validate:
+            return
+        from meihao_kg.graph.iri import owned_by_source
+        from meihao_kg.graph.validate import validate_focus
+
+        focus = {s for s, n in describers.items() if n > 1} | suspect
+        if not fresh:  # nodes the store described before this build (other sources may)
+            focus |= _described_before(root, [s for s, d in own.items()
+                                              if describers[s] == 1 and not owned_by_source(s, d)])
+        report = validate_focus(new_store, focus, asserted)
+        reports.append(replace(report, seconds=report.seconds + shacl_seconds))
+        if not report.conforms and not keep_invalid:
+            raise ValidationError(
+                f"the new build does not conform to the shapes ({len(report.violations)} "
+                "violations); the previous store is unchanged", hint="see the report", report=report,
+            )
+
+    written = write_store(root, graphs(), replacing=incoming, drop=drop, prepare=prepare,
+                          check=check, fresh=fresh)
+    report = reports[0] if reports else None
     return BuildReport(
         store=str(root), sources=tuple(summaries), diagnostics=(*errors, *warnings),
         triples=written.quads, seconds=time.perf_counter() - t0, validation=report,
@@ -346,11 +373,11 @@ def _warm() -> None:
     forked, so that they inherit it instead of each loading it again."""
     from meihao_kg.extract.gazetteer import provinces
     from meihao_kg.extract.lexicon import load_lexicon
-    from meihao_kg.graph.ontology import shared_ontology
+    from meihao_kg.graph.validate import ontology_ntriples
 
     load_lexicon()
     provinces()
-    shared_ontology()
+    ontology_ntriples()  # the ontology parsed, and serialised for the shapes checks
 
 
 def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> Iterator[Any]:
@@ -414,6 +441,28 @@ def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, s
     return g.ntriples(), ntriples(inferred_triples(g)), subjects, len(g)
 
 
+def _batches(jobs: list[Any], workers: int) -> list[list[Any]]:
+    """Jobs in batches: each batch's sources are checked against the shapes together (one
+    engine run per batch, not per source), a few batches per worker."""
+    per_worker = len(jobs) if workers <= 1 else -(-len(jobs) // (workers * 4))
+    size = max(1, min(50, per_worker))
+    return [jobs[i:i + size] for i in range(0, len(jobs), size)]
+
+
+def _graph_batch_job(args: tuple[list[Any], bool]) -> tuple[list[tuple[bytes, bytes, set[str], int]],
+                                                           frozenset[str], float]:
+    """A batch of sources' graphs (see :func:`_graph_job`), the nodes the shapes find fault
+    with in them (when ``validate``), and the seconds the check took."""
+    batch, validate = args
+    built = [_graph_job(job) for job in batch]
+    if not validate:
+        return built, frozenset(), 0.0
+    from meihao_kg.graph.validate import suspects
+
+    found, seconds = suspects([nt for nt, _, _, _ in built])
+    return built, found, seconds
+
+
 def _peak_memory_mib() -> float:
     import resource
 
@@ -432,58 +481,25 @@ def _repeated_numbers(f: Path, ex: Any) -> list[Diagnostic]:
             for n, k in sorted(seen.items()) if k > 1]
 
 
-def _store_context(root: Path, subjects: set[str], outgoing: set[str]) -> bytes:
-    """What the store already says about the subjects of the incoming facts (a compound
-    shared with an earlier source, say), leaving out what only outgoing sources say: the
-    context the new facts are validated in."""
+def _described_before(root: Path, subjects: list[str]) -> set[str]:
+    """Those of ``subjects`` (IRIs) that the current store's asserted graph describes."""
     import pyoxigraph
 
     from meihao_kg.errors import StoreError
-    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, ID
+    from meihao_kg.graph.namespaces import GRAPH_ASSERTED
     from meihao_kg.store.local import open_store
 
+    if not subjects:
+        return set()
     try:
         st = open_store(root)
     except StoreError:
-        return b""
+        return set()
     with st:
         db = st.raw
         asserted = pyoxigraph.NamedNode(str(GRAPH_ASSERTED))
-        if not db.contains_named_graph(asserted):
-            return b""
-        base = str(ID[""])
-        found = []
-        seen: set[str] = set()
-        frontier = set(subjects)
-        leaving = [g for g in map(pyoxigraph.NamedNode, outgoing) if db.contains_named_graph(g)]
-
-        def stated_elsewhere(q: Any) -> bool:
-            """Whether a graph other than the asserted one and the outgoing ones states it.
-            The asserted graph is the union of the source graphs: a triple in none of the
-            outgoing graphs is stated by another source (a few point look-ups, instead of
-            scanning every graph that states a fact shared by hundreds of sources)."""
-            if not any(pyoxigraph.Quad(q.subject, q.predicate, q.object, g) in db for g in leaving):
-                return True
-            return any(o.graph_name.value not in outgoing and o.graph_name != asserted
-                       for o in db.quads_for_pattern(q.subject, q.predicate, q.object, None))
-
-        for _hop in range(6):  # a compound, its evidence spans, their selectors and source…
-            nxt: set[str] = set()
-            for iri in frontier - seen:
-                seen.add(iri)
-                for q in db.quads_for_pattern(pyoxigraph.NamedNode(iri), None, None, asserted):
-                    if stated_elsewhere(q):
-                        found.append(q.triple)
-                        if isinstance(q.object, pyoxigraph.NamedNode) and q.object.value.startswith(base):
-                            nxt.add(q.object.value)
-            frontier = nxt
-    if not found:
-        return b""
-    return bytes(pyoxigraph.serialize(found, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"")
-
-
-def _chunks(ntriples: bytes | tuple[bytes, ...]) -> tuple[bytes, ...]:
-    return ntriples if isinstance(ntriples, tuple) else (ntriples,)
+        return {s for s in subjects
+                if next(iter(db.quads_for_pattern(pyoxigraph.NamedNode(s), None, None, asserted)), None)}
 
 
 def _replaces_everything(root: Path, replaced: set[str]) -> bool:

@@ -167,9 +167,68 @@ def _overlap(a: Iterable[str], b: Iterable[str]) -> bool:
     return False
 
 
+class _KnownIndex:
+    """The known projects, looked up by place and name instead of one by one.
+
+    A project can only match a known one in a place that meets its own (:func:`_scopes_meet`)
+    and whose name or alias shares a substring of three characters with its own; so the
+    candidates are those of the meeting places that share a trigram, taken in the order they
+    became known (the first match wins, as in a plain scan).  A build of 10,000 projects
+    compared every project with every earlier one (50 million comparisons, ~100 s)."""
+
+    def __init__(self, known: Iterable[KnownProject]) -> None:
+        self._items: list[KnownProject] = []
+        self._by_scope: dict[str, set[int]] = {}
+        self._by_gram: dict[str, set[int]] = {}  # every trigram of a name or alias
+        self._by_head: dict[str, set[int]] = {}  # the first trigram of a name or alias
+        self._meets: dict[str, tuple[int, list[str]]] = {}  # scope → (scopes seen, those meeting it)
+        for k in known:
+            self.add(k)
+
+    def add(self, k: KnownProject) -> None:
+        i = len(self._items)
+        self._items.append(k)
+        self._by_scope.setdefault(k.scope, set()).add(i)
+        for name in (k.name, *k.aliases):
+            if len(name) >= 3:
+                self._by_head.setdefault(name[:3], set()).add(i)
+                for g in _grams(name):
+                    self._by_gram.setdefault(g, set()).add(i)
+
+    def _meeting(self, scope: str) -> list[str]:
+        seen, meeting = self._meets.get(scope, (0, []))
+        if seen != len(self._by_scope):  # places became known since: look again
+            meeting = [s for s in self._by_scope if _scopes_meet(s, scope)]
+            self._meets[scope] = (len(self._by_scope), meeting)
+        return meeting
+
+    def candidates(self, scope: str, names: Iterable[str]) -> list[KnownProject]:
+        """Known projects that may match a project of ``scope`` named ``names``, in order."""
+        here: set[int] = set()
+        for s in self._meeting(scope):
+            here |= self._by_scope[s]
+        if not here:
+            return []
+        named: set[int] = set()
+        for name in names:
+            if len(name) < 3:
+                continue
+            named |= self._by_gram.get(name[:3], set())  # the new name within a known one
+            for g in _grams(name):  # a known name within the new one
+                named |= self._by_head.get(g, set())
+        return [self._items[i] for i in sorted(here & named)]
+
+    def in_scope(self, scope: str) -> list[KnownProject]:
+        return [self._items[i] for i in sorted(self._by_scope.get(scope, ()))]
+
+
+def _grams(name: str) -> set[str]:
+    return {name[i:i + 3] for i in range(len(name) - 2)}
+
+
 def resolve_projects(extractions: list[Extraction], known: list[KnownProject]) -> list[Extraction]:
     """Give a project the slug of an already-known project it names in another way."""
-    known = list(known)
+    index = _KnownIndex(known)
     out = []
     for ex in extractions:
         projects = []
@@ -179,8 +238,8 @@ def resolve_projects(extractions: list[Extraction], known: list[KnownProject]) -
             ident = identity_facts(p)
             match = None
             conflicts: list[str] = []
-            for k in known:
-                if scope == "cn" or k.doc_id == ex.doc_id or not _scopes_meet(k.scope, scope):
+            for k in index.candidates(scope, names) if scope != "cn" else ():
+                if k.doc_id == ex.doc_id:
                     continue  # identity is name and place: no coded place, no merge
                 if not _overlap(names, (k.name, *k.aliases)):
                     continue
@@ -192,7 +251,7 @@ def resolve_projects(extractions: list[Extraction], known: list[KnownProject]) -
                 break
             if conflicts:
                 p = replace(p, identity_conflicts=tuple(conflicts))
-                if match is None and any(k.scope == scope and k.slug == p.slug for k in known):
+                if match is None and any(k.slug == p.slug for k in index.in_scope(scope)):
                     # same name, same county, different compound: its own IRIs
                     tag = re.sub(r"[^a-z0-9]+", "-", ex.doc_id.lower()).strip("-")[-8:]
                     p = replace(p, slug=f"{p.slug}-{tag}")
@@ -212,6 +271,6 @@ def resolve_projects(extractions: list[Extraction], known: list[KnownProject]) -
                 else:
                     p = replace(p, merge_reason=reason)
             projects.append(p)
-            known.append(KnownProject(scope, p.slug, p.name, p.aliases, ex.doc_id, p.number, ident))
+            index.add(KnownProject(scope, p.slug, p.name, p.aliases, ex.doc_id, p.number, ident))
         out.append(replace(ex, projects=tuple(projects)))
     return out

@@ -21,7 +21,8 @@ from meihao_kg.models import OrgKey
 
 __all__ = [
     "assertion", "campaign", "child", "compound", "concept", "coverage", "damaged_range", "division",
-    "event", "gazetteer", "initiative", "membership", "node", "observation", "org", "postal_address",
+    "event", "gazetteer", "initiative", "membership", "node", "observation", "org", "owned_by_source",
+    "postal_address",
     "project", "recognition", "selection", "selector", "slugify", "source", "source_graph", "span_iri", "tally",
 ]
 
@@ -77,6 +78,14 @@ def span_iri(doc_id: str, start: int, end: int) -> URIRef:
 def source(doc_id: str) -> URIRef:
     """A source document: ``id:source/{doc}``."""
     return node("source", doc_id)
+
+
+def owned_by_source(iri: str, doc_id: str) -> bool:
+    """Whether ``iri`` is minted for the one source ``doc_id`` (the document, its evidence
+    spans and their selectors, its damaged ranges, its media-coverage facts): no other
+    source can say anything about it."""
+    own = str(source(doc_id))
+    return iri == own or iri.startswith((own + "/", str(node("coverage", doc_id)) + "/"))
 
 
 def source_graph(doc_id: str) -> URIRef:

@@ -346,6 +346,7 @@ def write_store(
     prepare: Callable[[Any, list[str]], None] | None = None,
     check: Callable[[Any], None] | None = None,
     fresh: bool = False,
+    replacing: Iterable[str] | None = None,
 ) -> WrittenStore:
     """Write a new database: the current one minus ``drop`` and the replaced graphs, plus
     ``new_graphs``; then swap it in atomically.
@@ -359,6 +360,9 @@ def write_store(
     With ``fresh`` the new database starts empty instead of as a copy (the caller replaces
     everything the current one holds, as ``build --force`` of every source does): nothing
     is copied, retracted or dropped.
+
+    ``new_graphs`` may be a generator (graphs written as they are made) when ``replacing``
+    names the graphs it replaces up front.
     """
     import gc
 
@@ -368,8 +372,10 @@ def write_store(
     current = root / "current"
     old_target = current.resolve() if current.exists() else None
     collect_orphans(root, keep=old_target)
-    new_graphs = list(new_graphs)
-    outgoing = list(dict.fromkeys([g.iri for g in new_graphs if g.replace] + list(drop)))
+    if replacing is None:
+        new_graphs = list(new_graphs)
+        replacing = [g.iri for g in new_graphs if g.replace]
+    outgoing = list(dict.fromkeys([*replacing, *drop]))
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     new_dir = root / f"db-{stamp}-{os.getpid()}-{time.monotonic_ns() % 100000}"
     store = None
@@ -426,7 +432,7 @@ def write_store(
 BATCH_BYTES = 64 << 20  # N-Quads per bulk load: big enough to amortise it, small next to the data
 
 
-def _nquads_batches(graphs: list[GraphData], limit: int = BATCH_BYTES) -> Iterator[bytes]:
+def _nquads_batches(graphs: Iterable[GraphData], limit: int = BATCH_BYTES) -> Iterator[bytes]:
     """The graphs' N-Triples as N-Quads documents (each line names its graph) of about
     ``limit`` bytes each, made one at a time (never the whole store's text at once)."""
     batch: list[bytes] = []
