@@ -83,13 +83,15 @@ def _fact(kind: str, text: str, ev: dict[str, Any] | None) -> dict[str, Any]:
     return base
 
 
-_Facts = dict[tuple[tuple[str, Any], ...], dict[str, Any]]  # a node's facts without repeats, in order
+# a node's facts without repeats, in order; keyed by their values (every fact has the same keys
+# in the same order: ``_fact``)
+_Facts = dict[tuple[Any, ...], dict[str, Any]]
 
 
 def _add(facts: _Facts, kind: str, text: str, evs: list[dict[str, Any]]) -> None:
     for ev in evs or [None]:  # type: ignore[list-item]
         f = _fact(kind, text, ev)
-        facts.setdefault(tuple(sorted(f.items())), f)
+        facts.setdefault(tuple(f.values()), f)
 
 
 def _facet(g: GraphLike, concept: Node) -> Node:
