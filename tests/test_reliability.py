@@ -278,6 +278,7 @@ def test_rename_is_reported_and_replaces_the_old_source(store_copy: Path, tmp_pa
     with open_store(store_copy) as st:
         graphs = st.graphs()
         rows = run_query(st, find_query("projects-in-place"), {"place": "长春"}).rows
+        assert report.triples == len(st.raw)  # the count kept up to date through the drop
     assert not any(g.endswith("/source/draft") for g in graphs)
     assert any(g.endswith("/source/jilin-final") for g in graphs)
     assert [r[1] for r in rows] == ["万科城"]

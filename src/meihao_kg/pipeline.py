@@ -244,10 +244,10 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
 
     reports: list[ValidationReport] = []
 
-    def prepare(new_store: Any, outgoing: list[str]) -> None:
+    def prepare(new_store: Any, outgoing: list[str]) -> int:
         from meihao_kg.graph.derived import retract_sources
 
-        retract_sources(new_store, outgoing)
+        return retract_sources(new_store, outgoing)
 
     def check(new_store: Any) -> None:
         if progress is not None:
@@ -324,10 +324,9 @@ def _built_sources(root: Path) -> dict[str, tuple[str, str, str]]:
 
 
 def _count(root: Path) -> int:
-    from meihao_kg.store.local import open_store
+    from meihao_kg.store.local import quad_count
 
-    with open_store(root) as st:
-        return len(st)
+    return quad_count(root)
 
 
 def _doc_id(f: Path) -> str:

@@ -94,42 +94,51 @@ def known_projects(store: Any, skip_docs: Iterable[str],
     values = ""
     if scopes is not None:
         wanted = set(scopes)
-        projects = str(mint.project("", "")).rstrip("/")  # …/project
-        picked = []
-        meets: dict[str, bool] = {}  # a project's scope → whether it may hold an incoming compound
-        for r in store.query(sparql("SELECT ?p WHERE { ?p a mh:ShowcaseProject }")):
-            iri = r["p"].value
-            scope = iri[len(projects):].strip("/").split("/", 1)[0] if iri.startswith(projects) else ""
-            if scope not in meets:  # the same county, or a city and one of its districts
-                meets[scope] = scope in wanted or any(_scopes_meet(scope, w) for w in wanted)
-            if meets[scope]:
-                picked.append(iri)
+        projects = str(mint.project("", "")).rstrip("/") + "/"  # …/project/
+        scope_of = f'STRBEFORE(STRAFTER(STR(?p), "{projects}"), "/")'
+        # the places the store's projects are in (evaluated in the store, not row by row here)
+        present = [r["scope"].value for r in store.query(sparql(
+            f"SELECT DISTINCT ?scope WHERE {{ GRAPH graph:asserted {{ ?p a mh:ShowcaseProject }} BIND({scope_of} AS ?scope) }}"))]
+        # the same county, or a city and one of its districts
+        meeting = [s for s in present if s in wanted or any(_scopes_meet(s, w) for w in wanted)]
+        if not meeting:
+            return []
+        listed = ", ".join(f'"{s}"' for s in meeting if s.isalnum())
+        picked = [r["p"].value for r in store.query(sparql(
+            f"SELECT ?p WHERE {{ GRAPH graph:asserted {{ ?p a mh:ShowcaseProject }} FILTER({scope_of} IN ({listed})) }}"))]
         if not picked:
             return []
         values = "VALUES ?p { " + " ".join(f"<{iri}>" for iri in picked) + " }\n"
-    rows = store.query(sparql("""SELECT ?p ?name ?doc ?n WHERE { $VALUES
+    # the facts from the asserted graph alone (one look-up each, not one per graph)
+    rows = store.query(sparql("""SELECT ?p ?name ?doc ?n WHERE { GRAPH graph:asserted { $VALUES
       ?p a mh:ShowcaseProject ; schema:name ?name ; dcterms:source ?src .
       ?src dcterms:identifier ?doc .
-      OPTIONAL { ?p mh:showcaseNumber ?n } }""".replace("$VALUES", values)))
+      OPTIONAL { ?p mh:showcaseNumber ?n } } }""".replace("$VALUES", values)))
     base: dict[tuple[str, str, str], list[int]] = {}
     for r in rows:
         numbers = base.setdefault((r["p"].value, r["name"].value, r["doc"].value), [])
         if r["n"] is not None:
             numbers.append(int(r["n"].value))
     alts: dict[str, set[str]] = {}
-    alt_q = "SELECT ?p ?alt WHERE { $VALUES ?p a mh:ShowcaseProject ; skos:altLabel ?alt }"
+    alt_q = "SELECT ?p ?alt WHERE { GRAPH graph:asserted { $VALUES ?p a mh:ShowcaseProject ; skos:altLabel ?alt } }"
     for r in store.query(sparql(alt_q.replace("$VALUES", values))):
         alts.setdefault(r["p"].value, set()).add(r["alt"].value)
     facts: dict[str, dict[str, set[str]]] = {}
-    for r in store.query(sparql("""SELECT ?p ?ind ?v WHERE { $VALUES
+    # the identity facts, their concepts bound (looked up from each project, not joined
+    # with every observation's concept afterwards)
+    eq = mint.concept("qualifier", "eq")
+    indicators = {str(mint.concept("indicator", k)): k for k in ("households", "building-area")}
+    for r in store.query(sparql("""SELECT ?p ?i ?v WHERE { GRAPH graph:asserted { $VALUES
       ?p a mh:ShowcaseProject ; mh:compound ?c .
-      ?o schema:observationAbout ?c ; mh:indicator ?i ; schema:value ?v ; mh:valueQualifier ?q .
-      ?q skos:notation "eq" . ?i skos:notation ?ind .
-      FILTER(?ind IN ("households", "building-area")) }""".replace("$VALUES", values))):
-        facts.setdefault(r["p"].value, {}).setdefault(r["ind"].value, set()).add(r["v"].value)
-    for r in store.query(sparql("""SELECT ?p ?d WHERE { $VALUES
+      ?o schema:observationAbout ?c ; mh:indicator ?i ; mh:valueQualifier <$EQ> ; schema:value ?v .
+      FILTER(?i IN ($IND)) } }""".replace("$VALUES", values).replace("$EQ", str(eq))
+                                .replace("$IND", ", ".join(f"<{i}>" for i in indicators)))):
+        r_ind = indicators[r["i"].value]
+        facts.setdefault(r["p"].value, {}).setdefault(r_ind, set()).add(r["v"].value)
+    for r in store.query(sparql("""SELECT ?p ?d WHERE { GRAPH graph:asserted { $VALUES
       ?p a mh:ShowcaseProject ; mh:compound ?c .
-      ?e schema:about ?c ; mh:eventType ?t ; mh:eventDate ?d . ?t skos:notation "completion" }""".replace("$VALUES", values))):
+      ?e schema:about ?c ; mh:eventType <$EVENT> ; mh:eventDate ?d . } }""".replace("$VALUES", values)
+                                .replace("$EVENT", str(mint.concept("event", "completion"))))):
         facts.setdefault(r["p"].value, {}).setdefault("completion", set()).add(r["d"].value[:4])
     skip = set(skip_docs)
     out = []

@@ -26,8 +26,9 @@ __all__ = ["retract_sources"]
 
 def retract_sources(store: Any, outgoing: Iterable[str]) -> int:
     """Take the source graphs ``outgoing`` (IRIs) out of the derived graphs of ``store`` (a
-    writable pyoxigraph store that still holds them).  Returns the number of asserted
-    triples removed.  The source graphs themselves are left for the caller to drop."""
+    writable pyoxigraph store that still holds them).  Returns the change in the number of
+    quads of the store (asserted triples removed, inferences removed and re-derived).  The
+    source graphs themselves are left for the caller to drop."""
     import pyoxigraph
 
     asserted = pyoxigraph.NamedNode(str(GRAPH_ASSERTED))
@@ -46,47 +47,55 @@ def retract_sources(store: Any, outgoing: Iterable[str]) -> int:
                 o.graph_name not in gone and o.graph_name.value.startswith(SOURCE_GRAPH_PREFIX)
                 for o in store.quads_for_pattern(q.subject, q.predicate, q.object, None)
             )
-            if not still_stated:
-                store.remove(pyoxigraph.Quad(q.subject, q.predicate, q.object, asserted))
+            fact = pyoxigraph.Quad(q.subject, q.predicate, q.object, asserted)
+            if not still_stated and fact in store:
+                store.remove(fact)
                 removed += 1
-    _reinfer(store, touched, asserted, inferred)
-    return removed
+    return _reinfer(store, touched, asserted, inferred) - removed
 
 
-def _reinfer(store: Any, subjects: set[Any], asserted: Any, inferred: Any) -> None:
-    """Recompute the inferences about ``subjects`` from the asserted facts that remain."""
+def _reinfer(store: Any, subjects: set[Any], asserted: Any, inferred: Any) -> int:
+    """Recompute the inferences about ``subjects`` from the asserted facts that remain;
+    returns the change in the number of quads.
+
+    The asserted triples are turned into rdflib terms directly (no N-Triples round trip, no
+    rdflib ``Graph``), and the inference runs on the plain set (:func:`inferred_triples`)."""
     import pyoxigraph
-    from rdflib import Graph
 
-    from meihao_kg.graph.infer import inferred_graph
+    from meihao_kg.graph.infer import inferred_triples
+    from meihao_kg.graph.triples import TripleSet, ntriples
 
     if not subjects:
-        return
-    remaining: list[Any] = []
+        return 0
+    change = 0
+    remaining = TripleSet()
     for s in subjects:
         for q in list(store.quads_for_pattern(s, None, None, inferred)):
             store.remove(q)
-        remaining.extend(q.triple for q in store.quads_for_pattern(s, None, None, asserted))
-    if not remaining:
-        return
-    data = Graph()
-    data.parse(data=pyoxigraph.serialize(remaining, format=pyoxigraph.RdfFormat.N_TRIPLES),
-               format="nt")
-    new = inferred_graph(data)
+            change -= 1
+        for q in store.quads_for_pattern(s, None, None, asserted):
+            remaining.add((_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)))
+    if not len(remaining):
+        return change
     wanted = {_rdflib(s) for s in subjects}
-    keep = [t for t in new if t[0] in wanted]
-    if keep:
-        out = Graph()
-        for t in keep:
-            out.add(t)
-        store.bulk_load(out.serialize(format="nt", encoding="utf-8"),
-                        format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=inferred)
+    keep = [t for t in inferred_triples(remaining) if t[0] in wanted]  # a set: distinct, and
+    if keep:  # none is in the inferred graph any more (every one about these subjects went)
+        store.bulk_load(ntriples(keep), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=inferred)
+    return change + len(keep)
 
 
 def _rdflib(term: Any) -> Any:
+    """A pyoxigraph term as the rdflib term the builder makes."""
     import pyoxigraph
-    from rdflib import BNode, URIRef
+    from rdflib import XSD, BNode, Literal, URIRef
 
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
     if isinstance(term, pyoxigraph.BlankNode):
         return BNode(term.value)
-    return URIRef(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == str(XSD.string):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype))

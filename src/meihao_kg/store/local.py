@@ -41,6 +41,7 @@ __all__ = [
     "build_lock",
     "collect_orphans",
     "open_store",
+    "quad_count",
     "store_path",
     "write_store",
 ]
@@ -343,7 +344,7 @@ def write_store(
     new_graphs: Iterable[GraphData],
     *,
     drop: Iterable[str] = (),
-    prepare: Callable[[Any, list[str]], None] | None = None,
+    prepare: Callable[[Any, list[str]], int | None] | None = None,
     check: Callable[[Any], None] | None = None,
     fresh: bool = False,
     replacing: Iterable[str] | None = None,
@@ -379,6 +380,9 @@ def write_store(
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     new_dir = root / f"db-{stamp}-{os.getpid()}-{time.monotonic_ns() % 100000}"
     store = None
+    # the number of quads, kept up to date as the copy changes (counting a store of millions
+    # of quads takes seconds); None when unknown, and then counted at the end
+    count: int | None = 0 if fresh or old_target is None else _recorded_count(old_target)
     try:
         if old_target is not None and not fresh:
             old = pyoxigraph.Store.read_only(str(old_target))
@@ -387,15 +391,25 @@ def write_store(
         store = pyoxigraph.Store(str(new_dir))
         checkpoint("copied")
         if prepare is not None and not fresh:
-            prepare(store, outgoing)
+            change = prepare(store, outgoing)
+            count = None if change is None or count is None else count + change
         present = set(store.named_graphs()) if not fresh else set()
         for iri in outgoing:
             node = pyoxigraph.NamedNode(iri)
             if node in present:
+                if count is not None:
+                    count -= sum(1 for _ in store.quads_for_pattern(None, None, None, node))
                 store.remove_graph(node)
+        counter = _NewQuads(store) if count is not None and not fresh else None
         for batch in _nquads_batches(new_graphs):  # few bulk loads: each costs ~0.1 s of set-up
+            if counter is not None:
+                counter.add(batch)
             store.bulk_load(batch, format=pyoxigraph.RdfFormat.N_QUADS)
         store.flush()
+        if count is not None and counter is not None:
+            count = None if counter.new is None else count + counter.new
+        elif fresh:
+            count = None  # a fresh database: counted once at the end
         if check is not None:
             check(store)
         checkpoint("written")
@@ -405,18 +419,20 @@ def write_store(
         shutil.rmtree(new_dir, ignore_errors=True)
         raise
     # Close the writer (RocksDB waits for its background compactions) before anyone reads the
-    # folder, then open it as a reader would and read every file once: a folder whose
-    # manifest names a file that is not there is never swapped in.
+    # folder, then open it as a reader would: a folder whose manifest names a file that is
+    # not there is never swapped in.
     del store
     gc.collect()
     try:
         probe = pyoxigraph.Store.read_only(str(new_dir))
-        quads = len(probe)
+        quads = len(probe) if count is None else count
+        next(iter(probe.quads_for_pattern(None, None, None, None)), None)
         del probe
     except OSError as exc:
         shutil.rmtree(new_dir, ignore_errors=True)
         raise StoreError(f"{root}: the new database could not be read back ({exc}); "
                          "the previous store is unchanged") from None
+    (new_dir / COUNT_FILE).write_text(str(quads), encoding="ascii")
     (new_dir / READERS_FILE).touch()
     tmp_link = root / f".current-{os.getpid()}"
     if tmp_link.is_symlink() or tmp_link.exists():
@@ -427,6 +443,54 @@ def write_store(
     checkpoint("swapped")
     collect_orphans(root, keep=new_dir)
     return WrittenStore(new_dir, quads)
+
+
+COUNT_FILE = "quads.count"  # the number of quads of a database folder, written with it
+
+
+def quad_count(root: Path) -> int:
+    """The number of quads of the store at ``root``: as recorded by the build that wrote it,
+    else counted."""
+    current = root / "current"
+    recorded = _recorded_count(current.resolve()) if current.exists() else None
+    if recorded is not None:
+        return recorded
+    with open_store(root) as st:
+        return len(st)
+
+
+def _recorded_count(db: Path) -> int | None:
+    try:
+        return int((db / COUNT_FILE).read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return None
+
+
+class _NewQuads:
+    """Counts the quads of N-Quads batches that a store does not hold yet (before they are
+    loaded), for the few quads of an incremental build; gives up (``new`` is None) past
+    ``limit`` quads, where counting the store once is cheaper."""
+
+    def __init__(self, store: Any, limit: int = 300_000) -> None:
+        self.store = store
+        self.limit = limit
+        self.seen = 0
+        self.new: int | None = 0
+
+    def add(self, batch: bytes) -> None:
+        import pyoxigraph
+
+        if self.new is None:
+            return
+        fresh: set[Any] = set()
+        for q in pyoxigraph.parse(batch, format=pyoxigraph.RdfFormat.N_QUADS):
+            self.seen += 1
+            if self.seen > self.limit:
+                self.new = None
+                return
+            if q not in fresh and q not in self.store:
+                fresh.add(q)
+        self.new += len(fresh)
 
 
 BATCH_BYTES = 64 << 20  # N-Quads per bulk load: big enough to amortise it, small next to the data
