@@ -21,8 +21,13 @@ query, each against a baseline measured in the same run.
    otherwise, and the ratio "> budget / p50").
 4. Overlap: the seed saved ``--overlap`` times; every saved query's rows compared with a
    single copy's, and its p50 against the single copy's p50.
-5. Export (Turtle) and view (HTML) of that store as whole processes, each within
-   ``--process-budget`` seconds.
+5. Exports (Turtle, JSON-LD, TriG, GraphML, GEXF: ``--outputs``) and the default view (HTML)
+   of that store as whole processes, each within ``--process-budget`` seconds and an 8 GiB
+   address-space cap: seconds, peak memory, bytes written.  ``--against SRC`` times each also
+   with the package at ``SRC`` (another checkout's ``src``, e.g. main before a change) and
+   prints the ratio; ``--outputs-only`` (with ``--query-store``) runs only these.
+
+    python bench/bench_scale.py --query-store /tmp/kg10k --outputs-only --against /tmp/main/src
 """
 
 from __future__ import annotations
@@ -50,15 +55,20 @@ from synth import write_corpus  # noqa: E402
 MEMORY_CAP = 8 * 2**30  # address space of a budgeted child (export, viz)
 
 
-def run_process(args: list[str], budget: float | None = None) -> dict[str, Any]:
+def run_process(args: list[str], budget: float | None = None, src: Path | None = None) -> dict[str, Any]:
     """Run a command; wall seconds, CPU seconds and peak RSS (MiB) of the child.  A child still
-    running after ``budget`` seconds is killed: ``{"over": budget, "peak_mib": ...}``."""
+    running after ``budget`` seconds is killed: ``{"over": budget, "peak_mib": ...}``.  With
+    ``src`` the child imports the package from that folder (another checkout's ``src``)."""
     t0 = time.perf_counter()
     def cap() -> None:  # a shared machine: a view of a huge store fails instead of swapping
         if budget is not None:
             resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
 
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=cap)
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src) + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=cap, env=env,
+                            cwd=str(src.parent) if src is not None else None)
     timer = None
     if budget is not None:
         import threading
@@ -102,6 +112,32 @@ def pct(values: list[float], p: float) -> float:
     return values[k]
 
 
+OUTPUT_CASES = ("turtle", "jsonld", "trig", "graphml", "gexf", "viz")
+
+
+def output_times(store: Path, work: Path, cases: list[str], budget: float,
+                 variants: list[tuple[str, Path | None]]) -> dict[str, dict[str, Any]]:
+    """Each export format and the default view of ``store`` as whole processes (within
+    ``budget`` seconds and the memory cap each), for this code and the baselines."""
+    out: dict[str, dict[str, Any]] = {}
+    for case in cases:
+        figures = {}
+        for tag, src in variants:
+            target = work / f"out-{tag}.{'html' if case == 'viz' else case}"
+            args = (cli("viz", "--out", str(target), "--store", str(store)) if case == "viz" else
+                    cli("export", "--format", case, "--out", str(target), "--store", str(store)))
+            figures[tag] = run_process(args, budget, src)
+            if target.exists():
+                figures[tag]["bytes"] = target.stat().st_size
+                target.unlink()
+        cells = [f"{tag}: {process_text(r)}" for tag, r in figures.items()]
+        if len(figures) == 2 and all("cpu" in r for r in figures.values()):
+            cells.append(f"ratio {figures['baseline']['seconds'] / figures['this']['seconds']:.2f}x")
+        print(f"{'viz' if case == 'viz' else 'export ' + case:16s} " + " | ".join(cells))
+        out[case] = figures
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="100,1000", help="project counts to build (5 per instalment)")
@@ -112,14 +148,34 @@ def main() -> None:
     ap.add_argument("--process-budget", type=float, default=900.0, help="seconds for export and viz each")
     ap.add_argument("--query-store", type=Path, default=None,
                     help="time queries, export and viz on this built store (e.g. 10,000 projects)")
+    ap.add_argument("--outputs-only", action="store_true",
+                    help="with --query-store: time only the exports and the view of that store")
+    ap.add_argument("--outputs", default=",".join(OUTPUT_CASES),
+                    help="export formats and 'viz' to time (default: all)")
+    ap.add_argument("--against", type=Path, default=None,
+                    help="the src folder of a baseline checkout: exports and view timed with it too")
     ap.add_argument("--json", type=Path, default=None)
     a = ap.parse_args()
+    variants: list[tuple[str, Path | None]] = [("this", None)]
+    if a.against is not None:
+        variants.append(("baseline", a.against.resolve()))
+    cases = [c.strip() for c in a.outputs.split(",") if c.strip()]
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
     work = Path(tempfile.mkdtemp(prefix="meihao-bench-"))
     result: dict[str, object] = {"machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} CPUs, "
                                             f"Python {platform.python_version()}"}
     try:
-        print(f"# meihao-kg scale benchmark — {result['machine']}")
+        print(f"# meihao-kg scale benchmark — {result['machine']}; load average "
+              + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        if a.outputs_only:
+            if a.query_store is None:
+                raise SystemExit("--outputs-only needs --query-store")
+            result["outputs"] = output_times(a.query_store, work, cases, a.process_budget, variants)
+            result["load_average"] = os.getloadavg()
+            print("load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+            if a.json:
+                a.json.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+            return
         seed_store = work / "seed"
         r = run_process(cli("build", str(SEED), "--store", str(seed_store), "-q"))
         print(f"seed build (whole process): {r['seconds']:.2f} s, peak {r['peak_mib']:.0f} MiB")
@@ -159,9 +215,7 @@ def main() -> None:
         qn = "the store " + str(a.query_store) if a.query_store else f"{n} projects"
         qt = query_times(qstore, a.runs)
         ttl = work / "kg.ttl"
-        ex = run_process(cli("export", "--format", "turtle", "--out", str(ttl), "--store", str(qstore)),
-                         a.process_budget)
-        viz = run_process(cli("viz", "--out", str(work / "kg.html"), "--store", str(qstore)), a.process_budget)
+        outputs = output_times(qstore, work, cases, a.process_budget, variants)
         rd = None
         if not a.no_rdflib:
             turtle_of_store(qstore, ttl)  # the graph export writes, serialised by Oxigraph
@@ -169,8 +223,7 @@ def main() -> None:
         print_table(f"saved queries on {qn} (p50 / p95 in process; rdflib on the same graph as Turtle):", qt, rd)
         result["queries"] = {k: {"p50_ms": v["p50_ms"], "p95_ms": v["p95_ms"], "rows": len(v["rows"]),
                                  "rdflib": (rd or {}).get(k)} for k, v in qt.items()}
-        print(f"export turtle: {process_text(ex)}; viz: {process_text(viz)}")
-        result["export"], result["viz"] = ex, viz
+        result["outputs"] = outputs
 
         # overlap: the seed ×K against one copy
         ov = work / "overlap"

@@ -129,11 +129,19 @@ def test_a_renamed_source_keeps_the_index_equal_to_a_fresh_one(built: tuple[Path
 def test_the_index_is_neither_exported_nor_a_fact(built: tuple[Path, Path]) -> None:
     from meihao_kg.export.writers import store_dataset
 
+    import io
+
+    from meihao_kg.export.writers import write_rdf
+
     root, _ = built
     with open_store(root) as st:
         ds = store_dataset(st)
         assert str(GRAPH_INDEX) not in {str(g.identifier) for g in ds.graphs()}
         assert not any("/index#" in str(p) for _, p, _, _ in ds.quads((None, None, None, None)))
+        for fmt in ("nquads", "trig", "turtle", "jsonld"):
+            out = io.BytesIO()
+            write_rdf(st, fmt, out)
+            assert b"/index#" not in out.getvalue() and b"graph/index" not in out.getvalue(), fmt
 
 
 def test_a_store_without_the_index_is_refused_by_the_queries_that_need_it(

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from meihao_kg.pipeline import BuildReport
     from meihao_kg.query.explain import ExplainedFact
     from meihao_kg.query.saved import QueryResult
+    from meihao_kg.view.source import ViewSource
 
 __all__ = [
     "KG",
@@ -424,10 +425,15 @@ class KG:
         initiative types; a ``MultiDiGraph``) or ``"similarity"`` (projects linked by the
         initiative types they share; edge ``weight``).  ``focus`` keeps a node's neighbourhood.
         """
+        from meihao_kg.view.source import read_view_source
+
+        return self._projection(read_view_source(self.store), projection, focus, depth)
+
+    @staticmethod
+    def _projection(ds: ViewSource, projection: Projection, focus: str | None, depth: int) -> nx.Graph:
         from meihao_kg.view import projection as proj
         from meihao_kg.view.lookup import neighbourhood
 
-        ds = self.graph(inferred=False)
         if projection == "entities":
             g: nx.Graph = proj.project_graph(ds)
         elif projection == "similarity":
@@ -443,12 +449,16 @@ class KG:
         """The interactive view of a projection; displays inline in Jupyter, ``.save(path)``
         writes the offline HTML file."""
         from meihao_kg.view.render import render_html
+        from meihao_kg.view.source import read_view_source
         from meihao_kg.view.viewdata import anchor_layout, attach_similar, enrich
 
-        g = self.networkx(projection, focus=focus, depth=depth)
+        source = read_view_source(self.store)
+        g = self._projection(source, projection, focus, depth)
         positions = None
         if projection == "entities":
-            enrich(self.graph(inferred=False), g)
+            enrich(source, g)
+        del source  # the page is made from the projection alone
+        if projection == "entities":
             positions = anchor_layout(g) if g.number_of_nodes() <= 2000 else None
         else:
             attach_similar(g, g)

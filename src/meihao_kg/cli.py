@@ -398,16 +398,23 @@ def export(fmt: str, out: Path | None, no_inferred: bool, no_ontology: bool, sto
       meihao-kg export --format turtle --out out/kg.ttl
       meihao-kg export --format graphml --out out/kg.graphml
     """
-    from meihao_kg.export.formats import export as export_store
+    from meihao_kg.export.formats import export_to
 
     st = _open(store, endpoint)
-    data = export_store(st, fmt, inferred=not no_inferred, ontology=not no_ontology)
     if out is None:
-        sys.stdout.buffer.write(data)
+        export_to(st, fmt, sys.stdout.buffer, inferred=not no_inferred, ontology=not no_ontology)
+        sys.stdout.buffer.flush()
     else:
+        # written as it is made, to a file beside the target that replaces it when complete
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-        click.echo(f"wrote {out} ({len(data)} bytes)", err=True)
+        part = out.with_name(out.name + ".part")
+        try:
+            with part.open("wb") as fh:
+                export_to(st, fmt, fh, inferred=not no_inferred, ontology=not no_ontology)
+            part.replace(out)
+        finally:
+            part.unlink(missing_ok=True)
+        click.echo(f"wrote {out} ({out.stat().st_size} bytes)", err=True)
 
 
 # ----------------------------------------------------------------------------- info
@@ -565,11 +572,11 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
       meihao-kg viz --similarity --out similar.html
       meihao-kg viz --query projects-by-initiative -p initiative=垃圾分类 --out ws.html
     """
-    from meihao_kg.export.writers import view_graph
     from meihao_kg.view.render import render_html, write_html
+    from meihao_kg.view.source import read_view_source
 
     st = _open(store, endpoint)
-    ds = view_graph(st)  # a view reads the union: each fact once
+    ds = read_view_source(st)  # what a view reads of the union: each fact once
     from meihao_kg.view import projection
     from meihao_kg.view.lookup import neighbourhood
 
@@ -595,6 +602,7 @@ def viz(out: Path, focus: str | None, depth: int, query_name: str | None, params
             G = neighbourhood(G, focus, depth)
             title = f"{focus} (depth {depth})"
         enrich(ds, G)
+    del ds  # what was read of the store: the page is made from the projection alone
     positions = None
     if not query_name and not similarity:
         from meihao_kg.view.viewdata import anchor_layout

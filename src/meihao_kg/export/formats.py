@@ -4,16 +4,17 @@ when used, so reading the table costs nothing."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from meihao_kg.errors import MeihaoError
 
 if TYPE_CHECKING:
     from meihao_kg.store.local import OxigraphStore
 
-__all__ = ["FORMATS", "ExportFormat", "export", "format_names"]
+__all__ = ["FORMATS", "ExportFormat", "export", "export_to", "format_names"]
 
 
 @dataclass(frozen=True)
@@ -24,26 +25,27 @@ class ExportFormat:
     suffix: str
     description: str
     network: bool  # the network projection (nodes and edges), not the RDF graph
-    write: Callable[[OxigraphStore, bool, bool], bytes]  # (store, inferred, ontology) → bytes
+    write: Callable[[OxigraphStore, bool, bool, BinaryIO], None]  # (store, inferred, ontology, out)
 
 
-def _network(fmt: str) -> Callable[[OxigraphStore, bool, bool], bytes]:
-    def write(store: OxigraphStore, inferred: bool, ontology: bool) -> bytes:
+def _network(fmt: str) -> Callable[[OxigraphStore, bool, bool, BinaryIO], None]:
+    def write(store: OxigraphStore, inferred: bool, ontology: bool, out: BinaryIO) -> None:
         from meihao_kg.export.network import gexf_bytes, graphml_bytes
-        from meihao_kg.export.writers import store_dataset
         from meihao_kg.view.projection import project_graph
+        from meihao_kg.view.source import read_view_source
 
-        graph = project_graph(store_dataset(store))
-        return graphml_bytes(graph) if fmt == "graphml" else gexf_bytes(graph)
+        # the union of every graph, inferences and ontology included, as the view reads it
+        graph = project_graph(read_view_source(store, inferred=True))
+        out.write(graphml_bytes(graph) if fmt == "graphml" else gexf_bytes(graph))
 
     return write
 
 
-def _rdf(fmt: str) -> Callable[[OxigraphStore, bool, bool], bytes]:
-    def write(store: OxigraphStore, inferred: bool, ontology: bool) -> bytes:
-        from meihao_kg.export.writers import export_rdf
+def _rdf(fmt: str) -> Callable[[OxigraphStore, bool, bool, BinaryIO], None]:
+    def write(store: OxigraphStore, inferred: bool, ontology: bool, out: BinaryIO) -> None:
+        from meihao_kg.export.writers import write_rdf
 
-        return export_rdf(store, fmt, inferred=inferred, ontology=ontology)
+        write_rdf(store, fmt, out, inferred=inferred, ontology=ontology)
 
     return write
 
@@ -64,10 +66,18 @@ FORMATS: tuple[ExportFormat, ...] = (
 
 def export(store: OxigraphStore, fmt: str, *, inferred: bool = True, ontology: bool = True) -> bytes:
     """The store in format ``fmt`` (a name of :data:`FORMATS`), as bytes; deterministic."""
+    buf = io.BytesIO()
+    export_to(store, fmt, buf, inferred=inferred, ontology=ontology)
+    return buf.getvalue()
+
+
+def export_to(store: OxigraphStore, fmt: str, out: BinaryIO, *, inferred: bool = True,
+              ontology: bool = True) -> None:
+    """Write the store in format ``fmt`` to ``out`` (the bytes :func:`export` returns)."""
     found = next((f for f in FORMATS if f.name == fmt), None)
     if found is None:
         raise MeihaoError(f"unknown export format {fmt!r}", hint=", ".join(f.name for f in FORMATS))
-    return found.write(store, inferred, ontology)
+    found.write(store, inferred, ontology, out)
 
 
 def format_names() -> list[str]:

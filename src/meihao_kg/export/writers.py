@@ -8,18 +8,20 @@ predicates).
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
 
 from meihao_kg.errors import MeihaoError
 from meihao_kg.graph.build import bind_prefixes
 from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INDEX, GRAPH_INFERRED, GRAPH_ONTOLOGY, sparql
 from meihao_kg.store.local import OxigraphStore
 
-__all__ = ["EXPORT_FORMATS", "StoreInfo", "export_rdf", "store_dataset", "store_info", "view_graph"]
+__all__ = ["EXPORT_FORMATS", "StoreInfo", "export_rdf", "store_dataset", "store_info", "view_graph", "write_rdf"]
 
 
 EXPORT_FORMATS = ("turtle", "nt", "jsonld", "trig", "nquads")
@@ -144,24 +146,133 @@ def union_graph(ds: Dataset) -> Graph:
 def export_rdf(store: OxigraphStore, fmt: str = "turtle", *, inferred: bool = True,
                ontology: bool = True) -> bytes:
     """Serialise the store.  ``turtle``, ``nt`` and ``jsonld`` merge the named graphs;
-    ``trig`` and ``nquads`` keep them."""
+    ``trig`` and ``nquads`` keep them.  (:func:`write_rdf` writes to a file instead.)"""
+    buf = io.BytesIO()
+    write_rdf(store, fmt, buf, inferred=inferred, ontology=ontology)
+    return buf.getvalue()
+
+
+def write_rdf(store: OxigraphStore, fmt: str, out: BinaryIO, *, inferred: bool = True,
+              ontology: bool = True) -> None:
+    """Write the store to ``out`` as :func:`export_rdf` serialises it.  TriG and JSON-LD are
+    written a graph, or a group of subjects, at a time: the store is never copied whole into
+    rdflib."""
     if fmt not in EXPORT_FORMATS:
         raise MeihaoError(f"unknown RDF export format {fmt!r}", hint=", ".join(EXPORT_FORMATS))
+    raw = _oxigraph_of(store)
     if fmt in ("nt", "turtle", "nquads"):
-        return _streamed(_oxigraph_of(store), fmt, inferred=inferred, ontology=ontology)
-    ds = store_dataset(store, inferred=inferred, ontology=ontology)
-    if fmt in ("trig", "nquads"):
-        if fmt == "nquads":
-            lines = sorted(set(ds.serialize(format="nquads", encoding="utf-8").decode("utf-8").splitlines()))
-            return ("\n".join(line for line in lines if line.strip()) + "\n").encode("utf-8")
-        return _trig(ds)
-    g = union_graph(ds)
-    if fmt == "nt":
-        lines = sorted(set(g.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()))
-        return ("\n".join(line for line in lines if line.strip()) + "\n").encode("utf-8")
-    if fmt == "jsonld":
-        return _canonical_jsonld(g.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1))
-    return g.serialize(format="turtle", encoding="utf-8")
+        out.write(_streamed(raw, fmt, inferred=inferred, ontology=ontology))
+    elif fmt == "trig":
+        _write_trig(raw, out, inferred=inferred, ontology=ontology)
+    else:
+        _write_jsonld(raw, out, inferred=inferred, ontology=ontology)
+
+
+def _wanted_graphs(raw: Any, *, inferred: bool, ontology: bool) -> list[Any]:
+    """The graphs an RDF export holds: the default graph and every named graph but the asserted
+    union (which repeats the source graphs), the query index and, as asked, the inferred and
+    ontology graphs."""
+    import pyoxigraph
+
+    skipped = {str(iri) for skip, iri in ((True, GRAPH_ASSERTED), (True, GRAPH_INDEX), (not inferred, INFERRED),
+                                          (not ontology, GRAPH_ONTOLOGY)) if skip}
+    return [g for g in [pyoxigraph.DefaultGraph(), *raw.named_graphs()]
+            if not (isinstance(g, pyoxigraph.NamedNode) and g.value in skipped)]
+
+
+def _write_trig(raw: Any, out: BinaryIO, *, inferred: bool, ontology: bool) -> None:
+    """TriG with the named graphs in IRI order, each graph's triples sorted and written by
+    Oxigraph's Turtle writer (a subject's triples together), so that the bytes do not depend
+    on the order the store holds them in.  One graph is read at a time and nothing goes through
+    rdflib; the prefixes of :data:`~meihao_kg.graph.namespaces.PREFIXES` head the document."""
+    import pyoxigraph
+
+    from meihao_kg.graph.namespaces import PREFIXES
+
+    nt = pyoxigraph.RdfFormat.N_TRIPLES
+    names = sorted(g.value for g in _wanted_graphs(raw, inferred=inferred, ontology=ontology)
+                   if isinstance(g, pyoxigraph.NamedNode))
+    prefixes = dict(sorted(PREFIXES.items()))
+    out.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()).encode("utf-8") + b"\n")
+    first = True
+    for name in names:
+        data = raw.dump(format=nt, from_graph=pyoxigraph.NamedNode(name)) or b""
+        lines = sorted({line for line in data.splitlines() if line.strip()})
+        del data
+        if not lines:
+            continue
+        triples = pyoxigraph.parse(b"\n".join(lines) + b"\n", format=nt)
+        text = bytes(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes) or b"")
+        body = [b"    " + line for line in text.splitlines() if line.strip() and not line.startswith(b"@prefix")]
+        out.write((b"" if first else b"\n") + f"<{name}> {{\n".encode() + b"\n".join(body) + b"\n}\n")
+        first = False
+
+
+def _write_jsonld(raw: Any, out: BinaryIO, *, inferred: bool, ontology: bool) -> None:
+    """JSON-LD of the merged graphs, with nodes sorted by ``@id`` and every array of values
+    sorted, so that the bytes do not depend on the order the triples were held in.
+
+    The node objects are the ones rdflib's serialiser makes (expanded, no context: ``@type``
+    for classes, ``{"@id"}`` for IRIs, ``{"@value", "@type" | "@language"}`` for literals,
+    booleans and numbers as JSON values), built here from the store's own terms a subject at
+    a time: the subjects are listed in the document's order and each is written as soon as its
+    triples in the exported graphs are read, so nothing but one node is held."""
+    import json
+
+    import pyoxigraph
+
+    wanted = _wanted_graphs(raw, inferred=inferred, ontology=ontology)
+    subjects: Any = raw.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", default_graph=wanted)
+    # a node's place in the document is its @id as JSON writes it: the key it starts with
+    ordered = sorted((json.dumps(_jsonld_id(row[0]), ensure_ascii=False), row[0]) for row in subjects)
+    keep = set(wanted)
+    rdf_type = str(RDF.type)
+    first = True
+    for _, subject in ordered:
+        node: dict[str, Any] = {"@id": _jsonld_id(subject)}
+        seen: set[tuple[Any, Any]] = set()
+        for q in raw.quads_for_pattern(subject, None, None, None):
+            if q.graph_name not in keep or (q.predicate, q.object) in seen:
+                continue
+            seen.add((q.predicate, q.object))
+            p, o = q.predicate.value, q.object
+            if p == rdf_type and isinstance(o, pyoxigraph.NamedNode):
+                node.setdefault("@type", []).append(o.value)
+            else:
+                node.setdefault(p, []).append(_jsonld_value(o))
+        text = json.dumps(_canonical(node), sort_keys=True, ensure_ascii=False, indent=1)
+        out.write(("[\n " if first else ",\n ").encode("utf-8") + text.replace("\n", "\n ").encode("utf-8"))
+        first = False
+    out.write(b"[]\n" if first else b"\n]\n")
+
+
+def _jsonld_id(term: Any) -> str:
+    import pyoxigraph
+
+    return str(term.value) if isinstance(term, pyoxigraph.NamedNode) else f"_:{term.value}"
+
+
+_NATIVE = frozenset(str(dt) for dt in (XSD.boolean, XSD.integer, XSD.double))
+
+
+def _jsonld_value(term: Any) -> Any:
+    """A term as rdflib's JSON-LD serialiser writes a value (native booleans and numbers, as
+    its serialiser asks for them)."""
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.NamedNode | pyoxigraph.BlankNode):
+        return {"@id": _jsonld_id(term)}
+    if term.language:
+        return {"@language": term.language, "@value": term.value}
+    dt = term.datatype.value
+    if dt == str(XSD.string):
+        return {"@value": term.value}
+    value: Any = term.value
+    if dt in _NATIVE:
+        value = Literal(term.value, datatype=URIRef(dt)).toPython()
+        if isinstance(value, Literal):  # not a valid value of its type: its text
+            value = str(value)
+    return {"@type": dt, "@value": value}
 
 
 def _streamed(raw: Any, fmt: str, *, inferred: bool, ontology: bool) -> bytes:
@@ -196,48 +307,16 @@ def _streamed(raw: Any, fmt: str, *, inferred: bool, ontology: bool) -> bytes:
                                       prefixes=dict(sorted(PREFIXES.items()))) or b"")
 
 
-def _trig(ds: Dataset) -> bytes:
-    """TriG with the named graphs in IRI order, each written by the (sorted) Turtle writer,
-    so that the bytes do not depend on the order rdflib holds the graphs in."""
-    prefixes: dict[str, str] = {}
-    blocks: list[str] = []
-    for graph in sorted(ds.graphs(), key=lambda g: str(g.identifier)):
-        if not len(graph) or str(graph.identifier) == "urn:x-rdflib:default":
-            continue
-        g = Graph()
-        bind_prefixes(g)
-        for triple in graph:
-            g.add(triple)
-        body = []
-        for line in g.serialize(format="turtle").splitlines():
-            if line.startswith("@prefix"):
-                prefixes[line] = line
-            elif line.strip():
-                body.append("    " + line)
-            else:
-                body.append("")
-        blocks.append(f"<{graph.identifier}> {{\n" + "\n".join(body).rstrip() + "\n}\n")
-    return ("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
-
-
-def _canonical_jsonld(data: bytes) -> bytes:
-    """JSON-LD with nodes sorted by ``@id`` and every array of values sorted, so that the
-    bytes do not depend on the order rdflib happened to hold the triples in."""
+def _canonical(v: Any, ordered: bool = False) -> Any:
+    """A JSON-LD value with every array sorted (by its JSON text) but an ``@list``'s."""
     import json
 
-    def key(v: Any) -> str:
-        return json.dumps(v, sort_keys=True, ensure_ascii=False)
-
-    def walk(v: Any, ordered: bool = False) -> Any:
-        if isinstance(v, dict):
-            return {k: walk(x, k == "@list") for k, x in v.items()}
-        if isinstance(v, list):  # an @list is an RDF collection: its order is meaning
-            items = [walk(x) for x in v]
-            return items if ordered else sorted(items, key=key)
-        return v
-
-    doc = walk(json.loads(data))
-    return (json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    if isinstance(v, dict):
+        return {k: _canonical(x, k == "@list") for k, x in v.items()}
+    if isinstance(v, list):  # an @list is an RDF collection: its order is meaning
+        items = [_canonical(x) for x in v]
+        return items if ordered else sorted(items, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
+    return v
 
 
 @dataclass(frozen=True)

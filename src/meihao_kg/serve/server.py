@@ -371,13 +371,13 @@ class Server:
 
     def projection(self, store: Any) -> Any:
         """The network projection of the served store (built once per backend)."""
-        from meihao_kg.export.writers import view_graph
         from meihao_kg.view.projection import project_graph
+        from meihao_kg.view.source import read_view_source
 
         with self._lock:
             g = self._cache.get(("graph", store.url))
         if g is None:
-            g = project_graph(view_graph(store))
+            g = project_graph(read_view_source(store))
             with self._lock:
                 self._cache[("graph", store.url)] = g
         return g

@@ -382,6 +382,7 @@ def write_store(
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     new_dir = root / f"db-{stamp}-{os.getpid()}-{time.monotonic_ns() % 100000}"
     store = None
+    counter: _NewQuads | None = None
     # the number of quads, kept up to date as the copy changes (counting a store of millions
     # of quads takes seconds); None when unknown, and then counted at the end
     count: int | None = 0 if fresh or old_target is None else _recorded_count(old_target)
@@ -413,13 +414,14 @@ def write_store(
         store.flush()
         if count is not None and counter is not None:
             count = None if counter.new is None or finished is None else count + counter.new + finished
-        elif fresh:
+        counter = None  # it holds the writer, which must close before anyone reads the folder
+        if fresh:
             count = None  # a fresh database: counted once at the end
         if check is not None:
             check(store)
         checkpoint("written")
     except BaseException:
-        del store
+        del store, counter
         gc.collect()
         shutil.rmtree(new_dir, ignore_errors=True)
         raise

@@ -22,10 +22,12 @@ from meihao_kg.graph.namespaces import (
     SCHEMA,
     SKOS,
 )
+from meihao_kg.view.source import ViewSource
 
 __all__ = [
     "CLASSES",
     "CLASS_RANK",
+    "GraphLike",
     "EDGE_KEYS",
     "EVIDENCE_KEYS",
     "FOLDED_KEYS",
@@ -174,9 +176,14 @@ SKIP_FACTS = frozenset(
 
 # --------------------------------------------------------------------------- label helpers
 
+#: what the projections read: an rdflib graph, or the triples a view reads of a store
+#: (:func:`meihao_kg.view.source.read_view_source`)
+GraphLike = Graph | ViewSource
 
-def union_graph(g: Graph) -> Graph:
-    """A plain Graph over all named graphs of a Dataset (the input stays untouched)."""
+
+def union_graph(g: GraphLike) -> GraphLike:
+    """A plain Graph over all named graphs of a Dataset (the input stays untouched); any other
+    graph (or a :class:`ViewSource`) as it is."""
     if isinstance(g, ConjunctiveGraph):
         u = Graph()
         for s, p, o, _ in g.quads((None, None, None, None)):
@@ -217,7 +224,7 @@ def _lang_rank_zh(lit: Literal) -> int | None:
 class Labels:
     """Label, alias and type look-ups on one graph, cached."""
 
-    def __init__(self, g: Graph) -> None:
+    def __init__(self, g: GraphLike) -> None:
         self.g = g
         self._cache: dict[Node, tuple[str, str, list[str]]] = {}
 
@@ -270,7 +277,7 @@ class Labels:
         return zh, en
 
 
-def class_key(g: Graph, node: Node, initiative_types: set[Node]) -> str | None:
+def class_key(g: GraphLike, node: Node, initiative_types: set[Node]) -> str | None:
     best: str | None = None
     for t in g.objects(node, RDF.type):
         key = _CLASS_BY_IRI.get(t)  # type: ignore[call-overload]
@@ -293,7 +300,7 @@ def fmt_value(lit: Node) -> str:
     return tail(lit)
 
 
-def evidence_quotes(g: Graph, node: Node) -> list[str]:
+def evidence_quotes(g: GraphLike, node: Node) -> list[str]:
     out: list[str] = []
     for span in sorted(g.objects(node, MH.evidence), key=str):
         norm = [str(q) for q in g.objects(span, MH.normalizedQuote)]
@@ -311,7 +318,7 @@ def evidence_quotes(g: Graph, node: Node) -> list[str]:
     return out
 
 
-def node_fields(g: Graph, labels: Labels, node: Node, key: str) -> dict[str, Any]:
+def node_fields(g: GraphLike, labels: Labels, node: Node, key: str) -> dict[str, Any]:
     zh, en, aliases = labels.names(node)
     type_zh, type_en = CLASSES.get(key, CLASSES["other"])
     return {
@@ -327,7 +334,7 @@ def node_fields(g: Graph, labels: Labels, node: Node, key: str) -> dict[str, Any
     }
 
 
-def observation_line(g: Graph, labels: Labels, obs: Node) -> str:
+def observation_line(g: GraphLike, labels: Labels, obs: Node) -> str:
     ind = g.value(obs, MH.indicator)
     name = labels.names(ind)[0] if ind is not None else "指标"
     value = g.value(obs, SCHEMA.value)
@@ -355,7 +362,7 @@ def observation_line(g: Graph, labels: Labels, obs: Node) -> str:
     return text.strip()
 
 
-def event_line(g: Graph, labels: Labels, event: Node) -> str:
+def event_line(g: GraphLike, labels: Labels, event: Node) -> str:
     etype = g.value(event, MH.eventType)
     name = labels.names(etype)[0] if etype is not None else labels.names(event)[0]
     date = g.value(event, MH.eventDate) or g.value(event, SCHEMA.startDate)

@@ -96,6 +96,15 @@ def neighbourhood(graph: nx.Graph, node_or_name: str, depth: int = 1) -> nx.Grap
     keep: set[Any] = set()
     for c in centres:
         keep |= set(nx.ego_graph(graph, c, radius=depth, undirected=True).nodes)
-    out = graph.subgraph(keep).copy()
+    # nodes and edges in the graph's own order (a sub-graph view would follow the set's order,
+    # which changes from process to process)
+    out = graph.__class__()
+    out.graph.update(graph.graph)
+    out.add_nodes_from((n, dict(d)) for n, d in graph.nodes(data=True) if n in keep)
+    if graph.is_multigraph():
+        out.add_edges_from((u, v, k, dict(d)) for u, v, k, d in graph.edges(keys=True, data=True)
+                           if u in keep and v in keep)
+    else:
+        out.add_edges_from((u, v, dict(d)) for u, v, d in graph.edges(data=True) if u in keep and v in keep)
     out.nodes[centre]["focus"] = True
     return out

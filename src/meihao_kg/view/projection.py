@@ -47,6 +47,7 @@ from meihao_kg.view.labels import (
     FOLDED_KEYS,
     LABEL_PREDICATES,
     SKIP_FACTS,
+    GraphLike,
     Labels,
     class_key,
     event_line,
@@ -71,7 +72,7 @@ LOGGER = logging.getLogger(__name__)
 # --------------------------------------------------------------------------- projections
 
 
-def project_graph(g: Graph, *, include_evidence: bool = False) -> nx.MultiDiGraph:
+def project_graph(g: GraphLike, *, include_evidence: bool = False) -> nx.MultiDiGraph:
     """Project the KG onto a directed multigraph of its domain entities.
 
     Args:
@@ -173,7 +174,7 @@ def project_graph(g: Graph, *, include_evidence: bool = False) -> nx.MultiDiGrap
     return graph
 
 
-def similarity_graph(g: Graph) -> nx.Graph:
+def similarity_graph(g: GraphLike) -> nx.Graph:
     """Projects linked by the initiative types they share ("which compounds govern alike?").
 
     An initiative counts for a project when it is ``mh:implementedAt`` the project or its
@@ -222,7 +223,7 @@ def similarity_graph(g: Graph) -> nx.Graph:
 
 
 def rows_to_graph(
-    rows: Iterable[Any], variables: Sequence[Any], *, g: Graph | None = None
+    rows: Iterable[Any], variables: Sequence[Any], *, g: GraphLike | None = None
 ) -> nx.MultiDiGraph:
     """Turn SELECT rows into a graph: the first bound column of each row links to the others.
 
@@ -245,7 +246,7 @@ def rows_to_graph(
                 label_cols[base] = name
                 break
     hidden = set(label_cols.values())
-    union = union_graph(g) if g is not None else Graph()
+    union: GraphLike = union_graph(g) if g is not None else Graph()
     labels = Labels(union)
     initiative_types = set(union.objects(None, MH.initiativeType)) if g is not None else set()
     graph = nx.MultiDiGraph()

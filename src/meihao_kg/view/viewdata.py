@@ -22,20 +22,21 @@ between the projects that carry them out, grouped by facet.  It is deterministic
 
 from __future__ import annotations
 
+import heapq
 import math
 import zlib
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from meihao_kg.graph.namespaces import DCTERMS, MH, OA, RDF, RDFS, SCHEMA, SKOS
-from meihao_kg.view.labels import Labels, event_line, observation_line, union_graph
-from meihao_kg.view.projection import similarity_graph
+from meihao_kg.view.labels import GraphLike, Labels, event_line, observation_line, union_graph
 
-__all__ = ["anchor_layout", "attach_similar", "enrich", "evidence"]
+__all__ = ["anchor_layout", "attach_similar", "enrich", "evidence", "similar_projects"]
 
 _KINDS = {
     "indicator": ("指标", "indicator"),
@@ -51,7 +52,7 @@ _SOURCE_KINDS = {"instalment": ("系列项目展示", "series instalment"), "rep
 _MAX_FACTS = 60
 
 
-def evidence(g: Graph, node: Node) -> list[dict[str, Any]]:
+def evidence(g: GraphLike, node: Node) -> list[dict[str, Any]]:
     """The evidence spans of ``node``: raw quote, source document id and character span."""
     out: list[dict[str, Any]] = []
     for span in sorted(g.objects(node, MH.evidence), key=str):
@@ -82,14 +83,18 @@ def _fact(kind: str, text: str, ev: dict[str, Any] | None) -> dict[str, Any]:
     return base
 
 
-def _add(facts: list[dict[str, Any]], kind: str, text: str, evs: list[dict[str, Any]]) -> None:
+# a node's facts without repeats, in order; keyed by their values (every fact has the same keys
+# in the same order: ``_fact``)
+_Facts = dict[tuple[Any, ...], dict[str, Any]]
+
+
+def _add(facts: _Facts, kind: str, text: str, evs: list[dict[str, Any]]) -> None:
     for ev in evs or [None]:  # type: ignore[list-item]
         f = _fact(kind, text, ev)
-        if f not in facts:
-            facts.append(f)
+        facts.setdefault(tuple(f.values()), f)
 
 
-def _facet(g: Graph, concept: Node) -> Node:
+def _facet(g: GraphLike, concept: Node) -> Node:
     seen = {concept}
     cur = concept
     while True:
@@ -100,11 +105,11 @@ def _facet(g: Graph, concept: Node) -> Node:
         seen.add(cur)
 
 
-def enrich(g: Graph, graph: nx.Graph, *, similar: bool = True) -> nx.Graph:
+def enrich(g: GraphLike, graph: nx.Graph, *, similar: bool = True) -> nx.Graph:
     """Add ``facts``, ``facet`` and ``similar`` to the nodes of ``graph`` (see the module doc)."""
     g = union_graph(g)
     labels = Labels(g)
-    facts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    facts: dict[str, _Facts] = defaultdict(dict)
     for node in graph.nodes:
         iri = URIRef(str(node))
         _add(facts[node], "mention", graph.nodes[node].get("label_zh", str(node)), evidence(g, iri))
@@ -163,12 +168,11 @@ def enrich(g: Graph, graph: nx.Graph, *, similar: bool = True) -> nx.Graph:
         if data.get("cls") != "project":
             continue
         for comp in g.objects(URIRef(str(node)), MH.compound):
-            for f in facts.get(str(comp), []):
-                if f not in facts[node]:
-                    facts[node].append(f)
+            for key, f in facts.get(str(comp), {}).items():
+                facts[node].setdefault(key, f)
     order = {k[0]: i for i, k in enumerate(_KINDS.values())}
     for node in graph.nodes:
-        items = sorted(facts.get(node, []), key=lambda f: (order.get(f["kind"], 9), f["start"] or 0))
+        items = sorted(facts.get(node, {}).values(), key=lambda f: (order.get(f["kind"], 9), f["start"] or 0))
         # the mention of the node's own name is only worth showing when nothing else is
         if len(items) > 1:
             items = [f for f in items if f["kind"] != _KINDS["mention"][0]] or items
@@ -178,8 +182,87 @@ def enrich(g: Graph, graph: nx.Graph, *, similar: bool = True) -> nx.Graph:
             zh, en, _ = labels.names(top)
             graph.nodes[node].update(facet=zh, facet_en=en, facet_iri=str(top))
     if similar:
-        attach_similar(graph, similarity_graph(g))
+        rows = similar_projects(g)
+        for node in graph.nodes:
+            if node in rows:
+                graph.nodes[node]["similar"] = rows[node]
     return graph
+
+
+_Similar = tuple[str, str, Node, float, int, frozenset[Node]]  # label, IRI, project, jaccard, weight, shared
+
+
+def _members(members: list[Node], name: dict[Node, str], level: tuple[float, int],
+             shared: frozenset[Node]) -> Iterator[_Similar]:
+    return ((name[q], str(q), q, -level[0], -level[1], shared) for q in members)
+
+
+def similar_projects(g: GraphLike, limit: int = 8) -> dict[str, list[dict[str, Any]]]:
+    """Each project's most similar projects: the ``similar`` rows ``attach_similar`` takes from
+    ``projection.similarity_graph``, found without building that graph (whose edges grow with
+    the square of the projects).
+
+    Projects with the same set of initiative types are grouped and each pair of groups sharing a
+    type is scored once; a group's best rows are read level by level of (jaccard, shared
+    types), each level's projects merged in label order, so that only the rows kept are made.
+    Rows are ordered as ``attach_similar`` orders them: by jaccard and shared types descending,
+    then label, then IRI.
+    """
+    g = union_graph(g)
+    labels = Labels(g)
+    projects = sorted(set(g.subjects(RDF.type, MH.ShowcaseProject)), key=str)
+    groups: dict[frozenset[Node], list[Node]] = defaultdict(list)
+    for proj in projects:
+        found: set[Node] = set()
+        for place in {proj, *g.objects(proj, MH.compound)}:
+            for ini in g.subjects(MH.implementedAt, place):
+                found.update(g.objects(ini, MH.initiativeType))
+        groups[frozenset(found)].append(proj)
+    name = {p: labels.names(p)[0] for p in projects}
+    for members in groups.values():
+        members.sort(key=lambda p: (name[p], str(p)))
+    by_type: dict[Node, list[frozenset[Node]]] = defaultdict(list)
+    for kinds in groups:
+        for kind in kinds:
+            by_type[kind].append(kinds)
+    type_name: dict[Node, str] = {}
+
+    def shared_text(shared: frozenset[Node]) -> str:
+        for t in shared:
+            if t not in type_name:
+                type_name[t] = labels.names(t)[0]
+        return "、".join(sorted(type_name[t] for t in shared))
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    for kinds, members in groups.items():
+        candidates: set[frozenset[Node]] = set()
+        for kind in kinds:
+            candidates.update(by_type[kind])
+        scored: dict[tuple[float, int], list[frozenset[Node]]] = defaultdict(list)
+        for other in candidates:
+            weight = len(kinds & other)
+            scored[(-round(weight / len(kinds | other), 4), -weight)].append(other)
+        best: list[_Similar] = []
+        for level in sorted(scored):
+            streams = [_members(groups[other], name, level, kinds & other) for other in scored[level]]
+            for item in heapq.merge(*streams, key=lambda t: (t[0], t[1])):
+                best.append(item)
+                if len(best) > limit:
+                    break
+            if len(best) > limit:
+                break
+        texts: dict[frozenset[Node], str] = {}
+        for proj in members:
+            rows = []
+            for label, iri, other_proj, jaccard, weight, shared in best:
+                if other_proj == proj:
+                    continue
+                if shared not in texts:
+                    texts[shared] = shared_text(shared)
+                rows.append({"iri": iri, "label_zh": label, "weight": weight, "jaccard": float(jaccard),
+                             "shared": texts[shared]})
+            out[str(proj)] = rows[:limit]
+    return out
 
 
 def attach_similar(graph: nx.Graph, sim: nx.Graph, limit: int = 8) -> None:
