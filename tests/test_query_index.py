@@ -127,11 +127,9 @@ def test_a_renamed_source_keeps_the_index_equal_to_a_fresh_one(built: tuple[Path
 
 
 def test_the_index_is_neither_exported_nor_a_fact(built: tuple[Path, Path]) -> None:
-    from meihao_kg.export.writers import store_dataset
-
     import io
 
-    from meihao_kg.export.writers import write_rdf
+    from meihao_kg.export.writers import store_dataset, write_rdf
 
     root, _ = built
     with open_store(root) as st:
