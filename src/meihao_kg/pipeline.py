@@ -261,7 +261,7 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
         from meihao_kg.graph.validate import validate_focus
 
         focus = {s for s, n in describers.items() if n > 1} | suspect
-        if not fresh:  # nodes the store described before this build (other sources may)
+        if not fresh and (root / "current").exists():  # nodes the store described before (other sources may)
             focus |= _described_before(root, [s for s, d in own.items()
                                               if describers[s] == 1 and not owned_by_source(s, d)])
         report = validate_focus(new_store, focus, asserted)

@@ -403,7 +403,7 @@ def write_store(
                 if count is not None:
                     count -= sum(1 for _ in store.quads_for_pattern(None, None, None, node))
                 store.remove_graph(node)
-        counter = _NewQuads(store) if count is not None and not fresh else None
+        counter = _NewQuads(store) if count is not None and not fresh and old_target is not None else None
         for batch in _nquads_batches(new_graphs):  # few bulk loads: each costs ~0.1 s of set-up
             if counter is not None:
                 counter.add(batch)
@@ -415,8 +415,8 @@ def write_store(
         if count is not None and counter is not None:
             count = None if counter.new is None or finished is None else count + counter.new + finished
         counter = None  # it holds the writer, which must close before anyone reads the folder
-        if fresh:
-            count = None  # a fresh database: counted once at the end
+        if fresh or old_target is None:
+            count = None  # a new database: counted once at the end
         if check is not None:
             check(store)
         checkpoint("written")
@@ -508,9 +508,12 @@ def _nquads_batches(graphs: Iterable[GraphData], limit: int = BATCH_BYTES) -> It
     ``limit`` bytes each, made one at a time (never the whole store's text at once)."""
     batch: list[bytes] = []
     size = 0
+    last: tuple[object, bool] = (None, False)  # the same text often comes twice (a source, the union)
     for g in graphs:
         for nt in (g.ntriples if isinstance(g.ntriples, tuple) else (g.ntriples,)):
-            nq = _as_nquads(g.iri, nt)
+            plain = last[1] if last[0] is nt else None
+            nq, plain = _as_nquads(g.iri, nt, plain)
+            last = (nt, plain)
             if not nq:
                 continue
             batch.append(nq)
@@ -522,24 +525,27 @@ def _nquads_batches(graphs: Iterable[GraphData], limit: int = BATCH_BYTES) -> It
         yield b"".join(batch)
 
 
-def _as_nquads(iri: str, ntriples: bytes) -> bytes:
-    """N-Triples as N-Quads in graph ``iri``.
+def _as_nquads(iri: str, ntriples: bytes, plain: bool | None = None) -> tuple[bytes, bool]:
+    """N-Triples as N-Quads in graph ``iri``, and whether the text was plain (``plain``:
+    already known).
 
     In N-Triples a line break only ends a statement (literals escape theirs), so every
-    statement of rdflib's or Oxigraph's output ends with `` .\\n`` and nothing else does."""
+    statement of rdflib's or Oxigraph's output ends with `` .\n`` and nothing else does."""
     nt = bytes(ntriples)
-    if not nt.strip():
-        return b""
+    if not nt or nt.isspace():
+        return b"", True
     if not nt.endswith(b"\n"):
         nt += b"\n"
-    if nt.count(b" .\n") == nt.count(b"\n"):
-        return nt.replace(b" .\n", f" <{iri}> .\n".encode())
+    if plain is None:
+        plain = nt.count(b" .\n") == nt.count(b"\n")
+    if plain:
+        return nt.replace(b" .\n", f" <{iri}> .\n".encode()), True
     import pyoxigraph  # other layouts (comments, blank lines): through the parser
 
     name = pyoxigraph.NamedNode(iri)
     quads = (pyoxigraph.Quad(t.subject, t.predicate, t.object, name)
              for t in pyoxigraph.parse(nt, format=pyoxigraph.RdfFormat.N_TRIPLES))
-    return bytes(pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b"")
+    return bytes(pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b""), False
 
 
 def collect_orphans(root: Path, keep: Path | None) -> list[Path]:
