@@ -88,3 +88,18 @@ def test_cache_path_that_is_a_file_is_not_an_error(tmp_path: Path) -> None:
                          env={**os.environ, "MEIHAO_KG_CACHE": str(blocker / "cache")})
     assert out.stdout.split() == ["210102", "True"]
     assert out.stderr == ""
+
+
+def test_tree_read_from_the_zip_jionlp_ships(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before jionlp's first import unpacks its tables, only ``china_location.zip`` is
+    there (a fresh install): the tree is read from it, the same as from the text."""
+    text_table = gc.table_path()
+    zipped = text_table.with_suffix(".zip")
+    assert zipped.exists()
+    _fresh(monkeypatch, tmp_path / "a")
+    from_text = (gc.coarse_tree(), gc.county_towns("辽宁省", "大连市", "甘井子区"))
+    monkeypatch.setattr(gc, "table_path", lambda: zipped)
+    _fresh(monkeypatch, tmp_path / "b")
+    from_zip = (gc.coarse_tree(), gc.county_towns("辽宁省", "大连市", "甘井子区"))
+    assert from_zip == from_text and from_zip[1]
+    gc._load.cache_clear()

@@ -37,13 +37,15 @@ def cache_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def table_path() -> Path:
-    """jionlp's ``china_location.txt``, found without importing jionlp (its import is slow)."""
+    """jionlp's ``china_location.txt``, found without importing jionlp (its import is slow);
+    or, before jionlp's first import has unpacked it, the ``china_location.zip`` it ships."""
     import importlib.util
 
     spec = importlib.util.find_spec("jionlp")
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError("jionlp")
-    return Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.txt"
+    table = Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.txt"
+    return table if table.exists() else table.with_suffix(".zip")
 
 
 def _cache_file(table: Path) -> Path:
@@ -115,7 +117,13 @@ def _key(province: str, city: str, county: str) -> str:
 
 
 def _read_table() -> tuple[dict[str, Any], dict[str, str]]:
-    return _read_tree(table_path().read_text(encoding="utf-8"))
+    table = table_path()
+    if table.suffix == ".zip":
+        import zipfile
+
+        with zipfile.ZipFile(table) as z:
+            return _read_tree(z.read("china_location.txt").decode("utf-8"))
+    return _read_tree(table.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
