@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from meihao_kg.extract.context import Ctx
 from meihao_kg.models import (
     COMPOUND,
     Recognition,
 )
+
+if TYPE_CHECKING:
+    from meihao_kg.extract.gazetteer import Division
 
 # --------------------------------------------------------------------------- recognitions
 
@@ -176,15 +180,7 @@ def find_selections(ctx: Ctx, lo: int, hi: int, dateline: int | None = None,
                     level = "provincial"
                     break
             else:  # 2023年度武汉市“美好家园”: a city's or district's name before the title
-                before = masked[max(0, mh.start() - 16):mh.start()]
-                cm = re.search(rf"[{_HAN}]{{2,8}}(?:市|区|县)(?=(?:\d{{4}}年度?)?[“\"]?$)", before)
-                if cm:
-                    word = cm.group(0)
-                    d = next((x for x in (gz.division_named(word[k:]) for k in range(len(word) - 2))
-                              if x is not None), None)
-                    if d is not None:
-                        level = "city" if d.level == "prefecture" else (
-                            "district" if d.name.endswith("区") else "county")
+                level = _place_level(masked[max(0, mh.start() - 16):mh.start()], r"(?:\d{4}年度?)?[“\"]?")
         year = _year_in(local, dateline) or _year_in(masked, dateline)
         if year is None and context:
             year = _year_in(wide, dateline)
@@ -196,16 +192,7 @@ def find_selections(ctx: Ctx, lo: int, hi: int, dateline: int | None = None,
         lm = _LEVEL_WORD.search(before)
         level = _LEVELS[lm.group("w")] if lm else None
         if level is None:
-            from meihao_kg.extract import gazetteer as gz
-
-            cw = re.search(rf"[{_HAN}]{{2,8}}(?:市|县|区)(?=[“\"]?$)", before)
-            if cw:
-                word = cw.group(0)
-                d = next((x for x in (gz.division_named(word[k:]) for k in range(len(word) - 2))
-                          if x is not None), None)
-                if d is not None:
-                    level = "city" if d.level == "prefecture" else (
-                        "district" if d.name.endswith("区") else "county")
+            level = _place_level(before, r"[“\"]?")
         window = masked[max(0, red.start() - 24):red.end()]
         ym_red = None
         for ym_red in re.finditer(r"(?P<y>(?:19|20)\d{2})年", window):  # noqa: B007 (the last year)
@@ -216,6 +203,28 @@ def find_selections(ctx: Ctx, lo: int, hi: int, dateline: int | None = None,
         out.append(Selection("red-property", title, level, int(ym_red.group("y")) if ym_red else None,
                              own, None, lo + red.start(), lo + red.end()))
     return out
+
+
+def _division_level(d: Division) -> str:
+    """The level a division confers at: provincial, city, district or county."""
+    if d.level == "province":
+        return "provincial"
+    if d.level == "prefecture":
+        return "city"
+    return "district" if d.name.endswith("区") else "county"
+
+
+def _place_level(before: str, tail: str) -> str | None:
+    """The level of the city, district or county named at the end of ``before`` (followed
+    only by what ``tail``, a pattern, allows): 武汉市 → city."""
+    from meihao_kg.extract import gazetteer as gz
+
+    m = re.search(rf"[{_HAN}]{{2,8}}(?:市|区|县)(?={tail}$)", before)
+    if m is None:
+        return None
+    word = m.group(0)
+    d = next((x for x in (gz.division_named(word[k:]) for k in range(len(word) - 2)) if x is not None), None)
+    return None if d is None else _division_level(d)
 
 
 def find_honours(ctx: Ctx, lo: int, hi: int, dateline: int | None = None) -> list[Selection]:
@@ -244,7 +253,7 @@ def find_honours(ctx: Ctx, lo: int, hi: int, dateline: int | None = None) -> lis
             cm = re.match(rf"([{_HAN}]{{2,6}}?)(省|市|区|县)", title)
             d = gz.division_named(cm.group(0)) if cm else None
             if d is not None:
-                level = "city" if d.level == "prefecture" else ("district" if d.name.endswith("区") else "county")
+                level = _division_level(d)
             elif "园区" in subject + title:
                 level = "district"
         window = text[max(lo, m.start() - 12):m.end()]
