@@ -25,6 +25,7 @@ import sys
 import tempfile
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -645,26 +646,32 @@ def markdown_table(report: dict[str, Any], kinds: tuple[str, ...] = KINDS) -> st
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    ap.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS), help="corpus folder (default tests/corpus)")
+def run_cli(argv: list[str] | None, *, doc: str | None, default: Path, what: str, item: str,
+            score: Callable[[Path, list[str] | None], dict[str, Any]],
+            render: Callable[[dict[str, Any], bool], str],
+            markdown: Callable[[dict[str, Any]], str]) -> int:
+    """The command line every scorer shares: a folder (``what``), ``--json``, ``--verbose``,
+    ``--markdown`` and ``--ITEM`` (repeatable) to score only some texts."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0] if doc else None)
+    ap.add_argument("folder", nargs="?", default=str(default), help=f"{what} folder (default tests/{default.name})")
     ap.add_argument("--json", action="store_true", help="machine-readable report on stdout")
     ap.add_argument("--verbose", "-v", action="store_true", help="list every false positive / negative")
     ap.add_argument("--markdown", action="store_true", help="the per-kind table as Markdown (for the README)")
-    ap.add_argument("--article", action="append", help="score only this article (repeatable)")
+    ap.add_argument(f"--{item}", action="append", dest="items", metavar=item.upper(),
+                    help=f"score only this {item} (repeatable)")
     args = ap.parse_args(argv)
-    corpus = Path(args.corpus)
-    if not corpus.is_dir():
-        print(f"{corpus}: not a folder", file=sys.stderr)
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"{folder}: not a folder", file=sys.stderr)
         return 2
     import logging
     import warnings
 
     logging.disable(logging.WARNING)
     warnings.simplefilter("ignore")
-    report = score_corpus(corpus, args.article)
+    report = score(folder, args.items)
     if args.markdown:
-        print(markdown_table(report))
+        print(markdown(report))
     elif args.json:
         if not args.verbose:
             report.pop("false_positives")
@@ -673,6 +680,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(render(report, args.verbose))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_cli(argv, doc=__doc__, default=DEFAULT_CORPUS, what="corpus", item="article",
+                   score=score_corpus, render=render, markdown=markdown_table)
 
 
 if __name__ == "__main__":

@@ -18,8 +18,6 @@ evidence quote is compared with the raw text at its offsets.
 
 from __future__ import annotations
 
-import argparse
-import json
 import shutil
 import sys
 import tempfile
@@ -505,33 +503,8 @@ def markdown_table(report: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    ap.add_argument("folder", nargs="?", default=str(DEFAULT_NEWS), help="texts folder (default tests/news)")
-    ap.add_argument("--json", action="store_true", help="machine-readable report on stdout")
-    ap.add_argument("--verbose", "-v", action="store_true", help="list every false positive / negative")
-    ap.add_argument("--markdown", action="store_true", help="the per-kind table as Markdown")
-    ap.add_argument("--text", action="append", help="score only this text (repeatable)")
-    args = ap.parse_args(argv)
-    folder = Path(args.folder)
-    if not folder.is_dir():
-        print(f"{folder}: not a folder", file=sys.stderr)
-        return 2
-    import logging
-    import warnings
-
-    logging.disable(logging.WARNING)
-    warnings.simplefilter("ignore")
-    report = score_news(folder, args.text)
-    if args.markdown:
-        print(markdown_table(report))
-    elif args.json:
-        if not args.verbose:
-            report.pop("false_positives")
-            report.pop("false_negatives")
-        print(json.dumps(report, ensure_ascii=False, indent=2))
-    else:
-        print(render(report, args.verbose))
-    return 0
+    return se.run_cli(argv, doc=__doc__, default=DEFAULT_NEWS, what="texts", item="text",
+                      score=score_news, render=render, markdown=markdown_table)
 
 
 if __name__ == "__main__":
