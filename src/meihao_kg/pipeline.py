@@ -280,7 +280,9 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
         return index_compounds(new_store, touched | mentioned_compounds(new_store, incoming))
 
     written = write_store(root, graphs(), replacing=incoming, drop=drop, prepare=prepare,
-                          check=check, fresh=fresh, finish=finish)
+                          check=check, fresh=fresh, finish=finish,
+                          parsed=validate)  # the batches' shapes check parsed each source graph (and the
+                          # inferences are made of its terms)
     report = reports[0] if reports else None
     return BuildReport(
         store=str(root), sources=tuple(summaries), diagnostics=(*errors, *warnings),
