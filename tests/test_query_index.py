@@ -49,12 +49,13 @@ def index_from_scratch(root: Path, tmp: Path) -> set[str]:
     """The index of every compound recomputed over a copy of the store's database."""
     import pyoxigraph
 
-    from meihao_kg.graph.derived import index_compounds
+    from meihao_kg.graph.derived import index_compounds, rank_listings
 
     copy = tmp / "scratch"
     shutil.copytree((root / "current").resolve(), copy)
     store = pyoxigraph.Store(str(copy))
     index_compounds(store)
+    rank_listings(store)
     store.flush()
     found = {str(q) for q in store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(str(GRAPH_INDEX)))}
     del store

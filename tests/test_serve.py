@@ -252,3 +252,22 @@ def test_served_endpoint_refuses_service(served) -> None:
               httpx.get(f"{url}/query", params={"query": q}),
               httpx.post(f"{url}/query", content=q.encode(), headers={"Content-Type": "application/sparql-query"})):
         assert r.status_code == 403 and "SERVICE is refused" in r.text
+
+
+def test_saved_query_pages_through_serve(served, seed_store_path: Path, run_cli) -> None:
+    """``/api/run/NAME?limit=&offset=`` gives that slice of the rows and whether more follow."""
+    import csv
+    import io
+
+    url, _ = served
+    local = run_cli("query", "organisations", "--format", "csv", store=seed_store_path)
+    rows = list(csv.reader(io.StringIO(local.stdout)))[1:]
+    assert len(rows) > 8
+    page = httpx.get(f"{url}/api/run/organisations", params={"limit": "5", "offset": "3"}).json()
+    assert page["rows"] == rows[3:8] and page["more"] is True and page["offset"] == 3
+    last = httpx.get(f"{url}/api/run/organisations", params={"limit": "5", "offset": str(len(rows) - 2)}).json()
+    assert last["rows"] == rows[-2:] and last["more"] is False
+    everything = httpx.get(f"{url}/api/run/organisations").json()
+    assert everything["rows"] == rows and everything["more"] is False
+    bad = httpx.get(f"{url}/api/run/organisations", params={"limit": "-1"})
+    assert bad.status_code == 400 and "row counts" in bad.json()["error"]

@@ -148,6 +148,37 @@ def test_form_runs_projects_by_initiative_and_opens_project_page(tab: Tab, site:
     assert tab.outside == [] and tab.errors == []
 
 
+def test_results_come_a_page_at_a_time(browser: Any, site: str, seed_store_path: Path, run_cli) -> None:
+    """With pages of 7 rows (``?rows=7``), organisations comes 7 rows at a time; "More rows"
+    adds the next page until every row the CLI gives is shown, in the same order."""
+    import csv
+    import io
+
+    local = run_cli("query", "organisations", "--format", "csv", store=seed_store_path)
+    expected = [r[0] for r in list(csv.reader(io.StringIO(local.stdout)))[1:]]
+    assert len(expected) > 14
+    t = Tab(browser, site)
+    try:
+        t.page.goto(site + "/?rows=7")
+        t.page.wait_for_function("() => window.mhReady === true", timeout=30_000)
+        t.run("organisations")
+        body = t.page.locator("#result-table tbody tr")
+        assert body.count() == 7 and "more follow" in t.page.inner_text("#result-count")
+        clicks = 0
+        while t.page.locator("#more-rows").is_visible():
+            shown = t.page.evaluate("window.mhResultShown || 0")
+            t.page.click("#more-rows")
+            t.page.wait_for_function(f"() => (window.mhResultShown || 0) > {shown}", timeout=30_000)
+            clicks += 1
+        assert clicks == (len(expected) - 1) // 7
+        got = t.page.locator("#result-table tbody tr td:first-child").all_inner_texts()
+        assert got == expected
+        assert "more follow" not in t.page.inner_text("#result-count")
+        assert t.outside == [] and t.errors == []
+    finally:
+        t.close()
+
+
 def test_bad_parameter_shows_message(tab: Tab) -> None:
     tab.run("project-initiatives", project="没有这个小区")
     assert "no project named" in tab.page.inner_text("#result-error")

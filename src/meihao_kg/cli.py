@@ -315,6 +315,8 @@ def _say_waiting(holder: int | None) -> None:
 
 # ----------------------------------------------------------------------------- query
 
+TABLE_ROWS = 100  # rows a query's table shows unless told
+
 @cli.command(short_help="Run a saved query or a .rq file.")
 @click.argument("name", required=False)
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter.")
@@ -323,13 +325,18 @@ def _say_waiting(holder: int | None) -> None:
 @click.option("--iri", "iris", is_flag=True,
               help="Table: keep full IRIs (by default names and short ids; csv/json always have IRIs).")
 @click.option("--list", "list_", is_flag=True, help="List the saved queries and their parameters.")
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help=f"Rows to show (table: {TABLE_ROWS} by default; csv/tsv/json: every row).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
+              help="Rows to skip first (0 = from the first row).")
+@click.option("--all", "all_rows", is_flag=True, help="Every row, in the table too.")
 @click.option("--allow-service", is_flag=True,
               help="Let a query's SERVICE clause call another server (refused by default).")
 @_store_option
 @_endpoint_option
 @_errors
-def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_: bool, allow_service: bool,
-          store: str | None, endpoint: str | None = None) -> None:
+def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_: bool, limit: int | None,
+          offset: int, all_rows: bool, allow_service: bool, store: str | None, endpoint: str | None = None) -> None:
     """Run a saved query (queries/NAME.rq) or any .rq file.
 
     Parameter values are bound as RDF terms, never pasted into the query.  Names of
@@ -340,12 +347,19 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_
     SELECT and ASK queries run; updates are refused, and so is SERVICE (a request to
     another server) unless --allow-service is given.
 
+    The table shows the first 100 rows and says how to see more (--offset 100, --all);
+    csv, tsv and json give every row unless --limit is given.  A listing such as
+    indicators or organisations finds only the rows it shows, so a page of a large store
+    comes at once; every row of it takes longer.
+
     \b
     Example:
       meihao-kg query --list
       meihao-kg query projects-by-initiative --param initiative=吹哨报到
       meihao-kg query projects-in-place -p place=沈阳 --format csv
       meihao-kg query indicators -p project=沿海鑒筑 -p indicator=households
+      meihao-kg query organisations --offset 100
+      meihao-kg query indicators --format csv > indicators.csv
       meihao-kg query my-question.rq -p project=沿海鉴筑
     """
     from meihao_kg.query.saved import find_query, format_result, list_queries, run_query
@@ -358,7 +372,11 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_
     q = find_query(name)
     values = _params(params)
     st = _open(store, endpoint)
-    result = run_query(st, q, values, allow_service=allow_service)
+    if all_rows:
+        limit = None
+    elif limit is None and fmt == "table":
+        limit = TABLE_ROWS
+    result = run_query(st, q, values, allow_service=allow_service, limit=limit, offset=offset)
     if not result.rows and values:
         from meihao_kg.query.hints import unmatched_params
 
@@ -372,8 +390,12 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, iris: bool, list_
 
         tty = sys.stdout.isatty()
         click.echo(render_table(result, width=terminal_width(tty), color=tty, iris=iris), nl=False)
-        return
-    click.echo(format_result(result, fmt), nl=False)
+    else:
+        click.echo(format_result(result, fmt), nl=False)
+    if result.more:
+        shown = f"rows {offset + 1}–{offset + len(result.rows)}" if result.rows else "no rows"
+        click.echo(f"{shown} shown; more follow: --offset {offset + len(result.rows)} for the next, "
+                   "--all for every row", err=True)
 
 
 # ----------------------------------------------------------------------------- export

@@ -273,11 +273,18 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
             )
 
     def finish(new_store: Any, outgoing: list[str]) -> int:
-        from meihao_kg.graph.derived import index_compounds, mentioned_compounds, needs_full_index
+        from meihao_kg.graph.derived import (
+            index_compounds,
+            mentioned_compounds,
+            needs_full_index,
+            rank_listings,
+        )
 
         if fresh or needs_full_index(new_store):
-            return index_compounds(new_store)
-        return index_compounds(new_store, touched | mentioned_compounds(new_store, incoming))
+            indexed = index_compounds(new_store)
+        else:
+            indexed = index_compounds(new_store, touched | mentioned_compounds(new_store, incoming))
+        return indexed + rank_listings(new_store)
 
     written = write_store(root, graphs(), replacing=incoming, drop=drop, prepare=prepare,
                           check=check, fresh=fresh, finish=finish,

@@ -15,6 +15,13 @@
   milliseconds on 10,000 projects; with these the queries read a few scans and join by hash.
   The index is derived (no evidence, not validated, not exported) and is recomputed for
   every compound a rebuilt or dropped source mentions.
+* The same graph holds the **listing order** (:func:`rank_listings`, :data:`RANKS`): each
+  project's place in the order of (name, IRI) (``idx:projectRank``), each organisation's in
+  the order of (type code, label, IRI) (``idx:organisationRank``); a project with two names
+  has two ranks, one for each.  A saved query declaring
+  ``# page-by: project`` is then answered a page at a time by binding the next projects in
+  that order (see :mod:`meihao_kg.query.saved`), instead of finding and sorting every row
+  for the first hundred.  Recomputed by every build (a new name moves every later rank).
 
 A build that replaces or drops sources first *retracts* them: each triple of an outgoing
 source graph leaves the asserted graph unless another remaining source states it, and the
@@ -26,6 +33,7 @@ cost is proportional to the sources being rebuilt, not to the store.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from meihao_kg.graph.namespaces import (
@@ -38,10 +46,12 @@ from meihao_kg.graph.namespaces import (
     MH,
     RDF,
     SOURCE_GRAPH_PREFIX,
+    XSD,
     sparql,
 )
 
-__all__ = ["index_compounds", "mentioned_compounds", "needs_full_index", "retract_sources"]
+__all__ = ["RANKS", "Rank", "index_compounds", "mentioned_compounds", "needs_full_index", "rank_listings",
+           "retract_sources"]
 
 
 def retract_sources(store: Any, outgoing: Iterable[str]) -> int:
@@ -239,3 +249,60 @@ def index_compounds(store: Any, compounds: Iterable[Any] | None = None) -> int:
     else:
         store.extend(quads)
     return len(quads) - removed
+
+
+# --------------------------------------------------------------------------- listing order
+
+
+@dataclass(frozen=True)
+class Rank:
+    """The order of the rows of a listing, by its driving variable ``var``: ``keys`` are the
+    leading ``ORDER BY`` variables of the queries paged by it (``var`` among them), each a
+    function of ``var``; ``select`` finds every value of ``var`` with its keys, by the same
+    pattern as those queries; ``predicate`` (of :data:`IDX`) holds each value's rank."""
+
+    var: str
+    keys: tuple[str, ...]
+    select: str
+    predicate: str
+
+
+RANKS: dict[str, Rank] = {
+    "project": Rank("project", ("name", "project"), """SELECT DISTINCT ?project ?name WHERE {
+  GRAPH graph:asserted { ?project mh:compound ?compound ; schema:name ?name } }""", "projectRank"),
+    "organisation": Rank("organisation", ("type", "name", "organisation"), """SELECT DISTINCT ?organisation ?type ?name WHERE {
+  ?organisation a org:Organization .
+  ?cls mh:typeCode ?type .
+  GRAPH graph:asserted { ?organisation a ?cls ; rdfs:label ?name } }""", "organisationRank"),
+}
+
+
+def rank_listings(store: Any) -> int:
+    """(Re)write the listing order (:data:`RANKS`) in the index graph of ``store`` (a writable
+    pyoxigraph store): each set of keys gets its rank, on the value of the driving variable
+    it belongs to (a project with two names has two ranks).  Returns the change in the
+    store's number of quads."""
+    import pyoxigraph
+
+    from meihao_kg.query.order import term_key
+
+    index = pyoxigraph.NamedNode(str(GRAPH_INDEX))
+    union = [pyoxigraph.NamedNode(str(g)) for g in (GRAPH_ASSERTED, GRAPH_ONTOLOGY, GRAPH_INFERRED)]
+    integer = pyoxigraph.NamedNode(str(XSD.integer))
+    change = 0
+    for rank in RANKS.values():
+        predicate = pyoxigraph.NamedNode(str(IDX[rank.predicate]))
+        keyed = {tuple(term_key(r[k]) for k in rank.keys): r[rank.var]
+                 for r in store.query(sparql(rank.select), default_graph=union)}
+        wanted = {pyoxigraph.Quad(keyed[key], predicate, pyoxigraph.Literal(str(i), datatype=integer), index)
+                  for i, key in enumerate(sorted(keyed))}
+        old = set(store.quads_for_pattern(None, predicate, None, index))
+        for q in old - wanted:
+            store.remove(q)
+        new = wanted - old
+        if len(new) > 2_000:
+            store.bulk_extend(new)
+        else:
+            store.extend(new)
+        change += len(new) - len(old - wanted)
+    return change

@@ -171,7 +171,8 @@ GRAPH_INFERRED = URIRef(BASE + "id/graph/inferred")
 GRAPH_INDEX = URIRef(BASE + "id/graph/index")
 """Shortcuts for the saved queries, derived at build time from the asserted, inferred and
 ontology graphs (``graph.derived.index_compounds``): for each compound, every initiative type
-carried out there and every place it lies in.  Not facts (no evidence, not validated, not
+carried out there and every place it lies in; and the listing order of projects and
+organisations (``graph.derived.rank_listings``).  Not facts (no evidence, not validated, not
 exported): an index the queries join instead of walking paths."""
 SOURCE_GRAPH_PREFIX = BASE + "id/graph/source/"
 """Each source's own named graph is ``SOURCE_GRAPH_PREFIX + doc id``."""

@@ -580,10 +580,16 @@ class _Handler(BaseHTTPRequestHandler):
         if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
             self._json(404, {"error": f"no saved query named {name!r}"})
             return
+        window = {k: (qs.pop(k, [""]) or [""])[0].strip() for k in ("limit", "offset")}
+        if not all(re.fullmatch(r"\d{0,9}", v) for v in window.values()):
+            self._json(400, {"error": "limit and offset are row counts: 0, 1, 2 ..."})
+            return
+        limit = int(window["limit"]) if window["limit"] else None
+        offset = int(window["offset"] or 0)
         q = find_query(name)
         values = {k: v[0] for k, v in qs.items() if v and v[0].strip()}
         with self.server.app.using() as st:
-            res = run_query(st, q, values)
+            res = run_query(st, q, values, limit=limit, offset=offset)
         if fmt == "csv":
             self._send(200, format_result(res, "csv").encode("utf-8"), "text/csv; charset=utf-8",
                        {"Content-Disposition": f'attachment; filename="{name}.csv"'})
@@ -591,7 +597,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, format_result(res, "json").encode("utf-8"), "application/json; charset=utf-8",
                        {"Content-Disposition": f'attachment; filename="{name}.json"'})
         else:
-            self._json(200, {"query": name, "columns": list(res.columns), "rows": [list(r) for r in res.rows]})
+            self._json(200, {"query": name, "columns": list(res.columns), "rows": [list(r) for r in res.rows],
+                             "offset": offset, "more": res.more})
 
     def _project(self, iri: str) -> None:
         from meihao_kg.query.explain import explain_project

@@ -3,6 +3,9 @@
 (function () {
   "use strict";
   var PROJECT_COLUMNS = {project: true};
+  // rows fetched at a time (?rows=N in the page address changes it); downloads have every row
+  var PAGE = Math.max(1, Number(new URLSearchParams(location.search).get("rows")) || 200);
+  var shownRows = 0, more = null;
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -24,7 +27,29 @@
     return "/api/run/" + encodeURIComponent(name) + (s ? "?" + s : "");
   }
 
-  function showResult(query, params, data) {
+  function fetchRows(query, params, offset) {
+    var q = new URLSearchParams(params);
+    q.set("limit", String(PAGE));
+    q.set("offset", String(offset));
+    return fetch("/api/run/" + encodeURIComponent(query.name) + "?" + q.toString())
+      .then(function (r) { return r.json(); });
+  }
+
+  function showMore(query, params, data) {
+    var button = document.getElementById("more-rows");
+    var count = document.getElementById("result-count");
+    count.textContent = shownRows + (shownRows === 1 ? " row" : " rows") + (data.more ? ", more follow" : "");
+    button.hidden = !data.more;
+    more = data.more ? function () {
+      button.disabled = true;
+      fetchRows(query, params, shownRows).then(function (next) {
+        button.disabled = false;
+        showResult(query, params, next, true);
+      }).catch(function (e) { button.disabled = false; showResult(query, params, {error: String(e)}); });
+    } : null;
+  }
+
+  function showResult(query, params, data, append) {
     var section = document.getElementById("result");
     section.hidden = false;
     var title = document.getElementById("result-title");
@@ -35,18 +60,22 @@
     var err = document.getElementById("result-error");
     var table = document.getElementById("result-table");
     var thead = table.tHead, tbody = table.tBodies[0];
-    thead.textContent = ""; tbody.textContent = "";
     var count = document.getElementById("result-count");
     if (data.error) {
+      thead.textContent = ""; tbody.textContent = "";
       err.hidden = false; err.textContent = data.error; count.textContent = "";
+      document.getElementById("more-rows").hidden = true;
       window.mhResultShown = (window.mhResultShown || 0) + 1;
       return;
     }
     err.hidden = true;
-    count.textContent = data.rows.length + (data.rows.length === 1 ? " row" : " rows");
-    var hr = el("tr");
-    data.columns.forEach(function (c) { hr.appendChild(el("th", {}, c)); });
-    thead.appendChild(hr);
+    if (!append) {
+      thead.textContent = ""; tbody.textContent = ""; shownRows = 0;
+      var hr = el("tr");
+      data.columns.forEach(function (c) { hr.appendChild(el("th", {}, c)); });
+      thead.appendChild(hr);
+    }
+    shownRows += data.rows.length;
     var projectCol = data.columns.indexOf("project");
     var nameCol = data.columns.indexOf("name");
     data.rows.forEach(function (row) {
@@ -64,6 +93,7 @@
       });
       tbody.appendChild(tr);
     });
+    showMore(query, params, data);
     window.mhResultShown = (window.mhResultShown || 0) + 1;
   }
 
@@ -84,13 +114,14 @@
       ev.preventDefault();
       var params = {};
       new FormData(f).forEach(function (v, k) { if (String(v).trim()) { params[k] = String(v); } });
-      fetch(runUrl(query.name, params))
-        .then(function (r) { return r.json(); })
+      fetchRows(query, params, 0)
         .then(function (data) { showResult(query, params, data); })
         .catch(function (e) { showResult(query, params, {error: String(e)}); });
     });
     return f;
   }
+
+  document.getElementById("more-rows").addEventListener("click", function () { if (more) { more(); } });
 
   fetch("/api/queries").then(function (r) { return r.json(); }).then(function (queries) {
     var list = document.getElementById("queries");
