@@ -52,6 +52,13 @@ def test_dicts_pandas_and_generic_query(kg: KG) -> None:
     assert "<table>" in kg.initiative_stats()._repr_html_()
 
 
+def test_a_page_of_a_result(kg: KG) -> None:
+    every = kg.result("organisations")
+    page = kg.result("organisations", limit=4, offset=2)
+    assert page.rows == every.rows[2:6] and page.more and not every.more
+    assert not kg.result("organisations", limit=4, offset=len(every.rows) - 4).more
+
+
 def test_bad_values_raise_with_close_values(kg: KG) -> None:
     with pytest.raises(QueryError) as ei:
         kg.indicators(indicator="fee-rate")

@@ -127,6 +127,36 @@ def test_a_renamed_source_keeps_the_index_equal_to_a_fresh_one(built: tuple[Path
     assert names(root, "projects-in-place", place="沈阳") == {"松秋金湾", "嘉宁秋湾家园"}
 
 
+@pytest.mark.parametrize("change", ["renamed project", "new source", "renamed file", "figure edited"])
+def test_the_listing_order_follows_every_kind_of_change(built: tuple[Path, Path], tmp_path: Path,
+                                                        change: str) -> None:
+    """Incremental builds keep the listing order (ranks in the index) equal to one computed
+    from scratch, whether or not a name changed; and the first page follows it."""
+    root, src = built
+    if change == "renamed project":  # 嘉宁 → 阿宁: another place by name; its owners' committee too
+        (src / "b.txt").write_text(B_TEXT.replace("嘉宁秋湾家园", "阿宁秋湾家园"), encoding="utf-8")
+        build_kg([src / "b.txt"], store=root)
+    elif change == "new source":
+        (src / "c.txt").write_text(HEAD.format(prov="辽宁") + project(4, "爱家新苑", "沈阳市和平区南湖街道", [RED]),
+                                   encoding="utf-8")
+        build_kg([src / "c.txt"], store=root)
+    elif change == "renamed file":  # the old source dropped, the same text built as another
+        (src / "b.txt").rename(src / "c.txt")
+        build_kg([src / "c.txt"], store=root)
+    else:
+        (src / "b.txt").write_text(B_TEXT.replace("3530户", "3531户"), encoding="utf-8")
+        build_kg([src / "b.txt"], store=root)
+    assert index_quads(root) == index_from_scratch(root, tmp_path)
+    assert any("/index#projectRank>" in q for q in index_quads(root))
+    with open_store(root) as st:
+        for query in ("project-dates", "organisations"):
+            whole = run_query(st, find_query(query)).rows
+            assert run_query(st, find_query(query), limit=2, offset=1).rows == whole[1:3]
+    if change == "renamed project":
+        listed = [r[1] for r in _rows(root, "project-dates")]
+        assert "阿宁秋湾家园" in listed and "嘉宁秋湾家园" not in listed and listed == sorted(listed)
+
+
 def test_the_index_is_neither_exported_nor_a_fact(built: tuple[Path, Path]) -> None:
     import io
 

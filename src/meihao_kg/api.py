@@ -329,14 +329,16 @@ class KG:
 
     # ---- generic queries
 
-    def result(self, name_or_path: str | os.PathLike[str], params: Mapping[str, str] | None = None) -> QueryResult:
-        """The raw result (string cells) of a saved query or ``.rq`` file."""
+    def result(self, name_or_path: str | os.PathLike[str], params: Mapping[str, str] | None = None, *,
+               limit: int | None = None, offset: int = 0) -> QueryResult:
+        """The raw result (string cells) of a saved query or ``.rq`` file; with ``limit``, that
+        many rows from row ``offset`` (``.more``: whether rows follow)."""
         from meihao_kg.query.hints import unmatched_params
         from meihao_kg.query.saved import find_query, run_query
 
         values = dict(params or {})
-        res = run_query(self.store, find_query(str(name_or_path)), values)
-        if not res.rows and values:
+        res = run_query(self.store, find_query(str(name_or_path)), values, limit=limit, offset=offset)
+        if not res.rows and values and not offset:
             problems = unmatched_params(self.store, values)
             if problems:
                 raise problems[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -245,11 +246,13 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
     reports: list[ValidationReport] = []
 
     touched: set[Any] = set()  # compounds of the outgoing sources, whose index is redone
+    described: set[Any] = set()  # what the outgoing sources said something about
 
     def prepare(new_store: Any, outgoing: list[str]) -> int:
-        from meihao_kg.graph.derived import mentioned_compounds, retract_sources
+        from meihao_kg.graph.derived import graph_subjects, mentioned_compounds, retract_sources
 
         touched.update(mentioned_compounds(new_store, outgoing))
+        described.update(graph_subjects(new_store, outgoing))
         return retract_sources(new_store, outgoing)
 
     def check(new_store: Any) -> None:
@@ -274,6 +277,7 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
 
     def finish(new_store: Any, outgoing: list[str]) -> int:
         from meihao_kg.graph.derived import (
+            graph_subjects,
             index_compounds,
             mentioned_compounds,
             needs_full_index,
@@ -281,10 +285,10 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
         )
 
         if fresh or needs_full_index(new_store):
-            indexed = index_compounds(new_store)
-        else:
-            indexed = index_compounds(new_store, touched | mentioned_compounds(new_store, incoming))
-        return indexed + rank_listings(new_store)
+            return index_compounds(new_store) + rank_listings(new_store)
+        indexed = index_compounds(new_store, touched | mentioned_compounds(new_store, incoming))
+        with _old_database(root) as before:  # the current store: the swap comes later
+            return indexed + rank_listings(new_store, described | graph_subjects(new_store, incoming), before)
 
     written = write_store(root, graphs(), replacing=incoming, drop=drop, prepare=prepare,
                           check=check, fresh=fresh, finish=finish,
@@ -497,6 +501,21 @@ def _repeated_numbers(f: Path, ex: Any) -> list[Diagnostic]:
     return [Diagnostic.warning("repeated-number", f"project number {n} appears in {k} sections (the same "
                                "article twice?); facts are kept from each", str(f))
             for n, k in sorted(seen.items()) if k > 1]
+
+
+@contextmanager
+def _old_database(root: Path) -> Iterator[Any]:
+    """The current database of the store at ``root``, read-only (``None`` when there is none)."""
+    from meihao_kg.errors import StoreError
+    from meihao_kg.store.local import open_store
+
+    try:
+        st = open_store(root)
+    except StoreError:
+        yield None
+        return
+    with st:
+        yield st.raw
 
 
 def _described_before(root: Path, subjects: list[str]) -> set[str]:

@@ -50,8 +50,8 @@ from meihao_kg.graph.namespaces import (
     sparql,
 )
 
-__all__ = ["RANKS", "Rank", "index_compounds", "mentioned_compounds", "needs_full_index", "rank_listings",
-           "retract_sources"]
+__all__ = ["RANKS", "Rank", "graph_subjects", "index_compounds", "mentioned_compounds", "needs_full_index",
+           "rank_listings", "retract_sources"]
 
 
 def retract_sources(store: Any, outgoing: Iterable[str]) -> int:
@@ -277,21 +277,39 @@ RANKS: dict[str, Rank] = {
 }
 
 
-def rank_listings(store: Any) -> int:
+def rank_listings(store: Any, changed: Iterable[Any] | None = None, before: Any | None = None) -> int:
     """(Re)write the listing order (:data:`RANKS`) in the index graph of ``store`` (a writable
     pyoxigraph store): each set of keys gets its rank, on the value of the driving variable
     it belongs to (a project with two names has two ranks).  Returns the change in the
-    store's number of quads."""
+    store's number of quads.
+
+    An incremental build passes ``changed``, the subjects of the source graphs it wrote and
+    dropped, and ``before``, the store as it was (a read-only pyoxigraph store): only those
+    subjects can have other keys now, so when each kind's values among them have the same
+    keys in both, the order (copied with the database) is kept as it is."""
     import pyoxigraph
 
     from meihao_kg.query.order import term_key
+    from meihao_kg.store.remote import inject_values
 
     index = pyoxigraph.NamedNode(str(GRAPH_INDEX))
     union = [pyoxigraph.NamedNode(str(g)) for g in (GRAPH_ASSERTED, GRAPH_ONTOLOGY, GRAPH_INFERRED)]
     integer = pyoxigraph.NamedNode(str(XSD.integer))
+    named = sorted((v for v in changed or () if isinstance(v, pyoxigraph.NamedNode)), key=str)
+
+    def keys(db: Any, rank: Rank) -> list[tuple[Any, ...]]:
+        text = sparql(rank.select)
+        if changed is not None:
+            text = inject_values(text, {rank.var: named})
+        return sorted(tuple(term_key(r[k]) for k in rank.keys) for r in db.query(text, default_graph=union))
+
     change = 0
     for rank in RANKS.values():
         predicate = pyoxigraph.NamedNode(str(IDX[rank.predicate]))
+        ranked = next(iter(store.quads_for_pattern(None, predicate, None, index)), None) is not None
+        if ranked and changed is not None and before is not None and len(named) <= _FEW_CHANGED and (
+                not named or keys(store, rank) == keys(before, rank)):
+            continue  # the same keys: the same order
         keyed = {tuple(term_key(r[k]) for k in rank.keys): r[rank.var]
                  for r in store.query(sparql(rank.select), default_graph=union)}
         wanted = {pyoxigraph.Quad(keyed[key], predicate, pyoxigraph.Literal(str(i), datatype=integer), index)
@@ -306,3 +324,20 @@ def rank_listings(store: Any) -> int:
             store.extend(new)
         change += len(new) - len(old - wanted)
     return change
+
+
+_FEW_CHANGED = 5_000  # subjects compared one by one; more, and the order is simply recomputed
+
+
+def graph_subjects(store: Any, graphs: Iterable[str]) -> set[Any]:
+    """The IRIs the named graphs ``graphs`` (IRIs) say something about."""
+    import pyoxigraph
+
+    present = set(store.named_graphs())
+    found: set[Any] = set()
+    for iri in graphs:
+        g = pyoxigraph.NamedNode(iri)
+        if g in present:
+            found.update(q.subject for q in store.quads_for_pattern(None, None, None, g)
+                         if isinstance(q.subject, pyoxigraph.NamedNode))
+    return found

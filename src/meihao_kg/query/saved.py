@@ -489,9 +489,8 @@ def _page(store: OxigraphStore, query: SavedQuery, bindings: dict[str, Any], ord
     to the values holding the next ranks, and of the rows they give those whose keys hold
     these ranks are kept (a project with two names has its rows under each name, at each
     name's rank); then more ranks, as many as the rows counted so far say the page still
-    needs.  A parameter binding the driving variable (one project) leaves one value to look
-    at.  ``None`` when the store has no listing order (built before it existed) or one out
-    of step with its facts: the caller then finds the whole result."""
+    needs.  ``None`` when the store has no listing order (built before it existed) or one
+    out of step with its facts: the caller then finds the whole result."""
     import pyoxigraph
 
     from meihao_kg.graph.derived import RANKS
@@ -504,20 +503,16 @@ def _page(store: OxigraphStore, query: SavedQuery, bindings: dict[str, Any], ord
     index = pyoxigraph.NamedNode(str(GRAPH_INDEX))
     if next(iter(raw.quads_for_pattern(None, predicate, None, index)), None) is None:
         return None
-    bound = bindings.get(rank.var)
-    only = None if bound is None else set(bound if isinstance(bound, list) else [bound])
     ranked = sparql(f"SELECT ?{rank.var} ?r WHERE {{ GRAPH graph:index {{ ?{rank.var} idx:{rank.predicate} ?r }} }}")
     wanted = offset + limit + 1  # one more row: whether there are more
     rows: list[tuple[str, ...]] = []
     cols: tuple[str, ...] | None = None
+    lists = _list_columns(query.text)
     start, size = 0, _FIRST_RANKS
     while len(rows) < wanted:
         here = range(start, start + size)
-        if only is None:
-            found = raw.query(ranked.replace("WHERE {", "WHERE { VALUES ?r { " + " ".join(map(str, here)) + " }", 1))
-            values = list(dict.fromkeys(v for _, v in sorted((int(s["r"].value), s[rank.var]) for s in found)))
-        else:
-            values, here = sorted(only, key=str), range(0, 1 << 62)  # every rank of the bound values
+        found = raw.query(ranked.replace("WHERE {", "WHERE { VALUES ?r { " + " ".join(map(str, here)) + " }", 1))
+        values = list(dict.fromkeys(v for _, v in sorted((int(s["r"].value), s[rank.var]) for s in found)))
         if values:
             # which keys each rank stands for: a value's keys in order hold its ranks in order
             ranks: dict[Any, list[int]] = {}
@@ -537,9 +532,8 @@ def _page(store: OxigraphStore, query: SavedQuery, bindings: dict[str, Any], ord
                 result = _execute(store, query, order.text, {**bindings, rank.var: values[i:i + _VALUES_AT_ONCE]})
                 cols = cols or _columns(query, result)
                 solutions.extend(sol for sol in result if tuple(term_key(sol[k]) for k in rank.keys) in chunk)
-            lists = _list_columns(query.text)
             rows.extend(_row(sol, cols or (), lists) for sol in sort_solutions(solutions, order.keys))
-        if only is not None or not values or not _has_rank(raw, predicate, index, start + size):
+        if not values or not _has_rank(raw, predicate, index, start + size):
             break  # the last ranks
         start += size
         # as many ranks again as the rows still wanted need, at the rate seen so far
@@ -550,13 +544,12 @@ def _page(store: OxigraphStore, query: SavedQuery, bindings: dict[str, Any], ord
 
 
 def _binds_keys(query: SavedQuery, bindings: dict[str, Any]) -> bool:
-    """Whether ``bindings`` fix one of the listing order's keys besides its driving variable
-    (organisations of one type): the rows are then few and far between in that order, and
-    the whole result is found at once."""
+    """Whether ``bindings`` fix one of the listing order's keys: the driving variable (one
+    project: its rows are few, found at once), or another key (organisations of one type:
+    the rows are few and far between in that order, and the whole result is found at once)."""
     from meihao_kg.graph.derived import RANKS
 
-    rank = RANKS[query.page_by or ""]
-    return any(k in bindings for k in rank.keys if k != rank.var)
+    return any(k in bindings for k in RANKS[query.page_by or ""].keys)
 
 
 def _has_rank(raw: Any, predicate: Any, index: Any, rank: int) -> bool:
