@@ -467,7 +467,7 @@ def _batches(jobs: list[Any], workers: int) -> list[list[Any]]:
     """Jobs in batches: each batch's sources are checked against the shapes together (one
     engine run per batch, not per source), a few batches per worker."""
     per_worker = len(jobs) if workers <= 1 else -(-len(jobs) // (workers * 4))
-    size = max(1, min(50, per_worker))
+    size = max(1, min(25, per_worker))  # the engine costs a little more per source in bigger batches
     return [jobs[i:i + size] for i in range(0, len(jobs), size)]
 
 
