@@ -494,13 +494,14 @@ def _page(store: OxigraphStore, query: SavedQuery, bindings: dict[str, Any], ord
     import pyoxigraph
 
     from meihao_kg.graph.derived import RANKS
-    from meihao_kg.graph.namespaces import GRAPH_INDEX, IDX
+    from meihao_kg.graph.namespaces import GRAPH_INDEX, IDX, XSD
     from meihao_kg.query.order import term_key
 
     rank = RANKS[query.page_by or ""]
     raw = store.raw
     predicate = pyoxigraph.NamedNode(str(IDX[rank.predicate]))
     index = pyoxigraph.NamedNode(str(GRAPH_INDEX))
+    integer = pyoxigraph.NamedNode(str(XSD.integer))
     if next(iter(raw.quads_for_pattern(None, predicate, None, index)), None) is None:
         return None
     ranked = sparql(f"SELECT ?{rank.var} ?r WHERE {{ GRAPH graph:index {{ ?{rank.var} idx:{rank.predicate} ?r }} }}")
@@ -511,7 +512,7 @@ def _page(store: OxigraphStore, query: SavedQuery, bindings: dict[str, Any], ord
     start, size = 0, _FIRST_RANKS
     while len(rows) < wanted:
         here = range(start, start + size)
-        found = raw.query(ranked.replace("WHERE {", "WHERE { VALUES ?r { " + " ".join(map(str, here)) + " }", 1))
+        found = store.query(ranked, {"r": [pyoxigraph.Literal(str(r), datatype=integer) for r in here]})
         values = list(dict.fromkeys(v for _, v in sorted((int(s["r"].value), s[rank.var]) for s in found)))
         if values:
             # which keys each rank stands for: a value's keys in order hold its ranks in order

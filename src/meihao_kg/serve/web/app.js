@@ -28,11 +28,8 @@
   }
 
   function fetchRows(query, params, offset) {
-    var q = new URLSearchParams(params);
-    q.set("limit", String(PAGE));
-    q.set("offset", String(offset));
-    return fetch("/api/run/" + encodeURIComponent(query.name) + "?" + q.toString())
-      .then(function (r) { return r.json(); });
+    var page = Object.assign({}, params, {limit: String(PAGE), offset: String(offset)});
+    return fetch(runUrl(query.name, page)).then(function (r) { return r.json(); });
   }
 
   function showMore(query, params, data) {
