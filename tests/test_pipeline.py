@@ -18,6 +18,7 @@ from meihao_kg.store.local import open_store
 ID = "https://w3id.org/meihao-kg/id/"
 SEED_GRAPH = ID + "graph/source/000_c1cc9ca213bfcef2"
 JILIN_GRAPH = ID + "graph/source/jilin"
+EVIDENCE_GRAPH = ID + "graph/evidence"
 WANKE = ID + "project/220102/wan-ke-cheng"
 PREFIXES = """
 PREFIX mh: <https://w3id.org/meihao-kg/ontology#>
@@ -259,7 +260,8 @@ def test_export_formats_deterministic(seed_store) -> None:
         assert export_rdf(seed_store, fmt) == export_rdf(seed_store, fmt), fmt
     nt = export_rdf(seed_store, "nt", inferred=False, ontology=False)
     g = Graph().parse(data=nt.decode("utf-8"), format="nt")
-    assert len(g) == graph_size(seed_store, SEED_GRAPH)
+    # what the source states, and its evidence spans (described once, in the evidence graph)
+    assert len(g) == graph_size(seed_store, SEED_GRAPH) + graph_size(seed_store, EVIDENCE_GRAPH)
 
 
 def test_streamed_exports_hold_the_store_graphs(seed_store) -> None:

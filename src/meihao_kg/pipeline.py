@@ -194,7 +194,7 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
                  unchanged: tuple[str, ...], progress: Callable[..., None] | None = None) -> BuildReport:
     """Everything that reads or writes the store; runs under the build lock."""
     from meihao_kg.graph.build import source_graph_iri
-    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED
+    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_EVIDENCE, GRAPH_INFERRED
 
     summaries: list[SourceSummary] = []
     drop, identity_warnings = _check_identities(root, extracted)
@@ -210,6 +210,11 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
     incoming = [str(source_graph_iri(ex.doc_id)) for _, ex in resolved]
     del resolved  # the jobs hold the extractions now
     fresh = _replaces_everything(root, set(incoming) | set(drop))
+    if not fresh and _earlier_layout(root):
+        raise InputError(f"{root}: this store was built by an earlier version, which kept each evidence span "
+                         "in its source's graph; it cannot take some sources in the new layout and keep "
+                         "the others in the old one; nothing was built",
+                         hint="rebuild all its sources at once: meihao-kg build --force SOURCES")
     # Each batch of sources is built and checked against the shapes in a worker process,
     # and written to the new database as it arrives (the store is never held whole here);
     # the nodes a batch finds fault with, and those several sources describe, are checked
@@ -218,7 +223,7 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
     own: dict[str, str] = {}  # subject → the one incoming source describing it
     suspect: set[str] = set()
     shacl_seconds = 0.0
-    asserted, inferred = str(GRAPH_ASSERTED), str(GRAPH_INFERRED)
+    asserted, evidence, inferred = str(GRAPH_ASSERTED), str(GRAPH_EVIDENCE), str(GRAPH_INFERRED)
 
     def graphs() -> Iterator[GraphData]:
         nonlocal shacl_seconds
@@ -229,7 +234,7 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
                 batches, _map(_graph_batch_job, [(b, validate) for b in batches], workers), strict=False):
             suspect.update(found)
             shacl_seconds += secs
-            for (f, ex, _, _), (nt, inf, subj, n) in zip(batch, built, strict=False):
+            for (f, ex, _, _), (nt, spans, inf, subj, n) in zip(batch, built, strict=False):
                 done += 1
                 if progress is not None:
                     progress("building graphs", done, len(jobs), str(f))
@@ -239,6 +244,7 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
                 summaries.append(SourceSummary(ex.doc_id, str(f), len(ex.projects), n, ex.encoding, ex.kind))
                 yield GraphData(str(source_graph_iri(ex.doc_id)), nt)
                 yield GraphData(asserted, nt, replace=False)  # the union: a set of quads
+                yield GraphData(evidence, spans, replace=False)  # each span once (its source's own)
                 yield GraphData(inferred, inf, replace=False)
             batch.clear()  # the extractions of this batch are done with
         jobs.clear()
@@ -437,12 +443,13 @@ def _extract_job(args: tuple[Path, int, str | None]) -> tuple[Any, Diagnostic | 
     return ex, None, warns + list(ex.warnings)
 
 
-def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, set[str], int]:
-    """One source's graph: (N-Triples, its inferences as N-Triples, its subjects, size)."""
+def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, bytes, set[str], int]:
+    """One source's graph: (its statements as N-Triples, the descriptions of its evidence
+    spans as N-Triples, its inferences as N-Triples, its subjects, size)."""
     from rdflib import Graph, Literal, URIRef
 
     from meihao_kg.graph import iri as mint
-    from meihao_kg.graph.build import bind_prefixes, build_triples, read_meta
+    from meihao_kg.graph.build import bind_prefixes, build_triples, read_meta, split_evidence
     from meihao_kg.graph.curation import load_curation
     from meihao_kg.graph.infer import inferred_triples
     from meihao_kg.graph.namespaces import ID, MH
@@ -460,7 +467,8 @@ def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, s
         g = TripleSet(decisions.apply(rg, ex.doc_id).triples((None, None, None)))
     base = str(ID[""])
     subjects = {str(s) for s in g.subjects() if isinstance(s, URIRef) and s.startswith(base)}
-    return g.ntriples(), ntriples(inferred_triples(g)), subjects, len(g)
+    said, spans = split_evidence(g.ntriples(), ex.doc_id)
+    return said, spans, ntriples(inferred_triples(g)), subjects, len(g)
 
 
 def _batches(jobs: list[Any], workers: int) -> list[list[Any]]:
@@ -471,7 +479,7 @@ def _batches(jobs: list[Any], workers: int) -> list[list[Any]]:
     return [jobs[i:i + size] for i in range(0, len(jobs), size)]
 
 
-def _graph_batch_job(args: tuple[list[Any], bool]) -> tuple[list[tuple[bytes, bytes, set[str], int]],
+def _graph_batch_job(args: tuple[list[Any], bool]) -> tuple[list[tuple[bytes, bytes, bytes, set[str], int]],
                                                            frozenset[str], float]:
     """A batch of sources' graphs (see :func:`_graph_job`), the nodes the shapes find fault
     with in them (when ``validate``), and the seconds the check took."""
@@ -481,7 +489,7 @@ def _graph_batch_job(args: tuple[list[Any], bool]) -> tuple[list[tuple[bytes, by
         return built, frozenset(), 0.0
     from meihao_kg.graph.validate import suspects
 
-    found, seconds = suspects([nt for nt, _, _, _ in built])
+    found, seconds = suspects([nt for said, spans, _, _, _ in built for nt in (said, spans)])
     return built, found, seconds
 
 
@@ -548,6 +556,7 @@ def _replaces_everything(root: Path, replaced: set[str]) -> bool:
     from meihao_kg.errors import StoreError
     from meihao_kg.graph.namespaces import (
         GRAPH_ASSERTED,
+        GRAPH_EVIDENCE,
         GRAPH_INDEX,
         GRAPH_INFERRED,
         GRAPH_ONTOLOGY,
@@ -555,7 +564,7 @@ def _replaces_everything(root: Path, replaced: set[str]) -> bool:
     )
     from meihao_kg.store.local import open_store
 
-    rebuilt = {str(GRAPH_ASSERTED), str(GRAPH_INFERRED), str(GRAPH_ONTOLOGY), str(GRAPH_INDEX)}
+    rebuilt = {str(GRAPH_ASSERTED), str(GRAPH_EVIDENCE), str(GRAPH_INFERRED), str(GRAPH_ONTOLOGY), str(GRAPH_INDEX)}
     try:
         with open_store(root) as st:
             present = [g.value for g in st.raw.named_graphs()]
@@ -565,6 +574,23 @@ def _replaces_everything(root: Path, replaced: set[str]) -> bool:
         return False  # no store yet: nothing to copy either way
     return all(g in replaced or g in rebuilt for g in present) and any(
         g.startswith(SOURCE_GRAPH_PREFIX) for g in present)
+
+
+def _earlier_layout(root: Path) -> bool:
+    """Whether the store at ``root`` has source graphs but no evidence graph (built before
+    the evidence spans had a graph of their own)."""
+    import pyoxigraph
+
+    from meihao_kg.errors import StoreError
+    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_EVIDENCE
+    from meihao_kg.store.local import open_store
+
+    try:
+        with open_store(root) as st:
+            return (st.raw.contains_named_graph(pyoxigraph.NamedNode(str(GRAPH_ASSERTED)))
+                    and not st.raw.contains_named_graph(pyoxigraph.NamedNode(str(GRAPH_EVIDENCE))))
+    except StoreError:
+        return False
 
 
 def _refuse_duplicate_ids(extracted: list[tuple[Path, Any]]) -> None:

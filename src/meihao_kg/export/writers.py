@@ -351,7 +351,7 @@ def store_info(store: OxigraphStore) -> StoreInfo:
                                 for r in store.query(q_kinds)))
     q_classes = sparql("""
     SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {
-      GRAPH graph:asserted { ?s a ?c }
+      { GRAPH graph:asserted { ?s a ?c } } UNION { GRAPH graph:evidence { ?s a ?c } }
     } GROUP BY ?c ORDER BY DESC(?n) ?c""")
     counts: Counter[str] = Counter()
     for r in store.query(q_classes):

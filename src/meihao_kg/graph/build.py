@@ -41,7 +41,7 @@ from meihao_kg.models import (
 )
 from meihao_kg.text.normalise import display_path
 
-__all__ = ["build_graph", "build_triples", "source_graph_iri", "TYPE_CLASSES", "bind_prefixes"]
+__all__ = ["build_graph", "build_triples", "source_graph_iri", "split_evidence", "TYPE_CLASSES", "bind_prefixes"]
 
 TYPE_CLASSES: dict[str, URIRef] = {
     "party-organization": MH.PartyOrganization,
@@ -612,6 +612,20 @@ def build_triples(ex: Extraction, meta: dict[str, str] | None = None) -> TripleS
         b.tally(t)
     b.discovered(ex.new_types)
     return b.g
+
+
+def split_evidence(ntriples: bytes, doc_id: str) -> tuple[bytes, bytes]:
+    """A source's N-Triples (one statement a line) in two: what the source states, and the
+    descriptions of its evidence spans and their selectors (the statements whose subject is
+    a span or a selector of ``doc_id``).  The store keeps the first in the source's graph
+    and both in the asserted graph: a span's description is written once."""
+    prefix = f"<{mint.spans_prefix(doc_id)}".encode()
+    said: list[bytes] = []
+    spans: list[bytes] = []
+    for line in ntriples.split(b"\n"):  # a literal's line breaks are escaped in N-Triples
+        if line:
+            (spans if line.startswith(prefix) else said).append(line)
+    return b"".join(x + b"\n" for x in said), b"".join(x + b"\n" for x in spans)
 
 
 def read_meta(path: Path) -> dict[str, str]:

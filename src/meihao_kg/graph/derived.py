@@ -39,25 +39,28 @@ from typing import Any
 from meihao_kg.graph.namespaces import (
     CONCEPT,
     GRAPH_ASSERTED,
+    GRAPH_EVIDENCE,
     GRAPH_INDEX,
     GRAPH_INFERRED,
     GRAPH_ONTOLOGY,
     IDX,
     MH,
+    OA,
     RDF,
     SOURCE_GRAPH_PREFIX,
     XSD,
     sparql,
 )
 
-__all__ = ["RANKS", "Rank", "graph_subjects", "index_compounds", "mentioned_compounds", "needs_full_index",
+__all__ = ["RANKS", "Rank", "evidence_quads", "evidence_spans", "graph_subjects", "index_compounds", "mentioned_compounds", "needs_full_index",
            "rank_listings", "retract_sources"]
 
 
 def retract_sources(store: Any, outgoing: Iterable[str]) -> int:
     """Take the source graphs ``outgoing`` (IRIs) out of the derived graphs of ``store`` (a
     writable pyoxigraph store that still holds them).  Returns the change in the number of
-    quads of the store (asserted triples removed, inferences removed and re-derived).  The
+    quads of the store (asserted triples and evidence spans removed, inferences removed and
+    re-derived).  The
     source graphs themselves are left for the caller to drop."""
     import pyoxigraph
 
@@ -71,6 +74,11 @@ def retract_sources(store: Any, outgoing: Iterable[str]) -> int:
     removed = 0
     touched: set[Any] = set()
     for g in gone:
+        # the descriptions of the source's evidence spans (in the evidence graph alone)
+        for q in evidence_quads(store, g):
+            touched.add(q.subject)
+            store.remove(q)
+            removed += 1
         for q in list(store.quads_for_pattern(None, None, None, g)):
             touched.add(q.subject)
             still_stated = any(
@@ -82,6 +90,34 @@ def retract_sources(store: Any, outgoing: Iterable[str]) -> int:
                 store.remove(fact)
                 removed += 1
     return _reinfer(store, touched, asserted, inferred) - removed
+
+
+def evidence_spans(store: Any, graph: Any) -> list[Any]:
+    """The evidence spans the source graph ``graph`` (a pyoxigraph IRI) points to, and their
+    selectors: the pyoxigraph IRIs that the evidence graph describes (a source graph holds
+    what its source states, and the ``mh:evidence`` links to these)."""
+    import pyoxigraph
+
+    from meihao_kg.graph.iri import spans_prefix
+
+    described = pyoxigraph.NamedNode(str(GRAPH_EVIDENCE))
+    prefix = spans_prefix(graph.value.removeprefix(SOURCE_GRAPH_PREFIX))
+    evidence = pyoxigraph.NamedNode(str(MH.evidence))
+    selects = pyoxigraph.NamedNode(str(OA.hasSelector))
+    spans = {q.object for q in store.quads_for_pattern(None, evidence, None, graph)
+             if isinstance(q.object, pyoxigraph.NamedNode) and q.object.value.startswith(prefix)}
+    selectors = {q.object for s in spans for q in store.quads_for_pattern(s, selects, None, described)
+                 if isinstance(q.object, pyoxigraph.NamedNode) and q.object.value.startswith(prefix)}
+    return sorted(spans | selectors, key=str)
+
+
+def evidence_quads(store: Any, graph: Any) -> list[Any]:
+    """The evidence graph's quads describing the evidence spans of the source graph
+    ``graph`` and their selectors (see :func:`evidence_spans`)."""
+    import pyoxigraph
+
+    described = pyoxigraph.NamedNode(str(GRAPH_EVIDENCE))
+    return [q for n in evidence_spans(store, graph) for q in store.quads_for_pattern(n, None, None, described)]
 
 
 def _reinfer(store: Any, subjects: set[Any], asserted: Any, inferred: Any) -> int:

@@ -16,6 +16,7 @@ __all__ = [
     "DCAT",
     "DCTERMS",
     "GRAPH_ASSERTED",
+    "GRAPH_EVIDENCE",
     "GRAPH_INDEX",
     "GRAPH_INFERRED",
     "IDX",
@@ -166,6 +167,10 @@ GRAPH_ONTOLOGY = URIRef(BASE + "id/graph/ontology")
 """Named graph holding the ontology, the concept schemes and the place reference data."""
 GRAPH_ASSERTED = URIRef(BASE + "id/graph/asserted")
 """Every source's facts once: the de-duplicated union of the source graphs, kept at build time."""
+GRAPH_EVIDENCE = URIRef(BASE + "id/graph/evidence")
+"""Every source's evidence spans and their selectors (offsets, quote, sentence), described
+once: the source graphs and the asserted graph hold the ``mh:evidence`` links to them.  A
+span belongs to one source (its IRI names the source), so this graph repeats nothing."""
 GRAPH_INFERRED = URIRef(BASE + "id/graph/inferred")
 """Materialised subclass / subproperty / broader closure of the asserted facts."""
 GRAPH_INDEX = URIRef(BASE + "id/graph/index")
@@ -176,8 +181,8 @@ organisations (``graph.derived.rank_listings``).  Not facts (no evidence, not va
 exported): an index the queries join instead of walking paths."""
 SOURCE_GRAPH_PREFIX = BASE + "id/graph/source/"
 """Each source's own named graph is ``SOURCE_GRAPH_PREFIX + doc id``."""
-QUERY_GRAPHS: tuple[URIRef, ...] = (GRAPH_ASSERTED, GRAPH_ONTOLOGY, GRAPH_INFERRED)
-"""The default graph of every query: facts once each, the ontology, the inferences."""
+QUERY_GRAPHS: tuple[URIRef, ...] = (GRAPH_ASSERTED, GRAPH_EVIDENCE, GRAPH_ONTOLOGY, GRAPH_INFERRED)
+"""The default graph of every query: facts once each, their evidence, the ontology, the inferences."""
 
 PREFIXES: dict[str, str] = {
     "mh": str(MH._NS),

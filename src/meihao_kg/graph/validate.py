@@ -207,28 +207,54 @@ def suspects(data: list[bytes]) -> tuple[frozenset[str], float]:
     everything (:func:`validate_focus`), which gives the report.  A node described by one
     source alone has its whole description in that source (its values' types included),
     so a batch that finds nothing wrong with it is right about it."""
-    report = validate_ntriples(data)
-    return frozenset(r.focus for r in report.results), report.seconds
+    text = b"".join([ontology_ntriples(), *data]).decode("utf-8")
+    from pyshacl_turbo.errors import ReportableRuntimeError
+
+    try:
+        from pyshacl_turbo.rdf import Input
+    except ImportError:  # an engine without its text input: through an Oxigraph store
+        report = validate_ntriples(data)
+        return frozenset(r.focus for r in report.results), report.seconds
+    start = time.perf_counter()
+    try:  # the text straight to the engine: no store to load and dump again
+        _, report_graph, _ = _compiled_shapes().validate(
+            Input(text, "nt", None, {}, preserve_ids=True), allow_warnings=True)
+    except ReportableRuntimeError as exc:
+        raise ShapeLoadError(f"the SHACL engine cannot use the shapes: {exc}") from exc
+    found = frozenset(str(n) for n in report_graph.objects(None, SH.focusNode))
+    return found, time.perf_counter() - start
 
 
 def validate_focus(store: Any, focus: Iterable[str], graph: str | None) -> ValidationReport:
     """Validate the nodes ``focus`` (IRIs) as described by the named graph ``graph`` of the
-    pyoxigraph ``store`` (the union of every source), with the ontology; with ``graph``
-    None, by every graph of the store but the derived ones (asserted, inferred, ontology, index).
+    pyoxigraph ``store`` (the union of every source) and the evidence graph, with the
+    ontology; with ``graph`` None, by every graph of the store but the derived ones
+    (asserted, inferred, ontology, index).
 
     Each focus node is read with its statements and the statements about the nodes they
     point to (one hop more: the types that ``sh:class`` checks, an evidence span's selectors
     and source text): what the shapes look at, read by index, never the whole graph."""
     import pyoxigraph
 
-    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INDEX, GRAPH_INFERRED, GRAPH_ONTOLOGY
+    from meihao_kg.graph.namespaces import (
+        GRAPH_ASSERTED,
+        GRAPH_EVIDENCE,
+        GRAPH_INDEX,
+        GRAPH_INFERRED,
+        GRAPH_ONTOLOGY,
+    )
 
     g = pyoxigraph.NamedNode(graph) if graph is not None else None
+    spans = pyoxigraph.NamedNode(str(GRAPH_EVIDENCE))
     derived = {pyoxigraph.NamedNode(str(x)) for x in (GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_INDEX)}
 
     def quads(s: Any, p: Any, o: Any) -> Iterator[Any]:
-        for q in store.quads_for_pattern(s, p, o, g):
-            if g is not None or q.graph_name not in derived:
+        if g is not None:  # that graph, and the evidence spans its facts point to
+            yield from store.quads_for_pattern(s, p, o, g)
+            yield from store.quads_for_pattern(s, p, o, spans)
+            return
+        for q in store.quads_for_pattern(s, p, o, None):
+            if q.graph_name not in derived:
                 yield q
 
     wanted = sorted(set(focus))
@@ -314,7 +340,15 @@ def validate_store(store: Any, *, batch: int = 50) -> ValidationReport:
 
     import pyoxigraph
 
-    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INDEX, GRAPH_INFERRED, GRAPH_ONTOLOGY
+    from meihao_kg.graph.derived import evidence_quads
+    from meihao_kg.graph.namespaces import (
+        GRAPH_ASSERTED,
+        GRAPH_EVIDENCE,
+        GRAPH_INDEX,
+        GRAPH_INFERRED,
+        GRAPH_ONTOLOGY,
+        SOURCE_GRAPH_PREFIX,
+    )
 
     asserted = pyoxigraph.NamedNode(str(GRAPH_ASSERTED))
     names = list(store.named_graphs())
@@ -323,8 +357,9 @@ def validate_store(store: Any, *, batch: int = 50) -> ValidationReport:
         dumped = store.dump(format=pyoxigraph.RdfFormat.N_QUADS)
         data.parse(data=bytes(dumped or b""), format="nquads")
         return validate_graph(data)
-    derived = {asserted, pyoxigraph.NamedNode(str(GRAPH_INFERRED)), pyoxigraph.NamedNode(str(GRAPH_ONTOLOGY)),
-               pyoxigraph.NamedNode(str(GRAPH_INDEX))}
+    # (the evidence graph's spans are read with the source graphs that point to them)
+    derived = {asserted, *(pyoxigraph.NamedNode(str(g)) for g in (GRAPH_EVIDENCE, GRAPH_INFERRED, GRAPH_ONTOLOGY,
+                                                                   GRAPH_INDEX))}
     graphs: list[Any] = [pyoxigraph.DefaultGraph(), *(g for g in names if g not in derived)]
     subject = re.compile(rb"^<([^>]+)> ", re.M)
     described: dict[bytes, int] = {}
@@ -334,6 +369,9 @@ def validate_store(store: Any, *, batch: int = 50) -> ValidationReport:
         chunk = []
         for g in graphs[i:i + batch]:
             nt = bytes(store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=g) or b"")
+            if isinstance(g, pyoxigraph.NamedNode) and g.value.startswith(SOURCE_GRAPH_PREFIX):
+                nt += bytes(pyoxigraph.serialize([q.triple for q in evidence_quads(store, g)],
+                                                 format=pyoxigraph.RdfFormat.N_TRIPLES) or b"")
             for s in set(subject.findall(nt)):
                 described[s] = described.get(s, 0) + 1
             chunk.append(nt)

@@ -372,19 +372,19 @@ def bind(store: KGStore, query: SavedQuery, values: dict[str, str]) -> dict[str,
 
 
 def _check_index(store: OxigraphStore, query: SavedQuery) -> None:
-    """A query that reads the index graph, on a store built before the index existed, would
-    find nothing: say so instead of returning no rows."""
+    """A query that reads the index graph or the evidence graph, on a store built before
+    that graph existed, would find nothing: say so instead of returning no rows."""
     import pyoxigraph
 
-    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_INDEX
+    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_EVIDENCE, GRAPH_INDEX
 
-    if str(GRAPH_INDEX) not in query.text:
-        return
     raw = store.raw
-    if (raw.contains_named_graph(pyoxigraph.NamedNode(str(GRAPH_ASSERTED)))
-            and not raw.contains_named_graph(pyoxigraph.NamedNode(str(GRAPH_INDEX)))):
-        raise QueryError(f"query {query.name!r} needs the store's query index, which this store "
-                         "was built without", hint="rebuild it: meihao-kg build --force")
+    if not raw.contains_named_graph(pyoxigraph.NamedNode(str(GRAPH_ASSERTED))):
+        return
+    for graph, what in ((GRAPH_INDEX, "query index"), (GRAPH_EVIDENCE, "evidence graph")):
+        if str(graph) in query.text and not raw.contains_named_graph(pyoxigraph.NamedNode(str(graph))):
+            raise QueryError(f"query {query.name!r} needs the store's {what}, which this store "
+                             "was built without", hint="rebuild it: meihao-kg build --force")
 
 
 def _plain(term: Any) -> str:
