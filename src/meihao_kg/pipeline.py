@@ -231,7 +231,8 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
         batches = _batches(jobs, workers)
         done = 0
         for batch, (built, found, secs) in zip(
-                batches, _map(_graph_batch_job, [(b, validate) for b in batches], workers), strict=False):
+                batches, _map(_graph_batch_job, [(b, validate) for b in batches], workers, chunk=1), strict=False):
+            # (a batch at a time: the store starts loading as soon as the first is built)
             suspect.update(found)
             shacl_seconds += secs
             for (f, ex, _, _), (nt, spans, inf, subj, n) in zip(batch, built, strict=False):
@@ -408,9 +409,10 @@ def _warm() -> None:
     ontology_ntriples()  # the ontology parsed, and serialised for the shapes checks
 
 
-def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> Iterator[Any]:
-    """``fn`` over ``items`` in order, in ``workers`` processes; results arrive as they are
-    done (so progress moves while the work runs)."""
+def _map(fn: Callable[[Any], Any], items: list[Any], workers: int, chunk: int | None = None) -> Iterator[Any]:
+    """``fn`` over ``items`` in order, in ``workers`` processes, ``chunk`` items sent at a time
+    (by default an eighth of a worker's share); results arrive as they are done (so progress
+    moves while the work runs)."""
     if workers <= 1 or len(items) < 2:
         yield from map(fn, items)
         return
@@ -420,7 +422,7 @@ def _map(fn: Callable[[Any], Any], items: list[Any], workers: int) -> Iterator[A
     _warm()
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        yield from pool.map(fn, items, chunksize=max(1, len(items) // (workers * 8)))
+        yield from pool.map(fn, items, chunksize=chunk or max(1, len(items) // (workers * 8)))
 
 
 def _extract_job(args: tuple[Path, int, str | None]) -> tuple[Any, Diagnostic | None, list[Diagnostic]]:

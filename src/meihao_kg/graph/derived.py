@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from meihao_kg.graph.namespaces import (
-    CONCEPT,
     GRAPH_ASSERTED,
     GRAPH_EVIDENCE,
     GRAPH_INDEX,
@@ -170,24 +169,41 @@ def _rdflib(term: Any) -> Any:
 # --------------------------------------------------------------------------- query index
 
 
-# every initiative type at each compound: as asserted (?stated) or a broader type (inferred)
-_INITIATIVES = """SELECT DISTINCT ?c ?k ?stated WHERE {
+# The index is made by CONSTRUCT queries whose results Oxigraph writes as N-Triples and loads
+# into the index graph: no row of it goes through Python (on 10,000 projects: 2.4 s instead of
+# 5 s for the rows made one by one).
+
+# every initiative type at each compound: as asserted (also idx:statedInitiative) or a broader
+# type (inferred)
+_INITIATIVES = """CONSTRUCT { ?c idx:initiative ?k . ?c idx:statedInitiative ?stated } WHERE {
   GRAPH graph:asserted { ?act mh:implementedAt ?c }
-  { GRAPH graph:asserted { ?act mh:initiativeType ?k } BIND(true AS ?stated) }
+  { GRAPH graph:asserted { ?act mh:initiativeType ?k } BIND(?k AS ?stated) }
   UNION { GRAPH graph:inferred { ?act mh:initiativeType ?k } }
 }"""
 
 # every place a few compounds lie in (each compound bound by VALUES)
-_PLACES_OF = """SELECT DISTINCT ?c ?x WHERE { ?c schema:containedInPlace+ ?x }"""
+_PLACES_OF = """CONSTRUCT { ?c idx:within ?x } WHERE { ?c schema:containedInPlace+ ?x FILTER(!isLiteral(?x)) }"""
 
 # every place every compound lies in: the places that directly hold a compound are few, so
 # the path up from each is walked once (sub-SELECTs joined by hash)
-_PLACES = """SELECT DISTINCT ?c ?x WHERE {
+_PLACES = """CONSTRUCT { ?c idx:within ?x } WHERE {
   { SELECT DISTINCT ?c ?in WHERE { ?c a mh:ResidentialCompound ; schema:containedInPlace ?in } }
   { SELECT DISTINCT ?in ?x WHERE {
     { SELECT DISTINCT ?in WHERE { ?c a mh:ResidentialCompound ; schema:containedInPlace ?in } }
     ?in schema:containedInPlace* ?x .
+    FILTER(!isLiteral(?x))
   } }
+}"""
+
+# the city and the county / district each compound lies in: the place of that level among
+# those the index gives it
+_LEVELS = r"""CONSTRUCT { ?c ?level_of ?x } WHERE {
+  GRAPH graph:index { ?c idx:within ?x }
+  ?x mh:adminLevel ?level .
+  VALUES (?level ?level_of) {
+    (mhc:admin-level\/prefecture idx:city)
+    (mhc:admin-level\/county idx:district)
+  }
 }"""
 
 
@@ -246,45 +262,36 @@ def index_compounds(store: Any, compounds: Iterable[Any] | None = None) -> int:
                 store.remove(q)
                 removed += 1
 
-    def rows(body: str) -> Any:
+    def made(body: str) -> bytes:
         text = sparql(body)
         if wanted is not None:
             text = inject_values(text, {"c": wanted})
-        return store.query(text, default_graph=union)
+        found = store.query(text, default_graph=union)
+        return bytes(found.serialize(format=pyoxigraph.RdfFormat.N_TRIPLES) or b"")
 
-    initiative = pyoxigraph.NamedNode(str(IDX.initiative))
-    stated = pyoxigraph.NamedNode(str(IDX.statedInitiative))
-    within = pyoxigraph.NamedNode(str(IDX.within))
-    quads: set[Any] = set()
-    for r in rows(_INITIATIVES):
-        quads.add(pyoxigraph.Quad(r["c"], initiative, r["k"], index))
-        if r["stated"] is not None:
-            quads.add(pyoxigraph.Quad(r["c"], stated, r["k"], index))
-    places: dict[Any, set[Any]] = {}
-    for r in rows(_PLACES if wanted is None else _PLACES_OF):
-        if not isinstance(r["x"], pyoxigraph.Literal):
-            quads.add(pyoxigraph.Quad(r["c"], within, r["x"], index))
-            places.setdefault(r["x"], set()).add(r["c"])
-    # the city and the county / district each compound lies in (a place of that level)
-    by_level = {pyoxigraph.NamedNode(str(CONCEPT["admin-level/prefecture"])): IDX.city,
-                pyoxigraph.NamedNode(str(CONCEPT["admin-level/county"])): IDX.district}
-    if places:
-        text = inject_values(sparql("SELECT ?x ?level WHERE { ?x mh:adminLevel ?level }"),
-                             {"x": sorted(places, key=str), "level": sorted(by_level, key=str)})
-        for r in store.query(text, default_graph=union):
-            prop = pyoxigraph.NamedNode(str(by_level[r["level"]]))
-            quads.update(pyoxigraph.Quad(c, prop, r["x"], index) for c in places[r["x"]])
+    def load(data: bytes) -> None:
+        if len(data) > 1_000_000:
+            store.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=index)
+        elif data:  # a bulk load costs ~0.3 s to set up
+            store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, index)
+                         for t in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES))
+
+    load(made(_INITIATIVES) + made(_PLACES if wanted is None else _PLACES_OF))
+    load(made(_LEVELS))
     # the graph exists even without a compound: a store that has it is indexed
     marker = pyoxigraph.Quad(index, pyoxigraph.NamedNode(str(IDX.indexes)),
                              pyoxigraph.NamedNode(str(GRAPH_ASSERTED)), index)
-    if marker in store:
-        removed += 1  # kept, and written again below: not a new quad
-    quads.add(marker)
-    if len(quads) > 2_000:
-        store.bulk_extend(quads)  # a bulk load costs ~0.3 s to set up
-    else:
-        store.extend(quads)
-    return len(quads) - removed
+    added = 0 if marker in store else 1
+    store.add(marker)
+    if wanted is None:
+        return _count(store, index) - removed
+    return sum(1 for c in wanted for _ in store.quads_for_pattern(c, None, None, index)) + added - removed
+
+
+def _count(store: Any, graph: Any) -> int:
+    """The number of quads of the named graph ``graph``."""
+    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+    return int(next(iter(store.query(text)))["n"].value)
 
 
 # --------------------------------------------------------------------------- listing order

@@ -7,6 +7,8 @@ declared here and in ``ontology/vocabulary.ttl``; a typo (``MH.ShowcaseProjet``)
 
 from __future__ import annotations
 
+from inspect import get_annotations
+
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, DefinedNamespace
 
@@ -151,16 +153,30 @@ class MH(DefinedNamespace):
     candidateCount: URIRef
 
 
-ORG = Namespace("http://www.w3.org/ns/org#")
-SCHEMA = Namespace("https://schema.org/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-QUDT = Namespace("http://qudt.org/schema/qudt/")
-UNIT = Namespace("http://qudt.org/vocab/unit/")
-WD = Namespace("http://www.wikidata.org/entity/")
-ID = Namespace(BASE + "id/")
-CONCEPT = Namespace(BASE + "concept/")
-MHS = Namespace(BASE + "shapes#")
-IDX = Namespace(BASE + "index#")
+for _name in get_annotations(MH):  # each term made once: a build reads them millions of times
+    type.__setattr__(MH, _name, MH[_name])
+
+
+class _Terms(Namespace):
+    """An rdflib ``Namespace`` whose attribute terms (``OA.exact``) are made once each and
+    then found like any attribute (rdflib makes and checks a new ``URIRef`` every time)."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)
+        self.__dict__[name] = term
+        return term
+
+
+ORG = _Terms("http://www.w3.org/ns/org#")
+SCHEMA = _Terms("https://schema.org/")
+OA = _Terms("http://www.w3.org/ns/oa#")
+QUDT = _Terms("http://qudt.org/schema/qudt/")
+UNIT = _Terms("http://qudt.org/vocab/unit/")
+WD = _Terms("http://www.wikidata.org/entity/")
+ID = _Terms(BASE + "id/")
+CONCEPT = _Terms(BASE + "concept/")
+MHS = _Terms(BASE + "shapes#")
+IDX = _Terms(BASE + "index#")
 """Shortcut properties of the query index graph (:data:`GRAPH_INDEX`): not part of the ontology."""
 
 GRAPH_ONTOLOGY = URIRef(BASE + "id/graph/ontology")

@@ -407,10 +407,14 @@ def write_store(
                     count -= sum(1 for _ in store.quads_for_pattern(None, None, None, node))
                 store.remove_graph(node)
         counter = _NewQuads(store) if count is not None and not fresh and old_target is not None else None
-        for batch in _nquads_batches(new_graphs):
+        for batch, into in _load_batches(new_graphs):
             if counter is not None:
-                counter.add(batch)
-            store.bulk_load(batch, format=pyoxigraph.RdfFormat.N_QUADS, lenient=parsed)
+                counter.add(batch, into)
+            if into is None:
+                store.bulk_load(batch, format=pyoxigraph.RdfFormat.N_QUADS, lenient=parsed)
+            else:
+                store.bulk_load(batch, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(into),
+                                lenient=parsed)
         finished: int | None = 0  # the quads ``finish`` added (None: unknown)
         if finish is not None:
             finished = finish(store, outgoing)
@@ -487,13 +491,21 @@ class _NewQuads:
         self.seen = 0
         self.new: int | None = 0
 
-    def add(self, batch: bytes) -> None:
+    def add(self, batch: bytes, graph: str | None = None) -> None:
+        """Count a batch: N-Quads, or N-Triples of the named graph ``graph``."""
         import pyoxigraph
 
         if self.new is None:
             return
         fresh: set[Any] = set()
-        for q in pyoxigraph.parse(batch, format=pyoxigraph.RdfFormat.N_QUADS):
+        quads: Iterable[Any]
+        if graph is None:
+            quads = pyoxigraph.parse(batch, format=pyoxigraph.RdfFormat.N_QUADS)
+        else:
+            name = pyoxigraph.NamedNode(graph)
+            quads = (pyoxigraph.Quad(t.subject, t.predicate, t.object, name)
+                     for t in pyoxigraph.parse(batch, format=pyoxigraph.RdfFormat.N_TRIPLES))
+        for q in quads:
             self.seen += 1
             if self.seen > self.limit:
                 self.new = None
@@ -508,26 +520,42 @@ class _NewQuads:
 BATCH_BYTES = 16 << 20
 
 
-def _nquads_batches(graphs: Iterable[GraphData], limit: int = BATCH_BYTES) -> Iterator[bytes]:
-    """The graphs' N-Triples as N-Quads documents (each line names its graph) of about
-    ``limit`` bytes each, made one at a time (never the whole store's text at once)."""
+def _load_batches(graphs: Iterable[GraphData], limit: int = BATCH_BYTES) -> Iterator[tuple[bytes, str | None]]:
+    """The graphs' text in documents of about ``limit`` bytes, made one at a time (never the
+    whole store's text at once): ``(N-Quads, None)`` for the graphs each given whole (each
+    line names its graph), ``(N-Triples, iri)`` for a graph gathered from many
+    (``replace=False``: the asserted union, the evidence and inferred graphs), which is
+    loaded into ``iri`` as it is, without a graph name to add to every line and parse again."""
     batch: list[bytes] = []
     size = 0
-    last: tuple[object, bool] = (None, False)  # the same text often comes twice (a source, the union)
+    shared: dict[str, tuple[list[bytes], list[int]]] = {}
     for g in graphs:
         for nt in (g.ntriples if isinstance(g.ntriples, tuple) else (g.ntriples,)):
-            plain = last[1] if last[0] is nt else None
-            nq, plain = _as_nquads(g.iri, nt, plain)
-            last = (nt, plain)
+            if not g.replace:
+                text = bytes(nt)
+                if not text or text.isspace():
+                    continue
+                parts, total = shared.setdefault(g.iri, ([], [0]))
+                parts.append(text if text.endswith(b"\n") else text + b"\n")
+                total[0] += len(text)
+                if total[0] >= limit:
+                    yield b"".join(parts), g.iri
+                    parts.clear()
+                    total[0] = 0
+                continue
+            nq, _ = _as_nquads(g.iri, nt)
             if not nq:
                 continue
             batch.append(nq)
             size += len(nq)
             if size >= limit:
-                yield b"".join(batch)
+                yield b"".join(batch), None
                 batch, size = [], 0
     if batch:
-        yield b"".join(batch)
+        yield b"".join(batch), None
+    for iri, (parts, _) in shared.items():
+        if parts:
+            yield b"".join(parts), iri
 
 
 def _as_nquads(iri: str, ntriples: bytes, plain: bool | None = None) -> tuple[bytes, bool]:
