@@ -477,7 +477,8 @@ def _batches(jobs: list[Any], workers: int) -> list[list[Any]]:
     """Jobs in batches: each batch's sources are checked against the shapes together (one
     engine run per batch, not per source), a few batches per worker."""
     per_worker = len(jobs) if workers <= 1 else -(-len(jobs) // (workers * 4))
-    size = max(1, min(25, per_worker))  # the engine costs a little more per source in bigger batches
+    size = max(1, min(10, per_worker))  # the engine costs more per source in bigger batches (10: 11.4 ms
+    # a source, 25: 12.9 ms, 50: ~14 ms)
     return [jobs[i:i + size] for i in range(0, len(jobs), size)]
 
 

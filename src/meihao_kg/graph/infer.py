@@ -120,7 +120,7 @@ def inferred_triples(data: Any, *, ontology: Graph | None = None) -> set[Triple]
     """The triples of :func:`inferred_graph` as a set; ``data`` may be anything with
     ``triples((None, None, None))`` (a Graph, a Dataset, a :class:`~meihao_kg.graph.triples.TripleSet`)."""
     data_triples = set(union_triples(data))
-    schema_edges = (RDFS.subClassOf, RDFS.subPropertyOf, SKOS.broader)
+    schema_edges = frozenset((RDFS.subClassOf, RDFS.subPropertyOf, SKOS.broader))
     if ontology is None and not any(p in schema_edges for _, p, _ in data_triples):
         # the usual case (a source adds no schema edges): the ontology's closures, cached
         schema_triples, super_classes, super_props, broader, new = _shared_closures()
@@ -135,19 +135,23 @@ def inferred_triples(data: Any, *, ontology: Graph | None = None) -> set[Triple]
         broader = _closure(_edges(every, SKOS.broader))
         new = _broader_transitive(broader)
 
-    derived: set[Triple] = set(data_triples)
+    # Only the triples the rules add are gathered (not a copy of the data to subtract again):
+    # comparing rdflib terms runs Python code, and a source has ~1,500 triples.
+    rdf_type = RDF.type
+    from_broader = frozenset(INFERRED_FROM_BROADER)
+    added: set[Triple] = set()
     for s, p, o in data_triples:
-        if p in INFERRED_FROM_BROADER:
+        if p in from_broader:
             for ancestor in broader.get(o, ()):
-                derived.add((s, p, ancestor))
-    for s, p, o in list(derived):
+                added.add((s, p, ancestor))
+    for s, p, o in [*data_triples, *added]:
         for q in super_props.get(p, ()):
-            derived.add((s, q, o))
-    for s, p, o in list(derived):
-        if p == RDF.type:
+            added.add((s, q, o))
+    for s, p, o in [*data_triples, *added]:
+        if p == rdf_type:
             for cls in super_classes.get(o, ()):
-                derived.add((s, RDF.type, cls))
+                added.add((s, rdf_type, cls))
 
-    new |= derived
+    new |= added
     new -= every
     return {t for t in new if not isinstance(t[0], Literal)}
