@@ -173,15 +173,18 @@ def named_subplaces(ctx: Ctx, lo: int, hi: int, places: list[PlaceRef]) -> dict[
         county = next((p.division.county_or_above() for p in places if p.division), None)
     children = gz.county_children(county) if county and county.level == "county" else {}
     body = text[lo:hi]
+    # (plain substring searches: a pattern per name would be compiled again for every county)
     for town, communities in children.items():
-        for m in re.finditer(re.escape(town), body):
+        at = body.find(town) if town else -1
+        while at >= 0:
             tdiv = gz.township(county, town)  # type: ignore[arg-type]
-            out.setdefault(town, PlaceRef(town, "division", tdiv, ctx.evidence(lo + m.start(), lo + m.end())))
+            out.setdefault(town, PlaceRef(town, "division", tdiv, ctx.evidence(lo + at, lo + at + len(town))))
             for c in communities:
-                cm = re.search(re.escape(c), body)
-                if cm:
+                ci = body.find(c) if c else -1
+                if ci >= 0:
                     out.setdefault(c, PlaceRef(c, "division", gz.community(tdiv, c),
-                                               ctx.evidence(lo + cm.start(), lo + cm.end())))
+                                               ctx.evidence(lo + ci, lo + ci + len(c))))
+            at = body.find(town, at + len(town))
     # a township inside an organisation's name: 中共桓仁满族自治县八卦城街道工作委员会
     return out
 
