@@ -410,3 +410,62 @@ def test_incremental_rebuild_gives_the_store_a_fresh_build_gives(tmp_path: Path)
     assert a.keys() == b.keys()
     for g in sorted(a):
         assert a[g] == b[g], (g, sorted(a[g] - b[g])[:5], sorted(b[g] - a[g])[:5])
+
+
+def test_evidence_spans_described_once_in_their_own_graph(two_sources) -> None:
+    """A source graph holds what the source states and its ``mh:evidence`` links; each span
+    and selector is described once, in the evidence graph (not again in the asserted union),
+    and every link of every source graph finds its span there with a quote."""
+    import pyoxigraph
+
+    root, _, _ = two_sources
+    raw = open_store(root).raw
+    evidence_graph = pyoxigraph.NamedNode(EVIDENCE_GRAPH)
+    exact = pyoxigraph.NamedNode("http://www.w3.org/ns/oa#exact")
+    link = pyoxigraph.NamedNode("https://w3id.org/meihao-kg/ontology#evidence")
+    selects = pyoxigraph.NamedNode("http://www.w3.org/ns/oa#hasSelector")
+    quoted = {q.graph_name for q in raw.quads_for_pattern(None, exact, None, None)}
+    assert quoted == {evidence_graph}
+    spans = {q.subject for q in raw.quads_for_pattern(None, None, None, evidence_graph)}
+    for graph in (SEED_GRAPH, JILIN_GRAPH):
+        linked = {q.object for q in raw.quads_for_pattern(None, link, None, pyoxigraph.NamedNode(graph))}
+        assert linked and linked <= spans
+        doc = graph.rsplit("/", 1)[1]
+        assert all(s.value.startswith(f"{ID}source/{doc}/char/") for s in linked)
+        for span in linked:
+            selectors = [q.object for q in raw.quads_for_pattern(span, selects, None, evidence_graph)]
+            assert any(next(raw.quads_for_pattern(s, exact, None, evidence_graph), None) for s in selectors)
+    # nothing but spans and their selectors in the evidence graph
+    assert all("/char/" in s.value for s in spans)
+
+
+def test_store_of_the_earlier_layout_is_refused_not_misread(store_copy: Path, tmp_path: Path) -> None:
+    """A store built before the evidence graph (spans inside the source graphs and the union)
+    would give rows without quotes: the queries that read quotes say so, and a build of some
+    of its sources is refused, leaving the store as it was."""
+    import pyoxigraph
+
+    from meihao_kg.errors import QueryError
+
+    root = store_copy
+    db = (root / "current").resolve()
+    raw = pyoxigraph.Store(str(db))
+    evidence_graph = pyoxigraph.NamedNode(EVIDENCE_GRAPH)
+    moved = [q.triple for q in raw.quads_for_pattern(None, None, None, evidence_graph)]
+    for graph in (SEED_GRAPH, ID + "graph/asserted"):
+        raw.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, pyoxigraph.NamedNode(graph)) for t in moved)
+    raw.remove_graph(evidence_graph)
+    del raw
+    (db / "quads.count").unlink(missing_ok=True)
+    st = open_store(root)
+    with pytest.raises(QueryError, match="evidence graph") as err:
+        run_query(st, find_query("indicators"), {"project": "沿海鉴筑"})
+    assert "build --force" in (err.value.hint or "")
+    assert run_query(st, find_query("projects-in-place"), {"place": "辽宁"}).rows  # no quotes: still answers
+    st.close()
+    article = tmp_path / "jilin.txt"
+    article.write_text(JILIN, encoding="utf-8")
+    before = sorted(p.name for p in root.iterdir())
+    with pytest.raises(InputError, match="earlier version"):
+        build_kg([article], store=root)
+    assert sorted(p.name for p in root.iterdir()) == before

@@ -344,8 +344,9 @@ def _built_sources(root: Path) -> dict[str, tuple[str, str, str]]:
     from meihao_kg.graph.namespaces import sparql
     from meihao_kg.store.local import open_store
 
-    q = sparql("""SELECT ?id ?sha ?fp ?path WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id ;
-      mh:sha256 ?sha ; mh:builtWith ?fp ; mh:sourcePath ?path }""")
+    # (from the asserted graph alone: one look-up a pattern, not one in each graph of the default)
+    q = sparql("""SELECT ?id ?sha ?fp ?path WHERE { GRAPH graph:asserted { ?s a mh:SourceDocument ;
+      dcterms:identifier ?id ; mh:sha256 ?sha ; mh:builtWith ?fp ; mh:sourcePath ?path } }""")
     try:
         with open_store(root) as st:
             return {r["id"].value: (r["sha"].value, r["fp"].value, r["path"].value) for r in st.query(q)}
@@ -620,8 +621,8 @@ def _check_identities(root: Path, extracted: list[tuple[Path, Any]]) -> tuple[li
     from meihao_kg.graph.namespaces import sparql
     from meihao_kg.store.local import open_store
 
-    q = sparql("""SELECT ?id ?path ?sha WHERE { ?s a mh:SourceDocument ; dcterms:identifier ?id .
-      OPTIONAL { ?s mh:sourcePath ?path } OPTIONAL { ?s mh:sha256 ?sha } }""")
+    q = sparql("""SELECT ?id ?path ?sha WHERE { GRAPH graph:asserted { ?s a mh:SourceDocument ; dcterms:identifier ?id .
+      OPTIONAL { ?s mh:sourcePath ?path } OPTIONAL { ?s mh:sha256 ?sha } } }""")
     try:
         with open_store(root) as st:
             known = {r["id"].value: (r["path"].value if r["path"] else None,
