@@ -292,14 +292,7 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
         )
 
         if fresh or needs_full_index(new_store):
-            # no index graph yet: the compounds' shortcuts and the listing order (written to
-            # it by different properties) are made side by side
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(1) as pool:
-                ranked = pool.submit(rank_listings, new_store)
-                indexed = index_compounds(new_store, new=True)
-                return indexed + ranked.result()
+            return index_compounds(new_store) + rank_listings(new_store)
         indexed = index_compounds(new_store, touched | mentioned_compounds(new_store, incoming))
         with _old_database(root) as before:  # the current store: the swap comes later
             return indexed + rank_listings(new_store, described | graph_subjects(new_store, incoming), before)

@@ -236,12 +236,11 @@ def needs_full_index(store: Any) -> bool:
             and pyoxigraph.NamedNode(str(GRAPH_INDEX)) not in names)
 
 
-def index_compounds(store: Any, compounds: Iterable[Any] | None = None, *, new: bool = False) -> int:
+def index_compounds(store: Any, compounds: Iterable[Any] | None = None) -> int:
     """(Re)write the query index (``id:graph/index``) of ``compounds`` (pyoxigraph IRIs; every
     compound of the store when ``None``) from the asserted, inferred and ontology graphs of
     ``store`` (a writable pyoxigraph store).  Returns the change in the store's number of
-    quads (written minus removed).  ``new`` says that the store has no index graph yet
-    (nothing to remove: the listing order may be written beside this meanwhile)."""
+    quads (written minus removed)."""
     import pyoxigraph
 
     from meihao_kg.store.remote import inject_values
@@ -251,7 +250,7 @@ def index_compounds(store: Any, compounds: Iterable[Any] | None = None, *, new: 
     wanted: list[Any] | None = None
     removed = 0
     if compounds is None:
-        if not new and index in set(store.named_graphs()):
+        if index in set(store.named_graphs()):
             removed = sum(1 for _ in store.quads_for_pattern(None, None, None, index))
             store.remove_graph(index)
     else:
@@ -285,14 +284,13 @@ def index_compounds(store: Any, compounds: Iterable[Any] | None = None, *, new: 
     added = 0 if marker in store else 1
     store.add(marker)
     if wanted is None:
-        return _count_index(store, index) - removed
+        return _count(store, index) - removed
     return sum(1 for c in wanted for _ in store.quads_for_pattern(c, None, None, index)) + added - removed
 
 
-def _count_index(store: Any, graph: Any) -> int:
-    """The number of quads of the index graph ``graph`` but the listing order's."""
-    ranks = ", ".join(f"<{IDX[r.predicate]}>" for r in RANKS.values())
-    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o FILTER(?p NOT IN ({ranks})) }} }}"
+def _count(store: Any, graph: Any) -> int:
+    """The number of quads of the named graph ``graph``."""
+    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
     return int(next(iter(store.query(text)))["n"].value)
 
 
