@@ -358,8 +358,7 @@ def write_store(
     checkpoint (hard links, not a copy through Python).  ``prepare(store, outgoing)`` runs
     on the copy while the outgoing graphs are still in it; they are then dropped and the new
     graphs loaded; ``finish(store, outgoing)`` then runs on the loaded store (derived
-    indexes) and ``check(store)`` beside it, in a thread (it must only read what was
-    loaded; ``finish`` must only write what it derives).  Either raises to abort: the new database is
+    indexes), and ``check(store)`` last.  Either raises to abort: the new database is
     deleted and the current one stays.  Returns the new database folder and its size.
 
     With ``fresh`` the new database starts empty instead of as a copy (the caller replaces
@@ -417,22 +416,16 @@ def write_store(
                 store.bulk_load(batch, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(into),
                                 lenient=parsed)
         finished: int | None = 0  # the quads ``finish`` added (None: unknown)
-        # ``check`` reads what was loaded and ``finish`` writes only what is derived from it:
-        # they run side by side (both spend most of their time in Oxigraph and the shapes
-        # engine, which let other threads run), and either one's error aborts the write
-        checking = _beside(check, store)
-        try:
-            if finish is not None:
-                finished = finish(store, outgoing)
-        finally:
-            checked = checking()
-        checked()
+        if finish is not None:
+            finished = finish(store, outgoing)
         store.flush()
         if count is not None and counter is not None:
             count = None if counter.new is None or finished is None else count + counter.new + finished
         counter = None  # it holds the writer, which must close before anyone reads the folder
         if fresh or old_target is None:
             count = None  # a new database: counted once at the end
+        if check is not None:
+            check(store)
         checkpoint("written")
     except BaseException:
         del store, counter
@@ -464,33 +457,6 @@ def write_store(
     checkpoint("swapped")
     collect_orphans(root, keep=new_dir)
     return WrittenStore(new_dir, quads)
-
-
-def _beside(job: Callable[[Any], None] | None, arg: Any) -> Callable[[], Callable[[], None]]:
-    """Start ``job(arg)`` in a thread; the function returned waits for it and gives a
-    function that raises what the job raised (or does nothing)."""
-    import threading
-
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            if job is not None:
-                job(arg)
-        except BaseException as exc:  # handed to the caller's thread
-            failure.append(exc)
-
-    thread = threading.Thread(target=run, name="meihao-kg-check", daemon=True)
-    thread.start()
-
-    def wait() -> Callable[[], None]:
-        thread.join()
-
-        def outcome() -> None:
-            if failure:
-                raise failure[0]
-        return outcome
-    return wait
 
 
 COUNT_FILE = "quads.count"  # the number of quads of a database folder, written with it
