@@ -558,17 +558,10 @@ def _replaces_everything(root: Path, replaced: set[str]) -> bool:
     import pyoxigraph
 
     from meihao_kg.errors import StoreError
-    from meihao_kg.graph.namespaces import (
-        GRAPH_ASSERTED,
-        GRAPH_EVIDENCE,
-        GRAPH_INDEX,
-        GRAPH_INFERRED,
-        GRAPH_ONTOLOGY,
-        SOURCE_GRAPH_PREFIX,
-    )
+    from meihao_kg.graph.namespaces import BUILT_GRAPHS, SOURCE_GRAPH_PREFIX
     from meihao_kg.store.local import open_store
 
-    rebuilt = {str(GRAPH_ASSERTED), str(GRAPH_EVIDENCE), str(GRAPH_INFERRED), str(GRAPH_ONTOLOGY), str(GRAPH_INDEX)}
+    rebuilt = {str(g) for g in BUILT_GRAPHS}
     try:
         with open_store(root) as st:
             present = [g.value for g in st.raw.named_graphs()]

@@ -59,8 +59,7 @@ def retract_sources(store: Any, outgoing: Iterable[str]) -> int:
     """Take the source graphs ``outgoing`` (IRIs) out of the derived graphs of ``store`` (a
     writable pyoxigraph store that still holds them).  Returns the change in the number of
     quads of the store (asserted triples and evidence spans removed, inferences removed and
-    re-derived).  The
-    source graphs themselves are left for the caller to drop."""
+    re-derived).  The source graphs themselves are left for the caller to drop."""
     import pyoxigraph
 
     asserted = pyoxigraph.NamedNode(str(GRAPH_ASSERTED))

@@ -80,11 +80,6 @@ def spans_prefix(doc_id: str) -> str:
     return str(ID[f"source/{doc_id}/char/"])
 
 
-def is_span(iri: str) -> bool:
-    """Whether ``iri`` is an evidence span of some source, or one of its selectors."""
-    return iri.startswith(str(ID["source/"])) and "/char/" in iri
-
-
 def source(doc_id: str) -> URIRef:
     """A source document: ``id:source/{doc}``."""
     return node("source", doc_id)

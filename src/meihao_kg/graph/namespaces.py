@@ -14,6 +14,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD,
 
 __all__ = [
     "BASE",
+    "BUILT_GRAPHS",
     "CONCEPT",
     "DCAT",
     "DCTERMS",
@@ -197,6 +198,8 @@ organisations (``graph.derived.rank_listings``).  Not facts (no evidence, not va
 exported): an index the queries join instead of walking paths."""
 SOURCE_GRAPH_PREFIX = BASE + "id/graph/source/"
 """Each source's own named graph is ``SOURCE_GRAPH_PREFIX + doc id``."""
+BUILT_GRAPHS: tuple[URIRef, ...] = (GRAPH_ASSERTED, GRAPH_EVIDENCE, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_INDEX)
+"""Every graph a build writes besides the source graphs."""
 QUERY_GRAPHS: tuple[URIRef, ...] = (GRAPH_ASSERTED, GRAPH_EVIDENCE, GRAPH_ONTOLOGY, GRAPH_INFERRED)
 """The default graph of every query: facts once each, their evidence, the ontology, the inferences."""
 

@@ -33,7 +33,7 @@ from meihao_kg.graph.namespaces import MH, OA, SCHEMA, bind_prefixes
 from meihao_kg.graph.ontology import shapes_graph, shared_ontology
 from meihao_kg.graph.violations import ValidationReport, ViolationResult, violation_results
 
-__all__ = ["ontology_ntriples", "suspects", "validate_focus", "validate_graph", "validate_ntriples",
+__all__ = ["ontology_ntriples", "suspects", "validate_focus", "validate_graph",
            "validate_store", "validation_graph"]
 
 LOGGER = logging.getLogger(__name__)
@@ -122,46 +122,18 @@ def validate_graph(
     )
 
 
-def validate_ntriples(data: bytes | list[bytes], *, shapes: Graph | str | Path | None = None,
-                      focus: Iterable[str] | None = None) -> ValidationReport:
-    """Validate N-Triples data (with the ontology) without building an rdflib graph.
-
-    The data is loaded into an in-memory Oxigraph store, which the SHACL engine reads
-    directly: several times faster than :func:`validate_graph` on the same triples.  Labels
-    and quotes for the report are looked up only when there are results.  With ``focus``
-    (IRIs) only those nodes are checked, against everything in ``data``.
-    """
-    import pyoxigraph
-
-    store = pyoxigraph.Store()
-    store.bulk_load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    for chunk in data if isinstance(data, list) else [data]:
-        if chunk:
-            store.bulk_load(chunk, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    return _validate_store(store, shapes, focus)
-
-
-def _validate_store(store: Any, shapes: Graph | str | Path | None, focus: Iterable[str] | None,
+def _validate_store(store: Any, focus: Iterable[str],
                     explain: Callable[[set[str]], list[Any]] | None = None) -> ValidationReport:
-    """Run the engine on a pyoxigraph ``store``; ``explain(focus nodes with results)`` gives
-    the triples a report needs to name them and quote their evidence, when the store lacks
-    them."""
+    """Run the package's shapes (compiled once per process) on the nodes ``focus`` of a
+    pyoxigraph ``store``; ``explain(focus nodes with results)`` gives the triples a report
+    needs to name them and quote their evidence, when the store lacks them."""
     import pyoxigraph
     from pyshacl_turbo.errors import ReportableRuntimeError
 
-    focus_nodes = None if focus is None else [URIRef(f) for f in focus]
     start = time.perf_counter()
     try:
-        if shapes is None:  # the package's shapes, compiled once per process
-            _, report_graph, _ = _compiled_shapes().validate(
-                store, allow_warnings=True, focus_nodes=focus_nodes)
-        else:
-            from pyshacl_turbo import validate as shacl_validate
-
-            _, report_graph, _ = shacl_validate(
-                store, shacl_graph=_load_shapes(shapes), inference="none", abort_on_first=False,
-                allow_warnings=True, advanced=True, focus_nodes=focus_nodes,
-            )
+        _, report_graph, _ = _compiled_shapes().validate(
+            store, allow_warnings=True, focus_nodes=[URIRef(f) for f in focus])
     except ReportableRuntimeError as exc:
         raise ShapeLoadError(f"the SHACL engine cannot use the shapes: {exc}") from exc
     seconds = time.perf_counter() - start
@@ -207,14 +179,10 @@ def suspects(data: list[bytes]) -> tuple[frozenset[str], float]:
     everything (:func:`validate_focus`), which gives the report.  A node described by one
     source alone has its whole description in that source (its values' types included),
     so a batch that finds nothing wrong with it is right about it."""
-    text = b"".join([ontology_ntriples(), *data]).decode("utf-8")
     from pyshacl_turbo.errors import ReportableRuntimeError
+    from pyshacl_turbo.rdf import Input
 
-    try:
-        from pyshacl_turbo.rdf import Input
-    except ImportError:  # an engine without its text input: through an Oxigraph store
-        report = validate_ntriples(data)
-        return frozenset(r.focus for r in report.results), report.seconds
+    text = b"".join([ontology_ntriples(), *data]).decode("utf-8")
     start = time.perf_counter()
     try:  # the text straight to the engine: no store to load and dump again
         _, report_graph, _ = _compiled_shapes().validate(
@@ -325,7 +293,7 @@ def validate_focus(store: Any, focus: Iterable[str], graph: str | None) -> Valid
     mem = pyoxigraph.Store()
     mem.bulk_load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
     mem.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, pyoxigraph.DefaultGraph()) for t in triples)
-    return _validate_store(mem, None, wanted, explain)
+    return _validate_store(mem, wanted, explain)
 
 
 def validate_store(store: Any, *, batch: int = 50) -> ValidationReport:
@@ -341,14 +309,7 @@ def validate_store(store: Any, *, batch: int = 50) -> ValidationReport:
     import pyoxigraph
 
     from meihao_kg.graph.derived import evidence_quads
-    from meihao_kg.graph.namespaces import (
-        GRAPH_ASSERTED,
-        GRAPH_EVIDENCE,
-        GRAPH_INDEX,
-        GRAPH_INFERRED,
-        GRAPH_ONTOLOGY,
-        SOURCE_GRAPH_PREFIX,
-    )
+    from meihao_kg.graph.namespaces import BUILT_GRAPHS, GRAPH_ASSERTED, SOURCE_GRAPH_PREFIX
 
     asserted = pyoxigraph.NamedNode(str(GRAPH_ASSERTED))
     names = list(store.named_graphs())
@@ -358,8 +319,7 @@ def validate_store(store: Any, *, batch: int = 50) -> ValidationReport:
         data.parse(data=bytes(dumped or b""), format="nquads")
         return validate_graph(data)
     # (the evidence graph's spans are read with the source graphs that point to them)
-    derived = {asserted, *(pyoxigraph.NamedNode(str(g)) for g in (GRAPH_EVIDENCE, GRAPH_INFERRED, GRAPH_ONTOLOGY,
-                                                                   GRAPH_INDEX))}
+    derived = {pyoxigraph.NamedNode(str(g)) for g in BUILT_GRAPHS}
     graphs: list[Any] = [pyoxigraph.DefaultGraph(), *(g for g in names if g not in derived)]
     subject = re.compile(rb"^<([^>]+)> ", re.M)
     described: dict[bytes, int] = {}
