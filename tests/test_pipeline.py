@@ -412,6 +412,31 @@ def test_incremental_rebuild_gives_the_store_a_fresh_build_gives(tmp_path: Path)
         assert a[g] == b[g], (g, sorted(a[g] - b[g])[:5], sorted(b[g] - a[g])[:5])
 
 
+def test_parallel_build_gives_the_store_a_single_process_build_gives(tmp_path: Path) -> None:
+    """Built in two worker processes (the extractions read by the graph workers from their
+    forked copy of the build, by batch index), the store holds exactly what one process
+    builds: every graph, quad for quad, and the same report."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("synth", Path(__file__).parents[1] / "bench" / "synth.py")
+    assert spec is not None and spec.loader is not None
+    synth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synth)
+    src = tmp_path / "src"
+    synth.write_corpus(src, 23, projects=3, seed=11)  # batches of unequal sizes
+    shutil.copy(Path("data/raw/000_c1cc9ca213bfcef2.txt"), src / "seed.txt")
+    one = build_kg([src], store=tmp_path / "one", jobs=1)
+    two = build_kg([src], store=tmp_path / "two", jobs=2)
+    assert [s.doc_id for s in one.sources] == [s.doc_id for s in two.sources] and len(one.sources) == 24
+    assert [(s.projects, s.triples) for s in one.sources] == [(s.projects, s.triples) for s in two.sources]
+    assert one.triples == two.triples and one.validation is not None and two.validation is not None
+    assert one.validation.conforms and two.validation.conforms
+    a, b = _graphs(tmp_path / "one"), _graphs(tmp_path / "two")
+    assert a.keys() == b.keys()
+    for g in sorted(a):
+        assert a[g] == b[g], (g, sorted(a[g] - b[g])[:5], sorted(b[g] - a[g])[:5])
+
+
 def test_evidence_spans_described_once_in_their_own_graph(two_sources) -> None:
     """A source graph holds what the source states and its ``mh:evidence`` links; each span
     and selector is described once, in the evidence graph (not again in the asserted union),

@@ -154,8 +154,13 @@ class MH(DefinedNamespace):
     candidateCount: URIRef
 
 
-for _name in get_annotations(MH):  # each term made once: a build reads them millions of times
-    type.__setattr__(MH, _name, MH[_name])
+for _closed in (MH, DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD):
+    # Each term made once, as a plain class attribute: a build reads them millions of times,
+    # and a closed namespace's ``__getattr__`` makes and checks a new URIRef at every read.
+    # (The same terms as before, so rdflib's own namespaces are unchanged in what they give.)
+    for _name in get_annotations(_closed):
+        if _name not in vars(_closed):
+            type.__setattr__(_closed, _name, _closed[_name])
 
 
 class _Terms(Namespace):
