@@ -263,19 +263,27 @@ def validate_focus(store: Any, focus: Iterable[str], graph: str | None) -> Valid
                 for t in whole(q.subject):
                     if t.predicate == selects:
                         whole(t.object)
-    wanted_predicates = set(brief)
-    for v in values:
+    texts: list[bytes] = []
+    named: list[Any] = []  # the values' statements by those predicates, read by the store in a few
+    for v in values:  # queries (one look-up a value and predicate from here cost seconds)
         if v in read:
             continue
-        if isinstance(v, pyoxigraph.NamedNode) and v.value.startswith(owned):
-            # a source's own node (an evidence span) has a few statements: one look-up
-            read.add(v)
-            triples.extend(q.triple for q in quads(v, None, None)
-                           if q.predicate in wanted_predicates)
-            continue
         read.add(v)
-        for p in brief:
-            triples.extend(q.triple for q in quads(v, p, None))
+        if isinstance(v, pyoxigraph.NamedNode):
+            named.append(v)
+        else:
+            for p in brief:
+                triples.extend(q.triple for q in quads(v, p, None))
+    if g is not None:
+        sources: list[Any] = [g, spans]
+    else:
+        sources = [pyoxigraph.DefaultGraph(), *(n for n in store.named_graphs() if n not in derived)]
+    predicates = ", ".join(str(p) for p in brief)  # (a second VALUES block would be joined first)
+    for i in range(0, len(named), 2000):
+        nodes = " ".join(str(v) for v in named[i:i + 2000])  # IRIs in their N-Triples form
+        found = store.query(f"CONSTRUCT {{ ?v ?p ?o }} WHERE {{ VALUES ?v {{ {nodes} }} ?v ?p ?o "
+                            f"FILTER (?p IN ({predicates})) }}", default_graph=sources)
+        texts.append(bytes(found.serialize(format=pyoxigraph.RdfFormat.N_TRIPLES) or b""))
 
     def explain(noted: set[str]) -> list[Any]:
         """The evidence spans (and their selectors) of the nodes with results: the quotes."""
@@ -291,7 +299,8 @@ def validate_focus(store: Any, focus: Iterable[str], graph: str | None) -> Valid
         return triples[before:]
 
     mem = pyoxigraph.Store()
-    mem.bulk_load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    for text in (ontology_ntriples(), *texts):
+        mem.bulk_load(text, format=pyoxigraph.RdfFormat.N_TRIPLES)
     mem.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, pyoxigraph.DefaultGraph()) for t in triples)
     return _validate_store(mem, wanted, explain)
 

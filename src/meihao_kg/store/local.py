@@ -415,17 +415,13 @@ def write_store(
             else:
                 store.bulk_load(batch, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(into),
                                 lenient=parsed)
-        finished: int | None = 0  # the quads ``finish`` added (None: unknown)
-        if finish is not None:
-            finished = finish(store, outgoing)
+        finished = _finish_and_check(store, outgoing, finish, check)  # the quads ``finish`` added
         store.flush()
         if count is not None and counter is not None:
             count = None if counter.new is None or finished is None else count + counter.new + finished
         counter = None  # it holds the writer, which must close before anyone reads the folder
         if fresh or old_target is None:
             count = None  # a new database: counted once at the end
-        if check is not None:
-            check(store)
         checkpoint("written")
     except BaseException:
         del store, counter
@@ -457,6 +453,30 @@ def write_store(
     checkpoint("swapped")
     collect_orphans(root, keep=new_dir)
     return WrittenStore(new_dir, quads)
+
+
+def _finish_and_check(store: Any, outgoing: list[str], finish: Callable[[Any, list[str]], int | None] | None,
+                      check: Callable[[Any], None] | None) -> int | None:
+    """``finish(store, outgoing)`` and ``check(store)`` side by side: ``check`` in a second
+    thread (it reads the loaded facts, which ``finish`` does not change; most of both runs in
+    the store and the shapes engine, outside the interpreter's lock).  Returns what ``finish``
+    returns; raises what either raises, ``finish``'s error first."""
+    if check is None:
+        return finish(store, outgoing) if finish is not None else 0
+    if finish is None:
+        check(store)
+        return 0
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="check") as side:
+        checking = side.submit(check, store)
+        try:
+            finished = finish(store, outgoing)
+        finally:
+            error = checking.exception()  # waits for it either way
+        if error is not None:
+            raise error
+        return finished
 
 
 COUNT_FILE = "quads.count"  # the number of quads of a database folder, written with it
