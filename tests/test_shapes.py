@@ -531,3 +531,92 @@ def test_a_fault_only_the_union_has_is_found(base: Graph) -> None:
     key = lambda r: (r.focus, r.shape, r.message_en, r.quote)  # noqa: E731
     assert sorted(map(key, staged.results)) == sorted(map(key, whole.results))
     assert (str(PROJECT), "mhs:ShowcaseProjectShape-number") in {(r.focus, r.shape) for r in staged.violations}
+
+
+# --------------------------------------------------------------------------- evidence spans as text
+
+
+def _extraction(path: Path):  # type: ignore[no-untyped-def]
+    from meihao_kg.extract.lexicon import load_lexicon
+    from meihao_kg.extract.source import extract_any
+    from meihao_kg.text.normalise import normalise, read_source
+    from meihao_kg.text.segment import segment
+
+    src = read_source(path)
+    norm = normalise(src)
+    return extract_any(src, norm, segment(norm), load_lexicon(), None)
+
+
+@pytest.mark.parametrize("name", ["data/raw/000_c1cc9ca213bfcef2.txt",
+                                  "tests/corpus/hubei-heavy-annotation/input.txt"])
+def test_spans_written_as_text_are_what_the_terms_give(name: str) -> None:
+    """A source's evidence spans are written straight as N-Triples: parsed back, they are the
+    triples the term builder makes for the same spans (offsets as integers, quotes escaped,
+    the damaged flag), and the text rules infer from them exactly what the term rules infer."""
+    from meihao_kg.graph.build import _Builder, build_source
+    from meihao_kg.graph.infer import inferred_ntriples, inferred_triples
+    from meihao_kg.graph.iri import span_iri
+    from meihao_kg.graph.triples import TripleSet
+
+    ex = _extraction(Path(name))
+    built = build_source(ex)
+    as_text = Graph().parse(data=built.spans, format="nt")
+    assert len(as_text) == built.spans.count(b"\n") > 100
+    b = _Builder(ex)  # the same spans made as terms, as a span of another document is made
+    used = set(as_text.subjects(RDF.type, MH.EvidenceSpan))
+    for ev in {ev for ev in _evidences(ex) if span_iri(ev.doc_id, ev.start, ev.end) in used}:
+        b._evidence_terms(span_iri(ev.doc_id, ev.start, ev.end), ev)
+    assert set(as_text) == set(b.g)
+    assert ("000_" not in name) or (None, MH.textQuality, None) in as_text  # the seed has a damaged span
+    by_terms = inferred_triples(TripleSet(as_text)) - inferred_triples(TripleSet())
+    by_text = Graph().parse(data=inferred_ntriples(built.spans), format="nt")
+    assert set(by_text) == by_terms and len(by_terms) > 100
+
+
+def _evidences(ex):  # type: ignore[no-untyped-def]
+    """Every Evidence an extraction holds, however deep."""
+    from dataclasses import fields, is_dataclass
+
+    from meihao_kg.models import Evidence
+
+    todo, seen, out = [ex], set(), []
+    while todo:
+        x = todo.pop()
+        if isinstance(x, Evidence):
+            out.append(x)
+        elif is_dataclass(x) and id(x) not in seen:
+            seen.add(id(x))
+            todo.extend(getattr(x, f.name) for f in fields(x))
+        elif isinstance(x, list | tuple | frozenset | set):
+            todo.extend(x)
+        elif isinstance(x, dict):
+            todo.extend(x.values())
+    return out
+
+
+def test_text_rules_refuse_a_hierarchy_of_their_own() -> None:
+    from meihao_kg.graph.infer import inferred_ntriples
+
+    with pytest.raises(ValueError, match="plain statement"):
+        inferred_ntriples(b"<https://e.org/A> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <https://e.org/B> .\n")
+    broader = inferred_ntriples(b"<https://e.org/i> <https://w3id.org/meihao-kg/ontology#initiativeType> "
+                                b"<https://w3id.org/meihao-kg/concept/initiative-type/garbage-sorting> .\n")
+    from meihao_kg.graph.infer import inferred_triples
+    from meihao_kg.graph.triples import TripleSet
+
+    t = (URIRef("https://e.org/i"), MH.initiativeType,
+         URIRef("https://w3id.org/meihao-kg/concept/initiative-type/garbage-sorting"))
+    expected = inferred_triples(TripleSet([t])) - inferred_triples(TripleSet())
+    assert set(Graph().parse(data=broader, format="nt")) == expected
+
+
+@pytest.mark.parametrize("text", ['他说"好"', "a\\b", "一\r\n二", "\t\x0b\u2028", "", "😀 é"])
+def test_span_strings_escaped_as_rdflib_writes_them(text: str) -> None:
+    """The strings of spans written as text parse back to themselves, in rdflib's bytes."""
+    from rdflib.plugins.serializers.nt import _quote_encode
+
+    from meihao_kg.graph.build import _nt_string
+
+    assert _nt_string(text) == _quote_encode(text)
+    line = f"<https://e.org/s> <https://e.org/p> {_nt_string(text)} .\n"
+    assert str(next(iter(Graph().parse(data=line, format="nt")))[2]) == text

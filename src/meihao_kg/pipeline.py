@@ -497,26 +497,33 @@ def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, b
     from rdflib import Graph, Literal, URIRef
 
     from meihao_kg.graph import iri as mint
-    from meihao_kg.graph.build import bind_prefixes, build_triples, read_meta, split_evidence
+    from meihao_kg.graph.build import bind_prefixes, build_source, read_meta, split_evidence
     from meihao_kg.graph.curation import load_curation
-    from meihao_kg.graph.infer import inferred_triples
+    from meihao_kg.graph.infer import inferred_ntriples, inferred_triples
     from meihao_kg.graph.namespaces import ID, MH
     from meihao_kg.graph.triples import TripleSet, ntriples
 
     f, ex, curation, fingerprint = args
-    g = build_triples(ex, read_meta(f))
+    built = build_source(ex, read_meta(f))
+    g = built.triples
     g.add((mint.source(ex.doc_id), MH.builtWith, Literal(fingerprint)))
+    base = str(ID[""])
     decisions = load_curation(curation)
-    if decisions is not None:  # curation edits an rdflib graph (rare; small)
+    if decisions is not None:  # curation edits an rdflib graph (rare; small), the spans with the rest
         rg = Graph()
         bind_prefixes(rg)
         for t in g:
             rg.add(t)
+        rg.parse(data=built.spans, format="nt")
         g = TripleSet(decisions.apply(rg, ex.doc_id).triples((None, None, None)))
-    base = str(ID[""])
+        said, spans = split_evidence(g.ntriples(), ex.doc_id)
+        subjects = {str(s) for s in g.subjects() if isinstance(s, URIRef) and s.startswith(base)}
+        return said, spans, ntriples(inferred_triples(g)), subjects, len(g)
+    # (the spans are the source's own nodes, described by it alone: not among the subjects
+    # the build counts describers of)
     subjects = {str(s) for s in g.subjects() if isinstance(s, URIRef) and s.startswith(base)}
-    said, spans = split_evidence(g.ntriples(), ex.doc_id)
-    return said, spans, ntriples(inferred_triples(g)), subjects, len(g)
+    inferred = ntriples(inferred_triples(g)) + inferred_ntriples(built.spans)
+    return g.ntriples(), built.spans, inferred, subjects, len(built)
 
 
 def _batches(jobs: list[Any], workers: int) -> list[list[Any]]:

@@ -15,7 +15,7 @@ from rdflib.term import Node
 from meihao_kg.graph.namespaces import MH, bind_prefixes
 from meihao_kg.graph.ontology import shared_ontology
 
-__all__ = ["INFERRED_FROM_BROADER", "inferred_graph", "inferred_triples", "union_triples"]
+__all__ = ["INFERRED_FROM_BROADER", "inferred_graph", "inferred_ntriples", "inferred_triples", "union_triples"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -155,3 +155,62 @@ def inferred_triples(data: Any, *, ontology: Graph | None = None) -> set[Triple]
     new |= added
     new -= every
     return {t for t in new if not isinstance(t[0], Literal)}
+
+
+_TEXT_RULES: list[tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]] = []
+
+
+def _text_rules() -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]:
+    """The shared ontology's closures in N-Triples forms: a class's super-classes, a
+    property's super-properties, a concept's broader concepts (``<iri>`` → ``[<iri>, …]``)."""
+    if not _TEXT_RULES:
+        _, super_classes, super_props, broader, _ = _shared_closures()
+
+        def forms(closure: dict[Node, set[Node]]) -> dict[str, list[str]]:
+            return {k.n3(): sorted(v.n3() for v in vs if isinstance(v, URIRef))
+                    for k, vs in closure.items() if isinstance(k, URIRef) and vs}
+
+        _TEXT_RULES.append((forms(super_classes), forms(super_props), forms(broader)))
+    return _TEXT_RULES[0]
+
+
+def inferred_ntriples(text: bytes) -> bytes:
+    """Rules 2-4 of :func:`inferred_graph` on N-Triples ``text`` (one statement a line, its
+    subject and predicate IRIs, as the build writes evidence spans) with the shared
+    ontology: the lines the rules add, those already in ``text`` left out.  The same
+    triples :func:`inferred_triples` adds for them, without making an rdflib term of each.
+
+    Raises:
+        ValueError: ``text`` states a class, property or concept hierarchy of its own (those
+            need :func:`inferred_triples`), or a line is not a plain statement.
+    """
+    super_classes, super_props, broader = _text_rules()
+    rdf_type = RDF.type.n3()
+    schema = {RDFS.subClassOf.n3(), RDFS.subPropertyOf.n3(), SKOS.broader.n3()}
+    from_broader = {p.n3() for p in INFERRED_FROM_BROADER}
+    lines = text.decode("utf-8").split("\n")  # (literals escape their line breaks; not other breaks)
+    given = set(lines)
+    added: dict[str, None] = {}
+    statements: list[tuple[str, str, str]] = []
+    for line in lines:
+        if not line:
+            continue
+        s, p, rest = line.split(" ", 2)
+        if not rest.endswith(" .") or p in schema:
+            raise ValueError(f"not a plain statement for the text rules: {line[:200]}")
+        o = rest[:-2]
+        statements.append((s, p, o))
+        if p in from_broader:
+            for ancestor in broader.get(o, ()):
+                statements.append((s, p, ancestor))
+                added[f"{s} {p} {ancestor} ."] = None
+    derived: list[tuple[str, str, str]] = []
+    for s, p, o in statements:
+        for q in super_props.get(p, ()):
+            derived.append((s, q, o))
+            added[f"{s} {q} {o} ."] = None
+    for s, p, o in statements + derived:
+        if p == rdf_type:
+            for cls in super_classes.get(o, ()):
+                added[f"{s} {rdf_type} {cls} ."] = None
+    return "".join(line + "\n" for line in added if line not in given).encode("utf-8")
