@@ -437,6 +437,23 @@ def test_parallel_build_gives_the_store_a_single_process_build_gives(tmp_path: P
         assert a[g] == b[g], (g, sorted(a[g] - b[g])[:5], sorted(b[g] - a[g])[:5])
 
 
+def test_a_large_build_compacts_its_store_and_keeps_every_quad(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that loads a lot merges the store's files before indexing it (as if every
+    build were large here): the store holds the same quads as one built without the merge,
+    it is read back, and an incremental build on it still works."""
+    from meihao_kg.store import local
+
+    seed = Path("data/raw/000_c1cc9ca213bfcef2.txt")
+    plain = build_kg([seed], store=tmp_path / "plain")
+    monkeypatch.setattr(local, "COMPACT_BYTES", 0)
+    merged = build_kg([seed], store=tmp_path / "merged")
+    assert merged.triples == plain.triples
+    assert _graphs(tmp_path / "merged") == _graphs(tmp_path / "plain")
+    (tmp_path / "jilin.txt").write_text(JILIN, encoding="utf-8")
+    again = build_kg([seed, tmp_path / "jilin.txt"], store=tmp_path / "merged")
+    assert [s.doc_id for s in again.sources] == ["jilin"] and again.triples == len(open_store(tmp_path / "merged").raw)
+
+
 def test_evidence_spans_described_once_in_their_own_graph(two_sources) -> None:
     """A source graph holds what the source states and its ``mh:evidence`` links; each span
     and selector is described once, in the evidence graph (not again in the asserted union),
