@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, SKOS
 
 from meihao_kg.errors import ShapeLoadError
 from meihao_kg.graph.infer import inferred_graph
-from meihao_kg.graph.namespaces import CONCEPT, DCTERMS, ID, MH, ORG, PREFIXES, PROV
+from meihao_kg.graph.namespaces import CONCEPT, DCTERMS, ID, MH, OA, ORG, PREFIXES, PROV
 from meihao_kg.graph.validate import validate_graph
 from meihao_kg.graph.violations import ValidationReport, report_json, report_text, report_turtle
 
@@ -551,22 +551,37 @@ def _extraction(path: Path):  # type: ignore[no-untyped-def]
                                   "tests/corpus/hubei-heavy-annotation/input.txt"])
 def test_spans_written_as_text_are_what_the_terms_give(name: str) -> None:
     """A source's evidence spans are written straight as N-Triples: parsed back, they are the
-    triples the term builder makes for the same spans (offsets as integers, quotes escaped,
-    the damaged flag), and the text rules infer from them exactly what the term rules infer."""
-    from meihao_kg.graph.build import _Builder, build_source
+    triples the same spans give as rdflib terms (offsets as integers, quotes escaped, the
+    damaged flag), and the text rules infer from them exactly what the term rules infer."""
+    from meihao_kg.graph.build import build_source
     from meihao_kg.graph.infer import inferred_ntriples, inferred_triples
-    from meihao_kg.graph.iri import span_iri
+    from meihao_kg.graph.iri import concept, source, span_iri
     from meihao_kg.graph.triples import TripleSet
 
     ex = _extraction(Path(name))
     built = build_source(ex)
     as_text = Graph().parse(data=built.spans, format="nt")
     assert len(as_text) == built.spans.count(b"\n") > 100
-    b = _Builder(ex)  # the same spans made as terms, as a span of another document is made
     used = set(as_text.subjects(RDF.type, MH.EvidenceSpan))
-    for ev in {ev for ev in _evidences(ex) if span_iri(ev.doc_id, ev.start, ev.end) in used}:
-        b._evidence_terms(span_iri(ev.doc_id, ev.start, ev.end), ev)
-    assert set(as_text) == set(b.g)
+    expected: set[tuple[object, object, object]] = set()  # the same spans as rdflib terms, made here
+    for ev in _evidences(ex):
+        span = span_iri(ev.doc_id, ev.start, ev.end)
+        if span not in used:
+            continue
+        pos, quote = URIRef(f"{span}#position"), URIRef(f"{span}#quote")
+        expected |= {
+            (span, RDF.type, MH.EvidenceSpan), (span, OA.hasSource, source(ex.doc_id)),
+            (span, OA.hasSelector, pos), (span, OA.hasSelector, quote),
+            (span, MH.normalizedQuote, Literal(ev.normalized, lang="zh")),
+            (span, MH.sentence, Literal(ev.sentence, lang="zh")), (span, MH.sentenceIndex, Literal(ev.sentence_index)),
+            (pos, RDF.type, OA.TextPositionSelector), (pos, OA.start, Literal(ev.start)), (pos, OA.end, Literal(ev.end)),
+            (quote, RDF.type, OA.TextQuoteSelector), (quote, OA.exact, Literal(ev.quote)),
+            (quote, OA.prefix, Literal(ex.raw[max(0, ev.start - 16): ev.start])),
+            (quote, OA.suffix, Literal(ex.raw[ev.end: ev.end + 16])),
+        }
+        if ev.damaged:
+            expected.add((span, MH.textQuality, concept("quality", "damaged")))
+    assert set(as_text) == expected
     assert ("000_" not in name) or (None, MH.textQuality, None) in as_text  # the seed has a damaged span
     by_terms = inferred_triples(TripleSet(as_text)) - inferred_triples(TripleSet())
     by_text = Graph().parse(data=inferred_ntriples(built.spans), format="nt")

@@ -507,9 +507,11 @@ def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, b
     built = build_source(ex, read_meta(f))
     g = built.triples
     g.add((mint.source(ex.doc_id), MH.builtWith, Literal(fingerprint)))
-    base = str(ID[""])
     decisions = load_curation(curation)
-    if decisions is not None:  # curation edits an rdflib graph (rare; small), the spans with the rest
+    if decisions is None:
+        said, spans, n = g.ntriples(), built.spans, len(built)
+        inferred = ntriples(inferred_triples(g)) + inferred_ntriples(spans)
+    else:  # curation edits an rdflib graph (rare; small), the spans with the rest
         rg = Graph()
         bind_prefixes(rg)
         for t in g:
@@ -517,13 +519,12 @@ def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, b
         rg.parse(data=built.spans, format="nt")
         g = TripleSet(decisions.apply(rg, ex.doc_id).triples((None, None, None)))
         said, spans = split_evidence(g.ntriples(), ex.doc_id)
-        subjects = {str(s) for s in g.subjects() if isinstance(s, URIRef) and s.startswith(base)}
-        return said, spans, ntriples(inferred_triples(g)), subjects, len(g)
-    # (the spans are the source's own nodes, described by it alone: not among the subjects
-    # the build counts describers of)
-    subjects = {str(s) for s in g.subjects() if isinstance(s, URIRef) and s.startswith(base)}
-    inferred = ntriples(inferred_triples(g)) + inferred_ntriples(built.spans)
-    return g.ntriples(), built.spans, inferred, subjects, len(built)
+        inferred, n = ntriples(inferred_triples(g)), len(g)
+    # the subjects the build counts describers of (a source's spans are its own: not among them)
+    base, own = str(ID[""]), mint.spans_prefix(ex.doc_id)
+    subjects = {str(s) for s in g.subjects() if isinstance(s, URIRef) and s.startswith(base)
+                and not s.startswith(own)}
+    return said, spans, inferred, subjects, n
 
 
 def _batches(jobs: list[Any], workers: int) -> list[list[Any]]:

@@ -149,20 +149,16 @@ class _Builder:
     # -- evidence -------------------------------------------------------------------
     def evidence(self, subject: URIRef, ev: Evidence | None) -> None:
         """Link ``subject`` to the span of ``ev``, and describe the span (once): its source,
-        selectors, offsets and quotes.  A span of this source is written straight as
-        N-Triples (two thirds of a source's triples, and no query or rule reads them as
-        terms); the rare span of another document is built as terms like any fact."""
+        selectors, offsets and quotes (every span is of this source's text).  The span is
+        written straight as N-Triples: spans are two thirds of a source's triples, and no
+        query or rule reads them as terms."""
         if ev is None:
             return
         span = span_iri(ev.doc_id, ev.start, ev.end)
-        g = self.g
-        g.add((subject, MH.evidence, span))
+        self.g.add((subject, MH.evidence, span))
         if span in self.described:
             return
         self.described.add(span)
-        if ev.doc_id != self.ex.doc_id:
-            self._evidence_terms(span, ev)
-            return
         t = _span_terms()
         raw = self.ex.raw
         s = span.n3()
@@ -185,28 +181,6 @@ class _Builder:
         ]
         if ev.damaged:
             self.spans.append(f"{s} {t.quality} {t.damaged} .\n")
-
-    def _evidence_terms(self, span: URIRef, ev: Evidence) -> None:
-        g = self.g
-        pos = mint.selector(span, "position")
-        quote = mint.selector(span, "quote")
-        g.add((span, RDF.type, MH.EvidenceSpan))
-        g.add((span, OA.hasSource, self.doc))
-        g.add((span, OA.hasSelector, pos))
-        g.add((span, OA.hasSelector, quote))
-        g.add((span, MH.normalizedQuote, _zh(ev.normalized)))
-        g.add((span, MH.sentence, _zh(ev.sentence)))
-        g.add((span, MH.sentenceIndex, Literal(ev.sentence_index)))
-        if ev.damaged:
-            g.add((span, MH.textQuality, mint.concept("quality", "damaged")))
-        g.add((pos, RDF.type, OA.TextPositionSelector))
-        g.add((pos, OA.start, Literal(ev.start)))
-        g.add((pos, OA.end, Literal(ev.end)))
-        raw = self.ex.raw
-        g.add((quote, RDF.type, OA.TextQuoteSelector))
-        g.add((quote, OA.exact, Literal(ev.quote)))
-        g.add((quote, OA.prefix, Literal(raw[max(0, ev.start - 16): ev.start])))
-        g.add((quote, OA.suffix, Literal(raw[ev.end: ev.end + 16])))
 
     def assertion(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence | None) -> URIRef | None:
         """Add ``s p o`` and a reified ``mh:Assertion`` carrying its evidence."""
