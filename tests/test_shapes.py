@@ -635,3 +635,117 @@ def test_span_strings_escaped_as_rdflib_writes_them(text: str) -> None:
     assert _nt_string(text) == _quote_encode(text)
     line = f"<https://e.org/s> <https://e.org/p> {_nt_string(text)} .\n"
     assert str(next(iter(Graph().parse(data=line, format="nt")))[2]) == text
+
+
+# --------------------------------------------------------------------------- the batch check of a build
+
+
+def test_span_shapes_are_the_shapes_of_spans() -> None:
+    """The shapes a build's batches leave to the builder's own check of spans
+    (``SPAN_SHAPES``) are exactly those aimed at spans and their quote selectors: a shape
+    added for spans later must be listed, or the batches would miss what it finds."""
+    from rdflib.namespace import SH
+
+    from meihao_kg.graph.ontology import shapes_graph
+    from meihao_kg.graph.validate import SPAN_SHAPES
+
+    shapes = shapes_graph()
+    span_classes = {MH.EvidenceSpan, OA.TextQuoteSelector}
+    aimed = set()
+    for shape in set(shapes.subjects(RDF.type, SH.NodeShape)):
+        classes = set(shapes.objects(shape, SH.targetClass))
+        selects = " ".join(str(q) for t in shapes.objects(shape, SH.target) for q in shapes.objects(t, SH.select))
+        if classes & span_classes or "mh:EvidenceSpan" in selects:
+            assert not classes - span_classes, shape  # nothing but spans
+            aimed.add(shape)
+    assert aimed == set(SPAN_SHAPES)
+
+
+def _swap_evidence(x, old, new):  # type: ignore[no-untyped-def]
+    """``x`` (an extraction or a part of it) with every Evidence equal to ``old`` made ``new``."""
+    from dataclasses import fields, is_dataclass, replace
+
+    from meihao_kg.models import Evidence
+
+    if isinstance(x, Evidence):
+        return new if x == old else x
+    if is_dataclass(x) and not isinstance(x, type):
+        changed = {f.name: _swap_evidence(getattr(x, f.name), old, new) for f in fields(x) if f.init}
+        return replace(x, **changed)
+    if isinstance(x, tuple):
+        return tuple(_swap_evidence(i, old, new) for i in x)
+    return x
+
+
+def _broken(ex, how: str):  # type: ignore[no-untyped-def]
+    """The seed's extraction with one span's quote or offsets made wrong, or its text changed."""
+    from dataclasses import replace
+
+    ev = next(e for e in _evidences(ex) if len(e.quote) > 3 and e.start > 20)
+    if how == "text-changed":  # a character that a quote holds
+        at = ev.start + 1
+        return replace(ex, raw=ex.raw[:at] + "〇" + ex.raw[at + 1:])
+    new = {"quote-changed": replace(ev, quote=ev.quote[:-1] + "〇"),
+           "offsets-reversed": replace(ev, start=ev.end, end=ev.start),
+           "empty": replace(ev, end=ev.start, quote=""),
+           "negative-start": replace(ev, start=-1)}[how]
+    return _swap_evidence(ex, ev, new)
+
+
+@pytest.mark.parametrize("how", ["text-changed", "quote-changed", "offsets-reversed", "empty", "negative-start"])
+def test_a_batch_finds_wrong_spans_without_reading_them(how: str) -> None:
+    """A build checks its batches with the facts' shapes and only the spans' types, and
+    checks the spans' offsets and quotes against the text itself.  On sources whose spans
+    are wrong, that finds at least the nodes the whole shapes find on everything, and
+    checking the nodes it finds in the union gives the same report."""
+    import pyoxigraph
+
+    from meihao_kg import pipeline
+    from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_EVIDENCE
+    from meihao_kg.graph.validate import suspects, validate_focus
+
+    path = Path("data/raw/000_c1cc9ca213bfcef2.txt")
+    ex = _broken(_extraction(path), how)
+    key = -1  # a build of its own: the batch job reads its sources by key and index
+    pipeline._INHERITED[key] = [[(path, ex, None, "test")]]
+    try:
+        built, fast, _ = pipeline._graph_batch_job((key, 0, True))
+    finally:
+        del pipeline._INHERITED[key]
+    (made,) = built
+    assert made.span_types is not None and made.faulty_spans  # the build's path
+    whole, _ = suspects([made.said, made.spans])
+    assert whole and whole <= fast
+
+    store = pyoxigraph.Store()
+    for data, graph in ((made.said, GRAPH_ASSERTED), (made.spans, GRAPH_EVIDENCE)):
+        store.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(str(graph)))
+    key_of = lambda r: (r.focus, r.shape, r.path, r.message_en, r.value, r.quote)  # noqa: E731
+    by_fast = validate_focus(store, fast, str(GRAPH_ASSERTED))
+    by_whole = validate_focus(store, whole, str(GRAPH_ASSERTED))
+    assert not by_fast.conforms
+    assert sorted(map(key_of, by_fast.results)) == sorted(map(key_of, by_whole.results))
+    expected = {"text-changed": "mhs:QuoteMatchesTextShape", "quote-changed": "mhs:QuoteMatchesTextShape",
+                "offsets-reversed": "mhs:TextPositionSelectorShape-start",
+                "empty": "mhs:TextPositionSelectorShape-start",
+                "negative-start": "mhs:TextPositionSelectorShape-start"}[how]
+    assert expected in _shapes_of(by_fast)
+
+
+def test_a_batch_of_right_sources_finds_nothing_either_way() -> None:
+    """On sources as they are, the batch check finds what the whole shapes find on
+    everything (nothing on the seed and a corpus article)."""
+    from meihao_kg import pipeline
+    from meihao_kg.graph.validate import suspects
+
+    paths = [Path("data/raw/000_c1cc9ca213bfcef2.txt"), Path("tests/corpus/hubei-heavy-annotation/input.txt")]
+    key = -2
+    pipeline._INHERITED[key] = [[(p, _extraction(p), None, "test") for p in paths]]
+    try:
+        built, fast, _ = pipeline._graph_batch_job((key, 0, True))
+    finally:
+        del pipeline._INHERITED[key]
+    whole, _ = suspects([nt for b in built for nt in (b.said, b.spans)])
+    assert fast == whole == frozenset()
+    assert all(b.span_types and b.span_types.count(b"\n") == b.spans.count(MH.EvidenceSpan.n3().encode())
+               for b in built)

@@ -254,7 +254,8 @@ def _store_stage(root: Path, extracted: list[tuple[Path, Any]], curation: str | 
             # (a batch at a time: the store starts loading as soon as the first is built)
             suspect.update(found)
             shacl_seconds += secs
-            for (f, ex, _, _), (nt, spans, inf, subj, n) in zip(batch, built, strict=False):
+            for (f, ex, _, _), made in zip(batch, built, strict=False):
+                nt, spans, inf, subj, n = made.said, made.spans, made.inferred, made.subjects, made.size
                 done += 1
                 if progress is not None:
                     progress("building graphs", done, len(jobs), str(f))
@@ -491,9 +492,24 @@ def _extract_job(args: tuple[Path, int, str | None]) -> tuple[Any, Diagnostic | 
     return ex, None, warns + list(ex.warnings)
 
 
-def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, bytes, set[str], int]:
-    """One source's graph: (its statements as N-Triples, the descriptions of its evidence
-    spans as N-Triples, its inferences as N-Triples, its subjects, size)."""
+@dataclass(frozen=True)
+class _SourceGraphs:
+    """One source's graphs, as N-Triples, from a graph worker."""
+
+    said: bytes  # its statements (its own graph, and the asserted union)
+    spans: bytes  # the descriptions of its evidence spans (the evidence graph)
+    inferred: bytes  # what the rules infer from both
+    subjects: set[str]  # the subjects it describes, but its own spans
+    size: int  # its statements and span descriptions
+    # for the shapes check of its batch: the spans' type statements and the spans whose
+    # offsets or quote disagree with the text (validate.fact_suspects); None: the source
+    # was curated, so its spans are checked by every shape (validate.suspects)
+    span_types: bytes | None
+    faulty_spans: frozenset[str]
+
+
+def _graph_job(args: tuple[Path, Any, str | None, str]) -> _SourceGraphs:
+    """One source's graphs (see :class:`_SourceGraphs`)."""
     from rdflib import Graph, Literal, URIRef
 
     from meihao_kg.graph import iri as mint
@@ -508,9 +524,11 @@ def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, b
     g = built.triples
     g.add((mint.source(ex.doc_id), MH.builtWith, Literal(fingerprint)))
     decisions = load_curation(curation)
+    span_types: bytes | None = None
     if decisions is None:
         said, spans, n = g.ntriples(), built.spans, len(built)
         inferred = ntriples(inferred_triples(g)) + inferred_ntriples(spans)
+        span_types = built.span_types
     else:  # curation edits an rdflib graph (rare; small), the spans with the rest
         rg = Graph()
         bind_prefixes(rg)
@@ -524,7 +542,7 @@ def _graph_job(args: tuple[Path, Any, str | None, str]) -> tuple[bytes, bytes, b
     base, own = str(ID[""]), mint.spans_prefix(ex.doc_id)
     subjects = {str(s) for s in g.subjects() if isinstance(s, URIRef) and s.startswith(base)
                 and not s.startswith(own)}
-    return said, spans, inferred, subjects, n
+    return _SourceGraphs(said, spans, inferred, subjects, n, span_types, built.faulty_spans)
 
 
 def _batches(jobs: list[Any], workers: int) -> list[list[Any]]:
@@ -541,8 +559,7 @@ _INHERITED: dict[int, list[list[Any]]] = {}
 """The batches of the graph jobs under way, by build: read by index in the forked workers."""
 
 
-def _graph_batch_job(args: tuple[int, int, bool]) -> tuple[list[tuple[bytes, bytes, bytes, set[str], int]],
-                                                          frozenset[str], float]:
+def _graph_batch_job(args: tuple[int, int, bool]) -> tuple[list[_SourceGraphs], frozenset[str], float]:
     """Batch ``index`` of build ``key``'s sources (in :data:`_INHERITED`): their graphs (see
     :func:`_graph_job`), the nodes the shapes find fault with in them (when ``validate``),
     and the seconds the check took."""
@@ -551,9 +568,12 @@ def _graph_batch_job(args: tuple[int, int, bool]) -> tuple[list[tuple[bytes, byt
     built = [_graph_job(job) for job in batch]
     if not validate:
         return built, frozenset(), 0.0
-    from meihao_kg.graph.validate import suspects
+    from meihao_kg.graph.validate import fact_suspects, suspects
 
-    found, seconds = suspects([nt for said, spans, _, _, _ in built for nt in (said, spans)])
+    if all(b.span_types is not None for b in built):  # spans as the builder writes them
+        found, seconds = fact_suspects([nt for b in built for nt in (b.said, b.span_types or b"")])
+        return built, found.union(*(b.faulty_spans for b in built)), seconds
+    found, seconds = suspects([nt for b in built for nt in (b.said, b.spans)])
     return built, found, seconds
 
 

@@ -144,6 +144,8 @@ class _Builder:
         self.g = TripleSet()  # an rdflib Graph costs most of a large build (see triples.py)
         self.doc = mint.source(ex.doc_id)
         self.spans: list[str] = []  # the evidence spans' descriptions, as N-Triples lines
+        self.span_types: list[str] = []  # their first lines: each span's type
+        self.faulty: set[str] = set()  # spans whose offsets or quote disagree with the text
         self.described: set[URIRef] = set()
 
     # -- evidence -------------------------------------------------------------------
@@ -161,10 +163,18 @@ class _Builder:
         self.described.add(span)
         t = _span_terms()
         raw = self.ex.raw
+        # what the shapes of spans check of their values (see validate.fact_suspects)
+        offsets_wrong = not 0 <= ev.start < ev.end
+        if offsets_wrong or raw[ev.start:ev.end] != ev.quote:
+            self.faulty.add(str(span))
+        if offsets_wrong:
+            self.faulty.add(f"{span}#position")
         s = span.n3()
         pos, quote = f"<{span}#position>", f"<{span}#quote>"
+        typed = f"{s} {t.type} {t.span} .\n"
+        self.span_types.append(typed)
         self.spans += [
-            f"{s} {t.type} {t.span} .\n",
+            typed,
             f"{s} {t.source} {self.doc.n3()} .\n",
             f"{s} {t.selector} {pos} .\n",
             f"{s} {t.selector} {quote} .\n",
@@ -651,10 +661,16 @@ def build_graph(ex: Extraction, meta: dict[str, str] | None = None) -> Graph:
 @dataclass(frozen=True)
 class BuiltSource:
     """One source's statements (the build's path): its facts and their ``mh:evidence`` links
-    as rdflib terms, and the descriptions of its evidence spans as N-Triples."""
+    as rdflib terms, and the descriptions of its evidence spans as N-Triples.
+
+    ``span_types`` is the type statement of each span alone, and ``faulty_spans`` the spans
+    whose offsets or quote disagree with the source's text: the one way the span shapes can
+    fail on spans this builder writes (see :func:`meihao_kg.graph.validate.fact_suspects`)."""
 
     triples: TripleSet
     spans: bytes
+    span_types: bytes = b""
+    faulty_spans: frozenset[str] = frozenset()
 
     def __len__(self) -> int:
         return len(self.triples) + self.spans.count(b"\n")
@@ -670,7 +686,8 @@ def build_source(ex: Extraction, meta: dict[str, str] | None = None) -> BuiltSou
     for t in ex.tallies:
         b.tally(t)
     b.discovered(ex.new_types)
-    return BuiltSource(b.g, "".join(b.spans).encode("utf-8"))
+    return BuiltSource(b.g, "".join(b.spans).encode("utf-8"), "".join(b.span_types).encode("utf-8"),
+                       frozenset(b.faulty))
 
 
 def split_evidence(ntriples: bytes, doc_id: str) -> tuple[bytes, bytes]:
