@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyoxigraph
 import pytest
 
-from meihao_kg.query.order import sort_solutions, split_order_by
+from meihao_kg.query.order import sort_solutions, sort_terms, split_order_by, term_key
 
 DATA = """
 @prefix ex: <http://example.org/> .
@@ -50,6 +50,28 @@ def test_python_sort_gives_the_store_order(store: pyoxigraph.Store, order: str) 
     got = [tuple(str(s[v]) for v in ("s", "name", "n", "d", "v", "other"))
            for s in sort_solutions(store.query(split.text), split.keys)]
     assert got == expected
+    # the same rows read once into tuples of terms (what run_query sorts)
+    names = ("s", "name", "n", "d", "v", "other")
+    rows = [tuple(s[v] for v in names) for s in store.query(split.text)]
+    by_terms = sort_terms(rows, [(names.index(k.var), k) for k in split.keys])
+    assert [tuple(str(t) for t in row) for row in by_terms] == expected
+
+
+@pytest.mark.parametrize("order", ["ORDER BY ?n", "ORDER BY DESC(?n)", "ORDER BY DESC(?name) ?n", "ORDER BY ?name DESC(?v)"])
+def test_rows_with_equal_keys_keep_their_order(store: pyoxigraph.Store, order: str) -> None:
+    """Rows whose keys are equal stay in the order the store gave them (a stable sort), in
+    one direction (one pass on the keys' tuple) or mixed (one pass a key)."""
+    split = split_order_by(SELECT + order)
+    assert split is not None
+    names = ("s", "name", "n", "d", "v", "other")
+    rows = [tuple(s[v] for v in names) for s in store.query(split.text)]
+    for given in (rows, rows[::-1]):
+        got = sort_terms(given, [(names.index(k.var), k) for k in split.keys])
+        expected = list(given)
+        for k in reversed(split.keys):  # one stable sort a key, the last first
+            expected.sort(key=lambda r, k=k: term_key(r[names.index(k.var)], as_string=k.as_string),
+                          reverse=k.descending)
+        assert got == expected
 
 
 @pytest.mark.parametrize("text", [

@@ -24,7 +24,7 @@ from typing import Any
 from meihao_kg.graph.namespaces import RDF, XSD
 from meihao_kg.store.local import bare_query
 
-__all__ = ["OrderKey", "SplitOrder", "sort_solutions", "split_order_by", "term_key"]
+__all__ = ["OrderKey", "SplitOrder", "sort_solutions", "sort_terms", "split_order_by", "term_key"]
 
 _XSD = str(XSD)
 _NUMERIC = {_XSD + t for t in (
@@ -96,17 +96,18 @@ def term_key(term: Any, *, as_string: bool = False) -> tuple[Any, ...]:
     """A sort key for a pyoxigraph term (or ``None``, unbound) in SPARQL's order."""
     import pyoxigraph
 
+    kind = type(term)
+    if kind is pyoxigraph.NamedNode:
+        return (3, 1, term.value, "") if as_string else (2, term.value)
     if term is None:
         return (0,)
-    if isinstance(term, pyoxigraph.BlankNode):
+    if kind is pyoxigraph.BlankNode:
         return (0,) if as_string else (1, term.value)  # STR() of a blank node is an error
-    if isinstance(term, pyoxigraph.NamedNode):
-        return (3, 1, term.value, "") if as_string else (2, term.value)
     if as_string:
         return (3, 1, term.value, "")
-    dt = term.datatype.value
     if term.language:
         return (3, 1, term.value, term.language)
+    dt = term.datatype.value
     if dt in _STRING:
         return (3, 1, term.value, "")
     if dt in _NUMERIC:
@@ -120,16 +121,30 @@ def term_key(term: Any, *, as_string: bool = False) -> tuple[Any, ...]:
 
 
 def sort_solutions(solutions: Iterable[Any], keys: Sequence[OrderKey]) -> list[Any]:
-    """``solutions`` (pyoxigraph solutions) sorted by ``keys``: one stable sort per key, the
-    last key first."""
+    """``solutions`` (pyoxigraph solutions) sorted by ``keys``, stably."""
     rows = list(solutions)
-    for k in reversed(keys):
-        rows.sort(key=_key_of(k), reverse=k.descending)
-    return rows
+    made = [tuple(term_key(row[k.var], as_string=k.as_string) for k in keys) for row in rows]
+    return [rows[r] for r in _order(made, keys)]
 
 
-def _key_of(k: OrderKey) -> Any:
-    def key(solution: Any) -> tuple[Any, ...]:
-        return term_key(solution[k.var], as_string=k.as_string)
+def sort_terms(rows: list[tuple[Any, ...]], keys: Sequence[tuple[int, OrderKey]]) -> list[tuple[Any, ...]]:
+    """``rows`` (tuples of pyoxigraph terms) sorted, stably, by ``keys``: the position of each
+    key's term in a row, and the key.  Reading a term from a solution decodes it from the
+    store, so a query's rows are read once into tuples and sorted as such."""
+    made = [tuple(term_key(row[i], as_string=k.as_string) for i, k in keys) for row in rows]
+    return [rows[r] for r in _order(made, [k for _, k in keys])]
 
-    return key
+
+def _order(made: list[tuple[Any, ...]], keys: Sequence[OrderKey]) -> list[int]:
+    """The positions of ``made`` (each row's keys) in sorted order.  Keys all in one direction
+    sort in one pass on their tuple; mixed directions once per key, the last key first (a
+    stable sort keeps the order of the keys sorted before)."""
+    order = list(range(len(made)))
+    if len(order) < 2 or not keys:
+        return order
+    if len({k.descending for k in keys}) == 1:
+        order.sort(key=made.__getitem__, reverse=keys[0].descending)
+        return order
+    for i in reversed(range(len(keys))):
+        order.sort(key=lambda r: made[r][i], reverse=keys[i].descending)  # noqa: B023 (used at once)
+    return order

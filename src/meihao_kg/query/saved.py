@@ -31,6 +31,7 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ from typing import Any
 from meihao_kg import resources
 from meihao_kg.errors import QueryError
 from meihao_kg.graph.namespaces import sparql
-from meihao_kg.query.order import SplitOrder, sort_solutions, split_order_by
+from meihao_kg.query.order import OrderKey, SplitOrder, sort_terms, split_order_by
 from meihao_kg.store.local import KGStore, OxigraphStore, bare_query
 from meihao_kg.text.normalise import name_key
 
@@ -422,9 +423,7 @@ def run_query(store: KGStore, query: SavedQuery, values: dict[str, str] | None =
     if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
         return QueryResult(("result",), (("true" if bool(result) else "false",),))
     cols = _columns(query, result)
-    solutions = sort_solutions(result, order.keys) if order else result
-    lists = _list_columns(query.text)
-    rows = tuple(_row(sol, cols, lists) for sol in solutions)
+    rows = _table(result, cols, order.keys if order else (), _list_columns(query.text))
     if limit is None:
         return QueryResult(cols, rows[offset:])
     return QueryResult(cols, rows[offset:offset + limit], more=len(rows) > offset + limit)
@@ -442,11 +441,27 @@ def _list_columns(text: str) -> dict[str, str]:
     return {m.group("var"): m.group("sep") for m in _GROUP_CONCAT_RE.finditer(text)}
 
 
-def _row(solution: Any, cols: tuple[str, ...], lists: dict[str, str]) -> tuple[str, ...]:
-    values = [_plain(solution[c]) for c in cols]
-    for i, c in enumerate(cols):
-        if c in lists and values[i]:
-            values[i] = lists[c].join(sorted(values[i].split(lists[c])))
+def _table(solutions: Iterable[Any], cols: tuple[str, ...], keys: Sequence[OrderKey],
+           lists: dict[str, str]) -> tuple[tuple[str, ...], ...]:
+    """The rows of ``solutions`` as strings, sorted by ``keys``.  Each term is read from its
+    solution once (reading decodes it from the store), for sorting and for the row."""
+    names = tuple(dict.fromkeys([*cols, *(k.var for k in keys)]))
+    terms = [tuple(sol[n] for n in names) for sol in solutions]
+    if keys:
+        terms = sort_terms(terms, [(names.index(k.var), k) for k in keys])
+    width = len(cols)
+    rows = [tuple("" if t is None else str(t.value) for t in row[:width]) for row in terms]
+    if lists:
+        joined = [(i, lists[c]) for i, c in enumerate(cols) if c in lists]
+        rows = [_sorted_lists(row, joined) for row in rows]
+    return tuple(rows)
+
+
+def _sorted_lists(row: tuple[str, ...], joined: list[tuple[int, str]]) -> tuple[str, ...]:
+    values = list(row)
+    for i, sep in joined:
+        if values[i]:
+            values[i] = sep.join(sorted(values[i].split(sep)))
     return tuple(values)
 
 
@@ -533,7 +548,7 @@ def _page(store: OxigraphStore, query: SavedQuery, bindings: dict[str, Any], ord
                 result = _execute(store, query, order.text, {**bindings, rank.var: values[i:i + _VALUES_AT_ONCE]})
                 cols = cols or _columns(query, result)
                 solutions.extend(sol for sol in result if tuple(term_key(sol[k]) for k in rank.keys) in chunk)
-            rows.extend(_row(sol, cols or (), lists) for sol in sort_solutions(solutions, order.keys))
+            rows.extend(_table(solutions, cols or (), order.keys, lists))
         if not values or not _has_rank(raw, predicate, index, start + size):
             break  # the last ranks
         start += size
