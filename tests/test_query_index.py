@@ -75,6 +75,33 @@ def assert_count_recorded(root: Path) -> None:
         assert int((db / COUNT_FILE).read_text()) == len(pyoxigraph.Store.read_only(str(db)))
 
 
+# what initiative-stats gave when it counted the projects itself: the counts the build
+# writes into the index must be these
+COUNTED = """SELECT ?initiative (COUNT(DISTINCT ?direct) AS ?projects) (COUNT(DISTINCT ?project) AS ?all) WHERE {
+  { SELECT ?compound ?initiative ?stated WHERE {
+    { GRAPH graph:index { ?compound idx:statedInitiative ?initiative } BIND(true AS ?stated) }
+    UNION { GRAPH graph:index { ?compound idx:initiative ?initiative } }
+  } }
+  { SELECT ?project ?compound WHERE { GRAPH graph:asserted { ?project mh:compound ?compound } } }
+  BIND(IF(BOUND(?stated), ?project, ?none) AS ?direct)
+} GROUP BY ?initiative"""
+
+
+def assert_counts_are_the_data(root: Path) -> None:
+    """initiative-stats (counts the build keeps in the index) gives each initiative type
+    with a label the numbers that counting the store's rows gives."""
+    from meihao_kg.graph.namespaces import sparql
+
+    with open_store(root) as st:
+        stats = run_query(st, find_query("initiative-stats"))
+        counted = {(s["initiative"].value, s["projects"].value, s["all"].value)
+                   for s in st.raw.query(sparql(COUNTED))}
+    got = {(r[0], r[3], r[4]) for r in stats.rows}
+    assert got and got <= counted
+    labelled = {r[0] for r in stats.rows}
+    assert {c for c in counted if c[0] in labelled} == got
+
+
 def names(root: Path, query: str, **params: str) -> set[str]:
     with open_store(root) as st:
         res = run_query(st, find_query(query), params)
@@ -101,6 +128,7 @@ def test_a_fresh_build_indexes_every_compound(built: tuple[Path, Path], tmp_path
     assert names(root, "projects-by-initiative", initiative="垃圾分类") == {"海景梅园雅居", "嘉宁秋湾家园"}
     assert names(root, "projects-in-place", place="沈阳") == {"松秋金湾", "嘉宁秋湾家园"}
     assert names(root, "projects-in-place", place="辽宁") == {"海景梅园雅居", "松秋金湾", "嘉宁秋湾家园"}
+    assert_counts_are_the_data(root)
 
 
 def test_a_changed_source_replaces_its_shortcuts(built: tuple[Path, Path], tmp_path: Path) -> None:
@@ -116,6 +144,7 @@ def test_a_changed_source_replaces_its_shortcuts(built: tuple[Path, Path], tmp_p
     assert names(root, "projects-in-place", place="甘井子区") == {"海景梅园雅居", "嘉宁秋湾家园"}
     stats = {r[0].rsplit("/", 1)[-1]: r[3] for r in _rows(root, "initiative-stats")}
     assert stats["waste-sorting"] == "1"
+    assert_counts_are_the_data(root)
 
 
 def test_a_renamed_source_keeps_the_index_equal_to_a_fresh_one(built: tuple[Path, Path], tmp_path: Path) -> None:
@@ -148,6 +177,7 @@ def test_the_listing_order_follows_every_kind_of_change(built: tuple[Path, Path]
         build_kg([src / "b.txt"], store=root)
     assert index_quads(root) == index_from_scratch(root, tmp_path)
     assert any("/index#projectRank>" in q for q in index_quads(root))
+    assert_counts_are_the_data(root)
     with open_store(root) as st:
         for query in ("project-dates", "organisations"):
             whole = run_query(st, find_query(query)).rows
@@ -195,3 +225,30 @@ def test_a_store_without_the_index_is_refused_by_the_queries_that_need_it(
 def _rows(root: Path, query: str, **params: str) -> list[Any]:
     with open_store(root) as st:
         return list(run_query(st, find_query(query), params).rows)
+
+
+def test_a_store_with_an_older_index_is_refused_then_indexed_whole(built: tuple[Path, Path], tmp_path: Path) -> None:
+    """A store whose index lacks the parts a newer version adds (here the project counts
+    and the version mark) is refused by the queries that read the index, with the hint to
+    rebuild; its next build, even of one source, indexes every compound again."""
+    import pyoxigraph
+
+    from meihao_kg.errors import QueryError
+    from meihao_kg.graph.namespaces import IDX
+
+    root, src = built
+    db = (root / "current").resolve()
+    store = pyoxigraph.Store(str(db))
+    index = pyoxigraph.NamedNode(str(GRAPH_INDEX))
+    for p in (IDX.projects, IDX.projectsWithNarrower, IDX.version):
+        for q in list(store.quads_for_pattern(None, pyoxigraph.NamedNode(str(p)), None, index)):
+            store.remove(q)
+    store.flush()
+    del store
+    with pytest.raises(QueryError, match="build --force"):
+        _rows(root, "initiative-stats")
+    assert names(root, "indicators")  # the queries that do not read it still answer
+    (src / "b.txt").write_text(B_TEXT.replace("3530户", "3531户"), encoding="utf-8")
+    build_kg([src / "b.txt"], store=root)
+    assert index_quads(root) == index_from_scratch(root, tmp_path)
+    assert_counts_are_the_data(root)

@@ -15,6 +15,11 @@
   milliseconds on 10,000 projects; with these the queries read a few scans and join by hash.
   The index is derived (no evidence, not validated, not exported) and is recomputed for
   every compound a rebuilt or dropped source mentions.
+* The same graph holds **how many projects carry out each initiative type**
+  (``idx:projects``: with the type as stated; ``idx:projectsWithNarrower``: with it or a
+  narrower type), counted by every build from the rows above (a count reads every compound:
+  ~80 ms on 10,000 projects at build time, where ``initiative-stats`` counting them itself
+  took 70-120 ms at every run).
 * The same graph holds the **listing order** (:func:`rank_listings`, :data:`RANKS`): each
   project's place in the order of (name, IRI) (``idx:projectRank``), each organisation's in
   the order of (type code, label, IRI) (``idx:organisationRank``); a project with two names
@@ -51,7 +56,7 @@ from meihao_kg.graph.namespaces import (
     sparql,
 )
 
-__all__ = ["RANKS", "Rank", "evidence_quads", "evidence_spans", "graph_subjects", "index_compounds", "mentioned_compounds", "needs_full_index",
+__all__ = ["INDEX_VERSION", "RANKS", "Rank", "evidence_quads", "evidence_spans", "graph_subjects", "index_compounds", "mentioned_compounds", "needs_full_index",
            "rank_listings", "retract_sources"]
 
 
@@ -206,6 +211,37 @@ _LEVELS = r"""CONSTRUCT { ?c ?level_of ?x } WHERE {
 }"""
 
 
+# each initiative type's projects: with the type as stated, and with it or a narrower one
+# (two scans of the rows above joined by hash to the projects of each compound)
+_COUNTS = """CONSTRUCT { ?initiative idx:projects ?projects ; idx:projectsWithNarrower ?all } WHERE {
+  { SELECT ?initiative (COUNT(DISTINCT ?direct) AS ?projects) (COUNT(DISTINCT ?project) AS ?all) WHERE {
+    { SELECT ?compound ?initiative ?stated WHERE {
+      { GRAPH graph:index { ?compound idx:statedInitiative ?initiative } BIND(true AS ?stated) }
+      UNION { GRAPH graph:index { ?compound idx:initiative ?initiative } }
+    } }
+    { SELECT ?project ?compound WHERE { GRAPH graph:asserted { ?project mh:compound ?compound } } }
+    BIND(IF(BOUND(?stated), ?project, ?none) AS ?direct)
+  } GROUP BY ?initiative }
+}"""
+
+INDEX_VERSION = 2
+"""What the index graph holds, as a number recorded in it (``idx:version``): 2 added the
+counts of projects.  A store whose index is older is indexed whole by its next build, and
+the queries that read the index say to rebuild it instead of answering from part of it."""
+
+
+def index_version(store: Any) -> int | None:
+    """The version of the index graph of ``store``: ``None`` without one, 1 for an index made
+    before versions were recorded."""
+    import pyoxigraph
+
+    index = pyoxigraph.NamedNode(str(GRAPH_INDEX))
+    if not store.contains_named_graph(index):
+        return None
+    found = next(iter(store.quads_for_pattern(index, pyoxigraph.NamedNode(str(IDX.version)), None, index)), None)
+    return int(found.object.value) if found is not None else 1
+
+
 def mentioned_compounds(store: Any, graphs: Iterable[str]) -> set[Any]:
     """The compounds the named graphs ``graphs`` (source graph IRIs) type or point at."""
     import pyoxigraph
@@ -226,13 +262,14 @@ def mentioned_compounds(store: Any, graphs: Iterable[str]) -> set[Any]:
 
 
 def needs_full_index(store: Any) -> bool:
-    """Whether ``store`` holds facts but no query index (a store built before the index
-    existed): its next build indexes every compound."""
+    """Whether ``store`` holds facts but no query index, or an older one (a store built
+    before the index or its latest parts existed): its next build indexes every compound."""
     import pyoxigraph
 
-    names = set(store.named_graphs())
-    return (pyoxigraph.NamedNode(str(GRAPH_ASSERTED)) in names
-            and pyoxigraph.NamedNode(str(GRAPH_INDEX)) not in names)
+    if not store.contains_named_graph(pyoxigraph.NamedNode(str(GRAPH_ASSERTED))):
+        return False
+    version = index_version(store)
+    return version is None or version < INDEX_VERSION
 
 
 def index_compounds(store: Any, compounds: Iterable[Any] | None = None) -> int:
@@ -277,14 +314,31 @@ def index_compounds(store: Any, compounds: Iterable[Any] | None = None) -> int:
 
     load(made(_INITIATIVES) + made(_PLACES if wanted is None else _PLACES_OF))
     load(made(_LEVELS))
+    # the counts: every initiative's again (a count reads every compound)
+    counted = [pyoxigraph.NamedNode(str(IDX.projects)), pyoxigraph.NamedNode(str(IDX.projectsWithNarrower))]
+    if wanted is not None:
+        for p in counted:
+            for q in list(store.quads_for_pattern(None, p, None, index)):
+                store.remove(q)
+                removed += 1
+    counts = bytes(store.query(sparql(_COUNTS), default_graph=union).serialize(format=pyoxigraph.RdfFormat.N_TRIPLES)
+                   or b"")
+    load(counts)
     # the graph exists even without a compound: a store that has it is indexed
-    marker = pyoxigraph.Quad(index, pyoxigraph.NamedNode(str(IDX.indexes)),
-                             pyoxigraph.NamedNode(str(GRAPH_ASSERTED)), index)
-    added = 0 if marker in store else 1
-    store.add(marker)
+    version = pyoxigraph.NamedNode(str(IDX.version))
+    for q in list(store.quads_for_pattern(index, version, None, index)):
+        store.remove(q)
+        removed += 1
+    markers = [pyoxigraph.Quad(index, pyoxigraph.NamedNode(str(IDX.indexes)),
+                               pyoxigraph.NamedNode(str(GRAPH_ASSERTED)), index),
+               pyoxigraph.Quad(index, version, pyoxigraph.Literal(str(INDEX_VERSION),
+                               datatype=pyoxigraph.NamedNode(str(XSD.integer))), index)]
+    added = sum(1 for m in markers if m not in store)
+    store.extend(markers)
     if wanted is None:
         return _count(store, index) - removed
-    return sum(1 for c in wanted for _ in store.quads_for_pattern(c, None, None, index)) + added - removed
+    return (sum(1 for c in wanted for _ in store.quads_for_pattern(c, None, None, index)) + added - removed
+            + counts.count(b"\n"))
 
 
 def _count(store: Any, graph: Any) -> int:

@@ -377,6 +377,7 @@ def _check_index(store: OxigraphStore, query: SavedQuery) -> None:
     that graph existed, would find nothing: say so instead of returning no rows."""
     import pyoxigraph
 
+    from meihao_kg.graph.derived import INDEX_VERSION, index_version
     from meihao_kg.graph.namespaces import GRAPH_ASSERTED, GRAPH_EVIDENCE, GRAPH_INDEX
 
     raw = store.raw
@@ -386,6 +387,9 @@ def _check_index(store: OxigraphStore, query: SavedQuery) -> None:
         if str(graph) in query.text and not raw.contains_named_graph(pyoxigraph.NamedNode(str(graph))):
             raise QueryError(f"query {query.name!r} needs the store's {what}, which this store "
                              "was built without", hint="rebuild it: meihao-kg build --force")
+    if str(GRAPH_INDEX) in query.text and (index_version(raw) or 0) < INDEX_VERSION:
+        raise QueryError(f"query {query.name!r} needs parts of the store's query index that this "
+                         "store was built without", hint="rebuild it: meihao-kg build --force")
 
 
 def _plain(term: Any) -> str:
