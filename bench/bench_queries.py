@@ -10,7 +10,9 @@ queries with optional parameters both with and without them, and any other saved
 needs no parameter (new ones are picked up).  Each case is timed whole: parameter
 resolution, evaluation and the rows as Python strings (``queries.run_query``).  Listings
 are timed twice: every row, and the first page ``meihao-kg query`` shows on a terminal
-(``PAGE`` rows; found through the store's listing order where the query has one).
+(``PAGE`` rows; found through the store's listing order where the query has one).  Last,
+the time the store takes to hand over rows at all (one pattern, no join, no sorting: a
+floor under any query returning as many rows).
 
 The rdflib baseline parses the store's graph (the asserted facts with their evidence, the
 inferences and the ontology: what ``meihao-kg export --format turtle`` writes, plus the query
@@ -105,6 +107,35 @@ def query_times(store_path: Path, runs: int, queries_dir: Path | None = None) ->
                 ts.append(time.perf_counter() - t)
             out[label] = {"query": name, "p50_ms": statistics.median(ts) * 1000,
                           "p95_ms": pct(ts, 0.95) * 1000, "rows": rows, "params": values, "limit": limit}
+    return out
+
+
+# the rows the store hands over with no join and no sorting: a floor under any query that
+# returns as many rows (every term of a row is read back from the database)
+FLOOR = [
+    ("indicator observations, 1 column", "SELECT ?o WHERE { GRAPH graph:asserted { ?o a mh:IndicatorObservation } }"),
+    ("observations and values, 2 columns", "SELECT ?o ?v WHERE { GRAPH graph:asserted { ?o schema:value ?v } }"),
+    ("projects, 1 column", "SELECT ?p WHERE { GRAPH graph:asserted { ?p mh:compound ?c } }"),
+]
+
+
+def floor_times(store_path: Path, runs: int) -> list[tuple[str, int, float]]:
+    """:data:`FLOOR` on the store: (label, rows, p50 ms), each row's values read as strings."""
+    from meihao_kg.graph.namespaces import sparql
+    from meihao_kg.store.local import open_store
+
+    out = []
+    with open_store(store_path) as st:
+        for label, body in FLOOR:
+            text = sparql(body)
+            n = sum(1 for _ in st.raw.query(text))  # warm-up
+            ts = []
+            for _ in range(runs):
+                t = time.perf_counter()
+                for sol in st.raw.query(text):
+                    [term.value for term in sol]
+                ts.append(time.perf_counter() - t)
+            out.append((label, n, statistics.median(ts) * 1000))
     return out
 
 
@@ -248,6 +279,9 @@ def main() -> None:
             print(f"  turtle for rdflib written in {time.perf_counter() - t:.1f} s: {ttl}")
         base = rdflib_times(ttl, a.store, timed, a.runs, a.budget, a.queries)
     print_table(f"saved queries on {a.store}:", timed, base)
+    print("  rows the store hands over with no join and no sorting (a floor for as many rows):")
+    for label, n, ms in floor_times(a.store, a.runs):
+        print(f"  {label:40s} {ms:9.1f} ms {n:7d} rows")
     rows: dict[str, Any] = {"store": {k: v["rows"] for k, v in timed.items()}}
     if a.overlap_store and a.single_store:
         one = query_times(a.single_store, a.runs, a.queries)
