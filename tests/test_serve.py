@@ -138,6 +138,48 @@ def test_non_loopback_bind_warns(seed_store_path: Path) -> None:
         proc.wait(timeout=20)
 
 
+def test_a_store_built_by_an_older_version_is_served_with_a_warning(store_copy: Path) -> None:
+    """A store whose query index is older than the package's (here: its version mark and
+    counts taken out) is served, with a warning naming what it lacks and how to rebuild; the
+    local `query` refuses the same queries (tests/test_query_index.py)."""
+    import subprocess
+    import sys
+
+    import pyoxigraph
+
+    from meihao_kg.graph.namespaces import GRAPH_INDEX, IDX
+
+    store = pyoxigraph.Store(str((store_copy / "current").resolve()))
+    index = pyoxigraph.NamedNode(str(GRAPH_INDEX))
+    for q in list(store.quads_for_pattern(None, pyoxigraph.NamedNode(str(IDX.version)), None, index)):
+        store.remove(q)
+    store.flush()
+    del store
+    proc = subprocess.Popen([sys.executable, "-m", "meihao_kg", "serve", "--store", str(store_copy),
+                             "--bind", f"127.0.0.1:{free_port()}"], stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stderr.readline()  # type: ignore[union-attr]
+        assert first.startswith("warning: this store was built without its current query index")
+        assert "meihao-kg build --force" in first
+        assert proc.stderr.readline().startswith("serving ")  # type: ignore[union-attr]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+
+
+def test_a_current_store_is_served_without_a_warning(seed_store_path: Path) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "meihao_kg", "serve", "--store", str(seed_store_path),
+                             "--bind", f"127.0.0.1:{free_port()}"], stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr.readline().startswith("serving ")  # type: ignore[union-attr]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+
+
 def test_port_taken_is_one_line(served, seed_store_path: Path, run_cli) -> None:
     url, _ = served
     r = run_cli("serve", "--bind", url.removeprefix("http://"), store=seed_store_path)

@@ -757,6 +757,7 @@ def serve(store: str | None, bind: str, timeout_s: int) -> None:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         server.start()
+        _warn_outdated(store_path(store))
         click.echo(f"serving {store_path(store)} (oxigraph {server.version}, read-only) at {server.url}", err=True)
         click.echo(f"  SPARQL endpoint: {server.url}query   front end: {server.url}   Ctrl-C stops", err=True)
         server.serve_forever()
@@ -765,6 +766,19 @@ def serve(store: str | None, bind: str, timeout_s: int) -> None:
     finally:
         server.shutdown()
     click.echo("stopped", err=True)
+
+
+def _warn_outdated(root: Path) -> None:
+    """Warn when the store was built by an older version: the saved queries that read what
+    it lacks would miss rows through the endpoint (locally they are refused)."""
+    from meihao_kg.query.saved import outdated_parts
+    from meihao_kg.store.local import open_store
+
+    with open_store(root) as st:
+        parts = list(dict.fromkeys(outdated_parts(st).values()))
+    if parts:
+        click.echo(f"warning: this store was built without its {' and '.join(parts)} (an older meihao-kg): "
+                   "some saved queries will miss rows; rebuild it: meihao-kg build --force", err=True)
 
 
 # ----------------------------------------------------------------------------- push

@@ -372,9 +372,11 @@ def bind(store: KGStore, query: SavedQuery, values: dict[str, str]) -> dict[str,
     return out
 
 
-def _check_index(store: OxigraphStore, query: SavedQuery) -> None:
-    """A query that reads the index graph or the evidence graph, on a store built before
-    that graph existed, would find nothing: say so instead of returning no rows."""
+def outdated_parts(store: OxigraphStore) -> dict[str, str]:
+    """What the saved queries read that ``store`` (a local store) was built without — its
+    evidence graph, its query index or the index's latest parts — by graph IRI: a store
+    built by an older version of the package.  Empty for a current store, or one without
+    facts."""
     import pyoxigraph
 
     from meihao_kg.graph.derived import INDEX_VERSION, index_version
@@ -382,14 +384,25 @@ def _check_index(store: OxigraphStore, query: SavedQuery) -> None:
 
     raw = store.raw
     if not raw.contains_named_graph(pyoxigraph.NamedNode(str(GRAPH_ASSERTED))):
-        return
-    for graph, what in ((GRAPH_INDEX, "query index"), (GRAPH_EVIDENCE, "evidence graph")):
-        if str(graph) in query.text and not raw.contains_named_graph(pyoxigraph.NamedNode(str(graph))):
+        return {}
+    out: dict[str, str] = {}
+    if not raw.contains_named_graph(pyoxigraph.NamedNode(str(GRAPH_EVIDENCE))):
+        out[str(GRAPH_EVIDENCE)] = "evidence graph"
+    version = index_version(raw)
+    if version is None:
+        out[str(GRAPH_INDEX)] = "query index"
+    elif version < INDEX_VERSION:
+        out[str(GRAPH_INDEX)] = "current query index"
+    return out
+
+
+def _check_index(store: OxigraphStore, query: SavedQuery) -> None:
+    """A query that reads the index graph or the evidence graph, on a store built before
+    that graph (or the index's latest parts) existed, would miss rows: say so instead."""
+    for graph, what in outdated_parts(store).items():
+        if graph in query.text:
             raise QueryError(f"query {query.name!r} needs the store's {what}, which this store "
                              "was built without", hint="rebuild it: meihao-kg build --force")
-    if str(GRAPH_INDEX) in query.text and (index_version(raw) or 0) < INDEX_VERSION:
-        raise QueryError(f"query {query.name!r} needs parts of the store's query index that this "
-                         "store was built without", hint="rebuild it: meihao-kg build --force")
 
 
 def _plain(term: Any) -> str:
