@@ -16,7 +16,7 @@ Only a final ``ORDER BY`` of plain conditions is taken over — ``?v``, ``ASC(?v
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,7 +24,7 @@ from typing import Any
 from meihao_kg.graph.namespaces import RDF, XSD
 from meihao_kg.store.local import bare_query
 
-__all__ = ["OrderKey", "SplitOrder", "sort_solutions", "sort_terms", "split_order_by", "term_key"]
+__all__ = ["OrderKey", "SplitOrder", "sort_terms", "split_order_by", "term_key"]
 
 _XSD = str(XSD)
 _NUMERIC = {_XSD + t for t in (
@@ -118,13 +118,6 @@ def term_key(term: Any, *, as_string: bool = False) -> tuple[Any, ...]:
     if dt == _XSD + "boolean":
         return (3, 2, term.value in ("true", "1"))
     return (3, 3, dt, term.value)
-
-
-def sort_solutions(solutions: Iterable[Any], keys: Sequence[OrderKey]) -> list[Any]:
-    """``solutions`` (pyoxigraph solutions) sorted by ``keys``, stably."""
-    rows = list(solutions)
-    made = [tuple(term_key(row[k.var], as_string=k.as_string) for k in keys) for row in rows]
-    return [rows[r] for r in _order(made, keys)]
 
 
 def sort_terms(rows: list[tuple[Any, ...]], keys: Sequence[tuple[int, OrderKey]]) -> list[tuple[Any, ...]]:
